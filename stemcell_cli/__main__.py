@@ -1,0 +1,5 @@
+"""``python -m stemcell_cli``."""
+
+from .cli import main
+
+main()

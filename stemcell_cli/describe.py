@@ -1,0 +1,171 @@
+"""Plain-text descriptions of a study's parts, shared by every human-readable format."""
+
+from __future__ import annotations
+
+from .evidence import wilson
+from .models import Counts, Effect, Estimate, Interval, Outcome, Study
+
+CELL_TYPES = {
+    "msc": "MSC",
+    "hsc": "HSC",
+    "ipsc-derived": "iPSC-derived",
+    "esc-derived": "ESC-derived",
+    "fetal-precursor": "fetal precursors",
+    "bone-marrow-cells": "bone-marrow cells",
+    "other": "other cells",
+}
+MASKING = {
+    "NONE": "not blinded",
+    "SINGLE": "single-blind",
+    "DOUBLE": "double-blind",
+    "TRIPLE": "triple-blind",
+    "QUADRUPLE": "quadruple-blind",
+}
+CONTROL = {
+    "placebo": "placebo",
+    "sham": "sham procedure",
+    "untreated": "untreated group",
+    "standard-care": "standard care",
+    "active": "active treatment",
+    "alternative-delivery": "same cells, other route (no untreated group)",
+    "none": "none",
+}
+EFFECTS = {
+    "hazard-ratio": "HR",
+    "odds-ratio": "OR",
+    "risk-ratio": "RR",
+    "risk-difference": "risk difference",
+    "mean-difference": "mean difference",
+    "other": "effect",
+}
+
+
+def number(value: float | int) -> str:
+    """A number as written in the source: 85.5 stays 85.5, 12.0 becomes 12."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def span(interval: Interval, unit: str = "") -> str:
+    """``95% CI 76.9–94.1``."""
+    unit = unit if unit == "%" else ""
+    return f"{number(interval.level)}% CI {number(interval.lower)}–{number(interval.upper)}{unit}"
+
+
+def with_unit(value: float, unit: str | None) -> str:
+    """``85.5%`` or ``-0.09 EDSS points/year``."""
+    if not unit:
+        return number(value)
+    return f"{number(value)}{unit}" if unit == "%" else f"{number(value)} {unit}"
+
+
+def counts_text(counts: Counts) -> str:
+    """``9/11 = 81.8% (95% CI 52.3–94.9, computed)``."""
+    low, high = wilson(counts.events, counts.total)
+    share = 100 * counts.events / counts.total
+    return (f"{counts.events}/{counts.total} = {share:.1f}% "
+            f"(95% CI {100 * low:.1f}–{100 * high:.1f}%, computed)")
+
+
+def estimate_text(estimate: Estimate) -> str:
+    """``85.5% (95% CI 76.9–94.1%, published)`` or ``9.02 → 7.52``."""
+    parts = []
+    if estimate.baseline is not None and estimate.final is not None:
+        parts.append(f"{number(estimate.baseline)} → {with_unit(estimate.final, estimate.unit)}")
+    if estimate.value is not None:
+        value = with_unit(estimate.value, estimate.unit)
+        parts.append(f"change {value}" if parts else value)
+    text = ", ".join(parts)
+    if estimate.method:
+        text += f" [{estimate.method}]"
+    if estimate.interval:
+        text += f" ({span(estimate.interval, estimate.unit or '')}, published)"
+    return text
+
+
+def effect_text(effect: Effect) -> str:
+    """``HR 0.07 (95% CI 0.02–0.24, published)``."""
+    text = EFFECTS[effect.measure]
+    if effect.value is not None:
+        text += f" {number(effect.value)}"
+    if effect.interval:
+        text += f" ({span(effect.interval)}, published)"
+    if effect.comparison:
+        text += f", {effect.comparison}"
+    return text
+
+
+def result_text(outcome: Outcome) -> str:
+    """Everything an outcome reports, on one line, with where intervals came from."""
+    parts = []
+    if outcome.counts:
+        parts.append(counts_text(outcome.counts))
+    if outcome.estimate:
+        parts.append(estimate_text(outcome.estimate))
+    if outcome.effect:
+        parts.append(effect_text(outcome.effect))
+    if outcome.p_value:
+        p = outcome.p_value
+        parts.append(f"p {p}" if p[0] in "<>=" else f"p = {p}")
+    if outcome.statement:
+        parts.append(outcome.statement)
+    return "; ".join(parts)
+
+
+def outcome_label(outcome: Outcome) -> str:
+    """``disability-worsening-free survival, 5 years``."""
+    return ", ".join(x for x in (outcome.measure, outcome.timepoint) if x)
+
+
+def cells(study: Study) -> str:
+    """``autologous MSC, bone marrow``."""
+    i = study.intervention
+    if i is None:
+        return "—"
+    kind = CELL_TYPES[i.cell_type] if i.cell_type else (i.cell_description or i.name)
+    origin = (i.tissue_origin or "").replace("-", " ")
+    return ", ".join(x for x in (" ".join(x for x in (i.cell_source, kind) if x), origin) if x)
+
+
+def design(study: Study) -> str:
+    """``randomized trial, placebo-controlled, double-blind``."""
+    d = study.design
+    text = d.type.replace("-", " ")
+    if study.kind == "clinical" and d.control and d.control != "none":
+        text += f", vs {CONTROL[d.control]}"
+    if d.masking:
+        text += f", {MASKING[d.masking]}"
+    return text
+
+
+def follow_up(study: Study) -> str:
+    """``mean 74.4 months`` or what the schedule says."""
+    f = study.design.follow_up
+    if f.months is None:
+        return f.schedule or "—"
+    months = f"{number(round(f.months, 1))} months"
+    return f"{f.statistic} {months}" if f.statistic else months
+
+
+def population(study: Study) -> str:
+    """``210``, ``100 planned``, ``not given`` (or ``—`` for an opinion)."""
+    p = study.population
+    if p.n is None:
+        return "—" if study.kind == "expert-opinion" else "not given"
+    return f"{p.n} planned" if p.n_type == "ESTIMATED" else str(p.n)
+
+
+def arms(study: Study) -> str:
+    """``HSCT n=55; DMT n=55``."""
+    return "; ".join(a.label + (f" n={a.n}" if a.n is not None else "") for a in study.arms)
+
+
+def citation(study: Study) -> str:
+    """A one-line citation from the publication fields."""
+    p = study.publication
+    authors = ", ".join(p.authors[:3]) + (" et al." if len(p.authors) > 3 else "")
+    where = " ".join(x for x in (p.journal, (p.date or "")[:4] or None) if x)
+    issue = f"{p.volume}({p.issue})" if p.volume and p.issue else p.volume
+    tail = ":".join(x for x in (issue, p.pages) if x)
+    return ". ".join(x for x in (authors, p.title, where, tail) if x) or "—"

@@ -1,0 +1,156 @@
+"""Evidence assessment computed from a descriptor: level, starting certainty, caution flags.
+
+Pure functions, no I/O. The rules are written out in README.md ("How the evidence is
+graded"); each step is explained in the flag reasons shown to users.
+
+- level: Oxford CEBM 2011, "does this intervention help?" (1 strongest ... 5 weakest).
+- certainty: the GRADE *starting point* for the design, not a full GRADE rating.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+from .models import Study
+
+CONTROLLED = {"placebo", "sham", "untreated", "standard-care", "active"}
+SMALL_SAMPLE = 50
+SHORT_FOLLOW_UP_MONTHS = 12
+
+LEVEL_MEANING = {
+    1: "systematic review of randomized trials",
+    2: "randomized trial with a control group",
+    3: "controlled study without randomization",
+    4: "uncontrolled study (case series or cohort without a comparison group)",
+    5: "animal or laboratory study, expert opinion or reasoning from mechanism",
+}
+
+CAUTION = {
+    "animal-only": "animal study",
+    "expert-opinion": "opinion, not a study",
+    "no-control": "no control group",
+    "not-randomized": "not randomized",
+    "not-blinded": "not blinded",
+    "retrospective": "retrospective",
+    "small-sample": "small sample",
+    "short-follow-up": "short follow-up",
+    "no-results": "no results yet",
+    "sources-disagree": "sources disagree",
+}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A caution with a one-sentence reason for a non-specialist."""
+
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The computed assessment of one descriptor."""
+
+    level: int
+    certainty: str
+    flags: tuple[Flag, ...]
+
+    def as_dict(self) -> dict:
+        """JSON shape: {"level", "certainty", "flags": [{"code", "reason"}]}."""
+        return {"level": self.level, "certainty": self.certainty,
+                "flags": [asdict(f) for f in self.flags]}
+
+    @property
+    def codes(self) -> list[str]:
+        """The flag codes, in order."""
+        return [f.code for f in self.flags]
+
+
+def is_randomized(study: Study) -> bool:
+    """Whether participants were allocated at random."""
+    return study.design.allocation == "RANDOMIZED" or study.design.type == "randomized-trial"
+
+
+def has_control(study: Study) -> bool:
+    """Whether a comparison group got something other than the same treatment."""
+    return study.design.control in CONTROLLED
+
+
+def level(study: Study) -> int:
+    """Oxford CEBM 2011 level for treatment benefit."""
+    if study.kind != "clinical":
+        return 5
+    if study.design.type == "systematic-review":
+        return 1
+    if has_control(study):
+        return 2 if is_randomized(study) else 3
+    return 4
+
+
+def certainty(study: Study) -> str:
+    """GRADE starting certainty for the design."""
+    if study.kind == "expert-opinion":
+        return "not applicable"
+    if study.kind == "preclinical":
+        return "very low"
+    if level(study) <= 2:
+        return "high"
+    return "low"
+
+
+def flags(study: Study) -> tuple[Flag, ...]:
+    """Caution flags, each with its reason."""
+    out: list[Flag] = []
+    add = lambda code, reason: out.append(Flag(code, reason))  # noqa: E731
+    design = study.design
+    if study.kind == "preclinical":
+        species = study.population.species or "animals"
+        add("animal-only", f"Only {species} were treated; results in animals often fail in people.")
+    if study.kind == "expert-opinion":
+        add("expert-opinion", "This is one expert's view, not a study with patients or data.")
+    if study.kind == "clinical":
+        if not has_control(study):
+            why = ("patients were only randomized between two ways of giving the same treatment"
+                   if design.control == "alternative-delivery" else "there was no comparison group")
+            add("no-control", f"Without an untreated or standard-care group, {why}, so any "
+                "improvement cannot be told apart from chance, placebo or natural course.")
+        elif not is_randomized(study):
+            add("not-randomized", "Groups were not assigned at random, so they may have differed "
+                "from the start.")
+        if design.masking == "NONE":
+            add("not-blinded", "The people assessing the results knew who was treated, which "
+                "can bias their judgement.")
+        if design.type == "retrospective-cohort":
+            add("retrospective", "Records were looked at after the fact, so data may be missing "
+                "and patients were not selected by a plan.")
+        n = study.population.n
+        if n is not None and n < SMALL_SAMPLE:
+            add("small-sample", f"Only {n} people took part (fewer than {SMALL_SAMPLE}), so "
+                "results could easily be due to chance.")
+        months = design.follow_up.months
+        if study.condition.chronic and months is not None and months < SHORT_FOLLOW_UP_MONTHS:
+            add("short-follow-up", f"Follow-up was about {months:g} months, short for a lifelong "
+                "condition; benefits may not last.")
+    if study.results == "pending":
+        add("no-results", "The trial is registered but has not published results yet.")
+    if study.discrepancies:
+        add("sources-disagree", f"The sources disagree on {len(study.discrepancies)} point(s); "
+            "see the discrepancies.")
+    return tuple(out)
+
+
+def assess(study: Study) -> Evidence:
+    """The full assessment of one study."""
+    return Evidence(level(study), certainty(study), flags(study))
+
+
+def wilson(events: int, total: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score 95 % interval for a proportion, as fractions in [0, 1]."""
+    if total <= 0 or not 0 <= events <= total:
+        raise ValueError("need 0 <= events <= total and total > 0")
+    p = events / total
+    denominator = 1 + z * z / total
+    centre = (p + z * z / (2 * total)) / denominator
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)

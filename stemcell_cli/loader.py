@@ -1,0 +1,302 @@
+"""Read one descriptor file safely and report every problem as ``file:line:col``.
+
+The only way a descriptor is read: size-capped, regular files only, strict UTF-8,
+YAML composed by the safe (libyaml when present) loader and then turned into plain
+data by this module, so no tag can construct an object, no alias can expand, a
+duplicate key is an error, and every value keeps the line it came from.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .models import Study
+
+MAX_BYTES = 1 << 20
+MAX_DEPTH = 40
+EXCERPT = 40
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BOM = b"\xef\xbb\xbf"
+_T = "tag:yaml.org,2002:"
+_KIND_OF = {
+    _T + "bool": "a boolean",
+    _T + "int": "a number",
+    _T + "float": "a number",
+    _T + "timestamp": "a date",
+    _T + "null": "null (no value)",
+}
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one file, printable as ``path:line:col: field: message``."""
+
+    path: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}:{self.column or 1}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class _Node:
+    """Where a value sat in the file and how YAML read it."""
+
+    line: int
+    column: int
+    tag: str
+    plain: bool
+    excerpt: str
+
+
+def field_path(loc: Loc) -> str:
+    """``('outcomes', 2, 'counts')`` -> ``outcomes[2].counts``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def excerpt(text: str) -> str:
+    """A short, single-line, printable excerpt of user input for messages."""
+    text = text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
+    return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
+
+
+class _Builder:
+    """Turns a composed YAML node tree into plain data, recording positions and problems."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.nodes: dict[Loc, _Node] = {}
+        self.keys: dict[Loc, _Node] = {}
+        self.problems: list[Problem] = []
+        self.flagged: set[Loc] = set()
+        self._seen: set[int] = set()
+        self._scalars = yaml.constructor.SafeConstructor()
+
+    def problem(self, node: yaml.Node, loc: Loc, message: str) -> None:
+        mark = node.start_mark
+        self.flagged.add(loc)
+        self.problems.append(
+            Problem(self.path, message, mark.line + 1, mark.column + 1, field_path(loc) or None)
+        )
+
+    def build(self, node: yaml.Node, loc: Loc = ()) -> Any:
+        if id(node) in self._seen:
+            self.problem(node, loc, "anchors and aliases (& and *) are not allowed; write it out")
+            return None
+        self._seen.add(id(node))
+        if len(loc) > MAX_DEPTH:
+            self.problem(node, loc, f"nested more than {MAX_DEPTH} levels deep")
+            return None
+        mark = node.start_mark
+        plain = isinstance(node, yaml.ScalarNode) and node.style is None
+        text = excerpt(node.value) if isinstance(node, yaml.ScalarNode) else ""
+        self.nodes[loc] = _Node(mark.line + 1, mark.column + 1, node.tag, plain, text)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _T + "seq":
+                return self._bad_tag(node, loc)
+            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node, loc)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any] | None:
+        if node.tag != _T + "map":
+            return self._bad_tag(node, loc)
+        out: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node, loc)
+            if key is None:
+                continue
+            here = (*loc, key)
+            line = key_node.start_mark.line + 1
+            if key in first_line:
+                self.problem(
+                    key_node, here, f"duplicate key '{excerpt(key)}' (first at line {first_line[key]})"
+                )
+                continue
+            first_line[key] = line
+            self.keys[here] = _Node(line, key_node.start_mark.column + 1, key_node.tag, True, "")
+            out[key] = self.build(value_node, here)
+        return out
+
+    def _key(self, node: yaml.Node, loc: Loc) -> str | None:
+        if not isinstance(node, yaml.ScalarNode):
+            self.problem(node, loc, "a key must be plain text, not a list or mapping")
+            return None
+        if node.tag == _T + "merge":
+            self.problem(node, loc, "merge keys (<<) are not allowed; write the fields out")
+            return None
+        if node.tag != _T + "str":
+            kind = _KIND_OF.get(node.tag, f"tag {node.tag}")
+            self.problem(
+                node, loc, f"key '{excerpt(node.value)}' was read by YAML as {kind}; quote it"
+            )
+            return None
+        return node.value
+
+    def _scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
+        tag = node.tag
+        if tag == _T + "str":
+            return node.value
+        if tag == _T + "null":
+            return None
+        builder = {
+            _T + "bool": self._scalars.construct_yaml_bool,
+            _T + "int": self._scalars.construct_yaml_int,
+            _T + "float": self._scalars.construct_yaml_float,
+            _T + "timestamp": self._scalars.construct_yaml_timestamp,
+        }.get(tag)
+        if builder is None:
+            return self._bad_tag(node, loc)
+        try:
+            return builder(node)
+        except (ValueError, OverflowError, TypeError):
+            self.problem(node, loc, f"YAML cannot read '{excerpt(node.value)}' as {_KIND_OF[tag]}")
+            return None
+
+    def _bad_tag(self, node: yaml.Node, loc: Loc) -> None:
+        self.problem(node, loc, f"YAML tag '{excerpt(node.tag)}' is not allowed (plain data only)")
+        return None
+
+
+def _yaml_problem(path: str, error: yaml.YAMLError) -> Problem:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    if "expected a single document" in str(error):
+        problem = "more than one YAML document (---) in the file; keep one study per file"
+    if mark is None:
+        return Problem(path, f"YAML syntax error: {problem}")
+    return Problem(path, f"YAML syntax error: {problem}", mark.line + 1, mark.column + 1)
+
+
+def read_file(path: Path) -> bytes:
+    """Read a regular file of at most MAX_BYTES without blocking on FIFOs or devices."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError("not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise OSError(f"larger than {MAX_BYTES // 1024} KiB ({info.st_size} bytes); not read")
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            data = stream.read(MAX_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:
+        raise OSError(f"larger than {MAX_BYTES // 1024} KiB; not read")
+    return data
+
+
+def decode(path: str, data: bytes) -> str | Problem:
+    """UTF-8 text (a leading BOM is dropped), or a problem naming the first bad byte."""
+    start = len(_BOM) if data.startswith(_BOM) else 0
+    try:
+        return data[start:].decode("utf-8")
+    except UnicodeDecodeError as error:
+        offset = start + error.start
+        line = data.count(b"\n", 0, offset) + 1
+        column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+        return Problem(
+            path, f"not UTF-8 text: byte 0x{data[offset]:02x} at offset {offset}", line, column
+        )
+
+
+def parse(path: str, text: str) -> tuple[dict[str, Any] | None, _Builder]:
+    """Compose YAML text and build plain data; problems are collected on the builder."""
+    builder = _Builder(path)
+    try:
+        root = yaml.compose(text, Loader=_YAML_LOADER)
+    except yaml.YAMLError as error:
+        builder.problems.append(_yaml_problem(path, error))
+        return None, builder
+    if root is None:
+        what = "is empty" if not text.strip() else "holds only comments"
+        builder.problems.append(Problem(path, f"the file {what}: no descriptor in it"))
+        return None, builder
+    if not isinstance(root, yaml.MappingNode):
+        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        builder.problem(root, (), f"the top level is {kind}; a descriptor is a mapping (id: ...)")
+        return None, builder
+    return builder.build(root), builder
+
+
+def _validation_problems(path: str, error: ValidationError, built: _Builder) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False, include_input=False, include_context=False):
+        loc: Loc = tuple(item["loc"])
+        if any(loc[: i + 1] in built.flagged for i in range(len(loc))):
+            continue  # already reported by the YAML stage
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            node = built.keys.get(loc)
+            message = "unknown field (not part of the descriptor; see `stemcell schema`)"
+        else:
+            node = built.nodes.get(loc) if loc in built.nodes else None
+            message += _hint(item["type"], node)
+        cut = loc
+        while node is None and cut:
+            cut = cut[:-1]
+            node = built.nodes.get(cut)
+        node = node or built.nodes.get(())
+        line, column = (node.line, node.column) if node else (None, None)
+        problems.append(Problem(path, message, line, column, field_path(loc) or None))
+    return problems
+
+
+def _hint(error_type: str, node: _Node | None) -> str:
+    """Explain YAML 1.1 surprises: what YAML read, and how to keep the text."""
+    if node is None:
+        return ""
+    if error_type == "string_type" and node.plain and node.tag in _KIND_OF:
+        return f"; YAML read '{node.excerpt}' as {_KIND_OF[node.tag]}: put it in quotes"
+    if error_type in {"int_type", "float_type", "bool_type"} and node.tag == _T + "str":
+        return f"; YAML read '{node.excerpt}' as text"
+    return ""
+
+
+def load_study(path: Path, *, expect_id: str | None = None) -> tuple[Study | None, list[Problem]]:
+    """Read, parse and validate one descriptor; never raises for bad content."""
+    name = str(path)
+    try:
+        data = read_file(path)
+        text = decode(name, data)
+        if isinstance(text, Problem):
+            return None, [text]
+        raw, built = parse(name, text)
+        if raw is None:
+            return None, built.problems
+        try:
+            study = Study.model_validate(raw)
+        except ValidationError as error:
+            return None, built.problems + _validation_problems(name, error, built)
+    except OSError as error:
+        return None, [Problem(name, f"cannot read: {error.strerror or error}")]
+    except (ValueError, TypeError, RecursionError, MemoryError) as error:
+        return None, [Problem(name, f"cannot read: {type(error).__name__}")]
+    if built.problems:
+        return None, built.problems
+    if expect_id is not None and study.id != expect_id:
+        node = built.nodes.get(("id",))
+        message = f"id '{study.id}' does not match the file name '{expect_id}.yaml'"
+        return None, [Problem(name, message, node and node.line, node and node.column, "id")]
+    return study, []

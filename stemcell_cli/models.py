@@ -1,0 +1,456 @@
+"""Pydantic v2 models of a study descriptor: strict, closed, no I/O.
+
+Registry-shaped fields reuse ClinicalTrials.gov API v2 vocabulary (``PHASE2``,
+``RANDOMIZED``, ``QUADRUPLE``, ``COMPLETED`` ...). A value the sources do not give
+is left out (null); nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+SCHEMA_VERSION = 1
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+NCT_PATTERN = r"^NCT\d{8}$"
+P_VALUE_PATTERN = r"^(<|<=|>|=)?\s?(0?\.\d+|0|1(\.0+)?)$"
+
+
+def _iso_date(value: object) -> object:
+    """Let YAML dates (2021-01-20 read as a date) stand as ISO text."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Slug = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
+PartialDate = Annotated[
+    str,
+    BeforeValidator(_iso_date),
+    StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"),
+    Field(description="ISO date; year or year-month alone when that is all the source gives"),
+]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+PValue = Annotated[
+    str,
+    StringConstraints(pattern=P_VALUE_PATTERN),
+    Field(description='p-value as published, quoted: "0.0081", "<0.001"'),
+]
+Count = Annotated[int, Field(ge=0)]
+
+Kind = Literal["clinical", "preclinical", "expert-opinion"]
+DesignType = Literal[
+    "systematic-review",
+    "randomized-trial",
+    "non-randomized-trial",
+    "prospective-cohort",
+    "retrospective-cohort",
+    "case-series",
+    "animal-study",
+    "laboratory-study",
+    "expert-opinion",
+]
+Allocation = Literal["RANDOMIZED", "NON_RANDOMIZED", "NA"]
+Masking = Literal["NONE", "SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE"]
+Phase = Literal["EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA"]
+OverallStatus = Literal[
+    "NOT_YET_RECRUITING",
+    "RECRUITING",
+    "ENROLLING_BY_INVITATION",
+    "ACTIVE_NOT_RECRUITING",
+    "SUSPENDED",
+    "TERMINATED",
+    "COMPLETED",
+    "WITHDRAWN",
+    "UNKNOWN",
+]
+Control = Literal[
+    "placebo",
+    "sham",
+    "untreated",
+    "standard-care",
+    "active",
+    "alternative-delivery",
+    "none",
+]
+ArmRole = Literal[
+    "EXPERIMENTAL",
+    "ACTIVE_COMPARATOR",
+    "PLACEBO_COMPARATOR",
+    "SHAM_COMPARATOR",
+    "NO_INTERVENTION",
+    "OTHER",
+]
+Species = Literal["human", "mouse", "rat", "pig", "non-human primate", "other"]
+CellType = Literal[
+    "msc", "hsc", "ipsc-derived", "esc-derived", "fetal-precursor", "bone-marrow-cells", "other"
+]
+TissueOrigin = Literal[
+    "bone-marrow",
+    "peripheral-blood",
+    "umbilical-cord",
+    "adipose",
+    "embryonic-tissue",
+    "other",
+]
+CellSource = Literal["autologous", "allogeneic", "xenogeneic"]
+SourceKind = Literal[
+    "paper", "abstract", "registry", "news", "video", "web-page", "library-record", "forum-copy"
+]
+EffectMeasure = Literal[
+    "hazard-ratio",
+    "odds-ratio",
+    "risk-ratio",
+    "risk-difference",
+    "mean-difference",
+    "other",
+]
+Results = Literal["published", "pending", "not-applicable"]
+
+
+class Model(BaseModel):
+    """Base of every descriptor model: strict types, unknown keys rejected, no NaN."""
+
+    model_config = ConfigDict(
+        extra="forbid", strict=True, allow_inf_nan=False, frozen=True, str_max_length=20_000
+    )
+
+
+class Source(Model):
+    """A document the descriptor draws on; outcomes name it by ``key``."""
+
+    key: Slug = Field(description="short local name, e.g. paper, registry, news")
+    kind: SourceKind
+    title: Text | None = None
+    url: Url | None = None
+    date: PartialDate | None = None
+    secondary: bool = Field(False, description="a second-hand copy (forum, press) of a primary")
+    note: Text | None = None
+
+
+class Publication(Model):
+    """The main paper (or registry record) the study is known by."""
+
+    title: Text | None = None
+    journal: Text | None = None
+    date: PartialDate | None = Field(None, description="publication date (online first)")
+    print_date: PartialDate | None = None
+    volume: Text | None = None
+    issue: Text | None = None
+    pages: Text | None = None
+    authors: list[Text] = Field(default_factory=list, description="as listed; '...' for elisions")
+    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    pmid: Annotated[str, StringConstraints(pattern=r"^\d{1,9}$")] | None = None
+    pmcid: Annotated[str, StringConstraints(pattern=r"^PMC\d+$")] | None = None
+    institution: Text | None = None
+    country: Text | None = None
+    people: list[Text] = Field(
+        default_factory=list, description="named people and their roles (spokespeople, leads)"
+    )
+
+
+class Registration(Model):
+    """A trial registry entry (ClinicalTrials.gov vocabulary)."""
+
+    nct_id: Annotated[str, StringConstraints(pattern=NCT_PATTERN)] | None = None
+    registry: Text = "ClinicalTrials.gov"
+    status: OverallStatus | None = None
+    status_date: PartialDate | None = None
+    first_posted: PartialDate | None = None
+    start_date: PartialDate | None = None
+    sponsor: Text | None = None
+    design_as_registered: Text | None = None
+    url: Url | None = None
+
+
+class Condition(Model):
+    """The condition studied; ``synonyms`` drive ``--condition`` matching."""
+
+    name: Text
+    synonyms: list[Text] = Field(default_factory=list, description="other names, abbreviations")
+    chronic: bool = True
+    model: Text | None = Field(None, description="for animal studies: the disease model")
+
+
+class FollowUp(Model):
+    """How long participants were followed."""
+
+    months: float | None = Field(None, ge=0, description="typical length in months")
+    statistic: Literal["mean", "median", "planned", "fixed", "maximum"] | None = None
+    sd_months: float | None = Field(None, ge=0)
+    schedule: Text | None = Field(None, description="assessment visits, in words")
+
+
+class Design(Model):
+    """How the study was built: allocation, control, blinding, phase."""
+
+    type: DesignType
+    allocation: Allocation | None = None
+    allocation_note: Text | None = None
+    control: Control | None = None
+    comparator: Text | None = None
+    masking: Masking | None = None
+    masking_note: Text | None = None
+    phases: list[Phase] = Field(default_factory=list)
+    centres: int | None = Field(None, ge=1)
+    follow_up: FollowUp = Field(default_factory=FollowUp)
+
+
+class Arm(Model):
+    """One arm of a trial (ClinicalTrials.gov arm group types)."""
+
+    key: Slug
+    label: Text
+    role: ArmRole | None = None
+    n: Count | None = None
+    description: Text | None = None
+
+
+class Age(Model):
+    """Participants' age in years, as reported."""
+
+    mean: float | None = Field(None, ge=0)
+    median: float | None = Field(None, ge=0)
+    minimum: float | None = Field(None, ge=0)
+    maximum: float | None = Field(None, ge=0)
+    note: Text | None = None
+
+
+class Subgroup(Model):
+    """A named part of the population and its size."""
+
+    label: Text
+    n: Count | None = None
+    percent: float | None = Field(None, ge=0, le=100)
+    source: Slug | None = None
+    note: Text | None = None
+
+
+class Population(Model):
+    """Who (or what) was studied."""
+
+    species: Species | None = None
+    n: Count | None = Field(None, description="participants (or animals) analysed or enrolled")
+    n_type: Literal["ACTUAL", "ESTIMATED"] | None = Field(
+        None, description="ClinicalTrials.gov enrollment type: ESTIMATED for planned sizes"
+    )
+    description: Text | None = None
+    age: Age | None = None
+    subgroups: list[Subgroup] = Field(default_factory=list)
+    inclusion: list[Text] = Field(default_factory=list)
+    baseline: list[Text] = Field(default_factory=list, description="baseline characteristics")
+
+
+class Intervention(Model):
+    """The cells given and how."""
+
+    name: Text
+    cell_type: CellType | None = None
+    cell_description: Text | None = None
+    tissue_origin: TissueOrigin | None = None
+    tissue_detail: Text | None = None
+    cell_source: CellSource | None = Field(None, description="autologous, allogeneic or xenogeneic")
+    route: Text | None = None
+    doses: int | None = Field(None, ge=1, description="number of administrations")
+    schedule: Text | None = None
+    cell_dose: Text | None = None
+    conditioning: Text | None = Field(None, description="conditioning or co-treatment")
+
+
+class Interval(Model):
+    """A published confidence interval."""
+
+    lower: float
+    upper: float
+    level: float = Field(95, gt=0, lt=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Interval:
+        if self.lower > self.upper:
+            raise ValueError("lower bound is above the upper bound")
+        return self
+
+
+class Counts(Model):
+    """A proportion given as k events among n people."""
+
+    events: Count
+    total: Count
+
+    @model_validator(mode="after")
+    def _fits(self) -> Counts:
+        if self.total == 0 or self.events > self.total:
+            raise ValueError("events must be between 0 and total, and total above 0")
+        return self
+
+
+class Estimate(Model):
+    """A published estimate: a value (or a before/after pair) with its interval."""
+
+    value: float | None = None
+    unit: Text | None = Field(None, description="%, points, IU/day ...")
+    method: Text | None = Field(None, description="Kaplan-Meier, mean, mean change ...")
+    interval: Interval | None = None
+    baseline: float | None = None
+    final: float | None = None
+
+    @model_validator(mode="after")
+    def _has_number(self) -> Estimate:
+        if self.value is None and (self.baseline is None or self.final is None):
+            raise ValueError("give a value, or both baseline and final")
+        return self
+
+
+class Effect(Model):
+    """A between-group effect measure as published."""
+
+    measure: EffectMeasure
+    value: float | None = None
+    interval: Interval | None = None
+    comparison: Text | None = Field(None, description="which groups, e.g. 'HSCT vs DMT'")
+
+
+class Outcome(Model):
+    """One reported result: measure, group, timepoint, and the numbers as published."""
+
+    measure: Text
+    group: Text | None = Field(None, description="arm or subgroup; null means everyone")
+    timepoint: Text | None = None
+    primary: bool = False
+    counts: Counts | None = None
+    estimate: Estimate | None = None
+    effect: Effect | None = None
+    p_value: PValue | None = None
+    statement: Text | None = None
+    source: Slug = Field(description="key of the source these numbers come from")
+
+    @model_validator(mode="after")
+    def _has_result(self) -> Outcome:
+        if not (self.counts or self.estimate or self.effect or self.statement):
+            raise ValueError("give counts, an estimate, an effect or a statement")
+        return self
+
+
+class Finding(Model):
+    """A plain statement attributed to a source."""
+
+    text: Text
+    source: Slug | None = None
+
+
+class Claim(Model):
+    """What one source says about a disputed point."""
+
+    source: Slug
+    says: Text
+
+
+class Discrepancy(Model):
+    """A point on which sources disagree, recorded rather than resolved."""
+
+    topic: Text
+    claims: list[Claim] = Field(min_length=1)
+    note: Text | None = None
+
+
+class Opinion(Model):
+    """Expert-opinion content: a question and the gist of an answer, not a study."""
+
+    question: Text
+    asked_by: Text | None = None
+    expert: Text
+    role: Text | None = None
+    answer_gist: Text
+    verdict: Text | None = Field(None, description="the expert's final answer, if given")
+
+
+class Study(Model):
+    """A study descriptor: one YAML file per study, file name ``<id>.yaml``."""
+
+    id: Slug
+    title: Text = Field(description="short descriptive title")
+    headline: Text = Field(description="the main result in one line, with its caveat")
+    summary: Text | None = None
+    kind: Kind
+    condition: Condition
+    design: Design
+    results: Results = "published"
+    publication: Publication = Field(default_factory=Publication)
+    registration: Registration | None = None
+    sources: list[Source] = Field(min_length=1)
+    population: Population = Field(default_factory=Population)
+    arms: list[Arm] = Field(default_factory=list)
+    intervention: Intervention | None = None
+    outcomes: list[Outcome] = Field(default_factory=list)
+    safety: list[Finding] = Field(default_factory=list)
+    limitations: list[Text] = Field(default_factory=list)
+    discrepancies: list[Discrepancy] = Field(default_factory=list)
+    opinion: Opinion | None = None
+    next_steps: list[Finding] = Field(default_factory=list)
+    context: list[Finding] = Field(default_factory=list)
+    not_available: list[Text] = Field(
+        default_factory=list, description="what the sources do not give (left empty on purpose)"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Study:
+        keys = [s.key for s in self.sources]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"source keys must be unique: {', '.join(dupes)}")
+        cited = [o.source for o in self.outcomes]
+        cited += [f.source for f in (*self.safety, *self.next_steps, *self.context) if f.source]
+        cited += [c.source for d in self.discrepancies for c in d.claims]
+        cited += [g.source for g in self.population.subgroups if g.source]
+        unknown = sorted(set(cited) - set(keys))
+        if unknown:
+            raise ValueError(f"unknown source key(s): {', '.join(unknown)}; known: {', '.join(keys)}")
+        if self.kind == "expert-opinion" and self.opinion is None:
+            raise ValueError("an expert-opinion descriptor needs an 'opinion' section")
+        if self.kind != "expert-opinion" and self.intervention is None:
+            raise ValueError("a study needs an 'intervention' section")
+        if self.kind == "clinical" and self.design.control is None:
+            raise ValueError("a clinical study must say its control: design.control (none if none)")
+        return self
+
+    @property
+    def year(self) -> int | None:
+        """Year the study is dated by: publication, else registry start, else first source."""
+        candidates = [self.publication.date]
+        if self.registration:
+            candidates += [self.registration.start_date, self.registration.first_posted]
+        candidates += [s.date for s in self.sources]
+        for date in candidates:
+            if date:
+                return int(date[:4])
+        return None
+
+    def source(self, key: str) -> Source:
+        """The source with this key."""
+        return next(s for s in self.sources if s.key == key)
+
+
+def descriptor_schema() -> dict:
+    """The JSON Schema of a descriptor file."""
+    schema = Study.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def is_valid_id(value: str) -> bool:
+    """Whether ``value`` is a well-formed study id (lowercase slug)."""
+    return re.fullmatch(ID_PATTERN, value) is not None

@@ -1,0 +1,80 @@
+"""The machine-readable record of a study: the descriptor's fields plus ``evidence``."""
+
+from __future__ import annotations
+
+import json
+import typing
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from .errors import UsageError
+from .evidence import assess
+from .models import Study
+
+FIELDS: tuple[str, ...] = (*Study.model_fields, "evidence")
+
+
+def parse_fields(value: str | None) -> list[str] | None:
+    """``"id,evidence"`` -> ``["id", "evidence"]``; an unknown name is a usage error."""
+    if value is None:
+        return None
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in FIELDS]
+    if unknown or not names:
+        bad = ", ".join(repr(n) for n in unknown) or "none given"
+        raise UsageError(f"unknown field(s) {bad} in --fields; valid fields: {', '.join(FIELDS)}")
+    return names
+
+
+def study_record(study: Study, fields: Sequence[str] | None = None) -> dict[str, Any]:
+    """A JSON-ready dict: every descriptor field (null when absent) and the evidence."""
+    record = study.model_dump(mode="json")
+    record["evidence"] = assess(study).as_dict()
+    if fields is None:
+        return record
+    return {name: record[name] for name in fields}
+
+
+def flat_cell(value: Any) -> str:
+    """A CSV cell: text as is, lists of text joined by '; ', anything nested as compact JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "; ".join(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def _sub_fields(name: str) -> list[str]:
+    """Sub-field names of a top-level field that holds a mapping, else []."""
+    if name == "evidence":
+        return ["level", "certainty", "flags"]
+    annotation = Study.model_fields[name].annotation
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return list(candidate.model_fields)
+    return []
+
+
+def csv_columns(fields: Sequence[str] | None) -> list[str]:
+    """CSV header: top-level fields, mappings spread into dotted columns (``design.type``)."""
+    columns: list[str] = []
+    for name in fields or FIELDS:
+        subs = _sub_fields(name)
+        columns += [f"{name}.{sub}" for sub in subs] if subs else [name]
+    return columns
+
+
+def flat_record(record: dict[str, Any], columns: Sequence[str]) -> dict[str, str]:
+    """A record as one CSV row with the given columns."""
+    row = {}
+    for column in columns:
+        key, _, sub = column.partition(".")
+        value = record.get(key)
+        row[column] = flat_cell((value or {}).get(sub) if sub else value)
+    return row

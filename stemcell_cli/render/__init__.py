@@ -1,0 +1,61 @@
+"""Output formats: one renderer per format behind one interface, chosen by ``Format``.
+
+A renderer writes studies (``list``), one study (``show``) or a comparison
+(``compare``) to a text stream. Modules are imported only when their format is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from enum import Enum
+from typing import Protocol, TextIO
+
+from ..errors import UsageError
+from ..models import Study
+from ..query import Comparison
+
+
+class Format(str, Enum):
+    """The output formats every data command offers."""
+
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    markdown = "markdown"
+
+
+FIELD_FORMATS = {Format.json, Format.jsonl, Format.csv}
+
+_MODULES = {
+    Format.table: ("table", "TableRenderer"),
+    Format.json: ("json", "JsonRenderer"),
+    Format.jsonl: ("json", "JsonLinesRenderer"),
+    Format.csv: ("csv", "CsvRenderer"),
+    Format.markdown: ("markdown", "MarkdownRenderer"),
+}
+
+
+class Renderer(Protocol):
+    """What every output format implements."""
+
+    def __init__(self, out: TextIO, fields: Sequence[str] | None = None) -> None: ...
+
+    def studies(self, studies: Sequence[Study]) -> None:
+        """Write a list of studies."""
+
+    def study(self, study: Study) -> None:
+        """Write everything about one study."""
+
+    def comparison(self, comparison: Comparison) -> None:
+        """Write studies side by side."""
+
+
+def make_renderer(fmt: Format, out: TextIO, fields: Sequence[str] | None = None) -> Renderer:
+    """The renderer for ``fmt``; ``fields`` only applies to json, jsonl and csv."""
+    if fields is not None and fmt not in FIELD_FORMATS:
+        raise UsageError(f"--fields applies to json, jsonl and csv output, not {fmt.value}")
+    module, name = _MODULES[fmt]
+    cls = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    return cls(out, fields)

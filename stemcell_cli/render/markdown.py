@@ -1,0 +1,60 @@
+"""Markdown for GitHub: headings, pipe tables, the evidence section, sources as links."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TextIO
+
+from ..models import Study
+from ..query import Comparison
+from ..report import SUMMARY_HEADERS, Section, show_sections, summary_row
+from .safe import visible
+
+
+def cell(text: str) -> str:
+    """Text safe inside a Markdown table cell or line."""
+    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GitHub pipe table."""
+    lines = ["| " + " | ".join(cell(h) for h in headers) + " |",
+             "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell(c) or " " for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def section_text(section: Section) -> str:
+    """One section as Markdown."""
+    parts = [f"## {cell(section.title)}\n"]
+    if section.pairs:
+        parts.append("\n".join(f"- **{cell(k)}:** {cell(v)}" for k, v in section.pairs) + "\n")
+    if section.rows:
+        parts.append(table(section.headers, section.rows))
+    if section.bullets:
+        parts.append("\n".join(f"- {cell(b)}" for b in section.bullets) + "\n")
+    if section.links:
+        parts.append("\n".join(f"- [{cell(text)}]({url.replace(')', '%29')})" if url
+                               else f"- {cell(text)}" for text, url in section.links) + "\n")
+    return "\n".join(parts)
+
+
+class MarkdownRenderer:
+    """An evidence brief that renders well on GitHub."""
+
+    def __init__(self, out: TextIO, fields: Sequence[str] | None = None) -> None:
+        self.out = out
+
+    def studies(self, studies: Sequence[Study]) -> None:
+        self.out.write(table(SUMMARY_HEADERS, [summary_row(s) for s in studies]))
+
+    def study(self, study: Study) -> None:
+        head = f"# {cell(study.title)} (`{cell(study.id)}`)\n\n> {cell(study.headline)}\n"
+        body = [head] + ([cell(study.summary) + "\n"] if study.summary else [])
+        self.out.write("\n".join(body + [section_text(s) for s in show_sections(study)]))
+
+    def comparison(self, comparison: Comparison) -> None:
+        headers = ["", *(s.id for s in comparison.studies)]
+        rows = [(f"**{r.label}**", *r.cells) for r in comparison.rows]
+        self.out.write("# Comparison\n\n" + table(headers, rows))

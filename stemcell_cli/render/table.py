@@ -1,0 +1,106 @@
+"""Rich tables for people: colour only on a terminal, data never read as markup."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TextIO
+
+from rich import box
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from ..evidence import assess
+from ..models import Study
+from ..query import Comparison
+from ..report import SUMMARY_HEADERS, Section, show_sections, summary_row
+from .safe import visible
+
+# List columns with fixed widths; the headline takes what is left. On a narrow terminal the
+# columns named in DROP_ORDER go first, so the row stays readable.
+LIST_WIDTHS = {"Condition": 14, "Cells": 14, "Design": 13, "N": 7, "Follow-up": 10,
+               "Level": 5, "Caution": 16}
+DROP_ORDER = ("Design", "Follow-up", "Cells", "Condition")
+MIN_HEADLINE = 24
+LEVEL_STYLE = {1: "bold green", 2: "green", 3: "yellow", 4: "dark_orange", 5: "red"}
+
+
+def text(value: str, style: str = "") -> Text:
+    """Data as literal text: no markup, no emoji codes, no control characters."""
+    return Text(visible(value), style=style)
+
+
+def console(out: TextIO) -> Console:
+    """A console on ``out`` that never interprets strings."""
+    return Console(file=out, markup=False, emoji=False, highlight=False)
+
+
+def section_table(section: Section) -> Group:
+    """One section: a heading, its pairs, table, bullets and links."""
+    parts: list = [text(section.title, "bold underline")]
+    if section.pairs:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=False, max_width=28)
+        grid.add_column(overflow="fold")
+        for label, value in section.pairs:
+            grid.add_row(text(label), text(value))
+        parts.append(grid)
+    if section.rows:
+        grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        for header in section.headers:
+            grid.add_column(text(header), overflow="fold")
+        for row in section.rows:
+            grid.add_row(*(text(c) for c in row))
+        parts.append(grid)
+    parts += [text(f"• {line}") for line in section.bullets]
+    parts += [text(f"• {label}" + (f"\n  {url}" if url else "")) for label, url in section.links]
+    parts.append(Text(""))
+    return Group(*parts)
+
+
+class TableRenderer:
+    """Terminal tables that fit the width of the terminal."""
+
+    def __init__(self, out: TextIO, fields: Sequence[str] | None = None) -> None:
+        self.console = console(out)
+
+    def studies(self, studies: Sequence[Study]) -> None:
+        widths = dict(LIST_WIDTHS, ID=max((len(s.id) for s in studies), default=2))
+        spare = lambda: self.console.width - sum(widths.values()) - 3 * len(widths)  # noqa: E731
+        for name in DROP_ORDER:
+            if spare() >= MIN_HEADLINE:
+                break
+            del widths[name]
+        shown = [h for h in SUMMARY_HEADERS if h in widths or h == "Headline"]
+        grid = Table(box=box.SIMPLE_HEAD, expand=True)
+        for header in shown:
+            width = widths.get(header)
+            grid.add_column(text(header), width=width, ratio=None if width else 1,
+                            overflow="fold", style="bold" if header == "ID" else "")
+        for study in studies:
+            row = dict(zip(SUMMARY_HEADERS, summary_row(study), strict=True))
+            cells = [text(row[h]) for h in shown]
+            cells[shown.index("Level")].stylize(LEVEL_STYLE[assess(study).level])
+            grid.add_row(*cells)
+        self.console.print(grid)
+
+    def study(self, study: Study) -> None:
+        head = [text(f"{study.title}  ({study.id})", "bold"), text(study.headline, "italic")]
+        if study.summary:
+            head.append(text(study.summary))
+        self.console.print(Group(*head, Text("")))
+        for section in show_sections(study):
+            self.console.print(section_table(section))
+
+    def comparison(self, comparison: Comparison) -> None:
+        grid = Table(box=box.SIMPLE_HEAD, show_lines=True)
+        grid.add_column(text(""), style="bold", overflow="fold")
+        for study in comparison.studies:
+            grid.add_column(text(study.id), overflow="fold")
+        section = ""
+        for row in comparison.rows:
+            if row.section != section:
+                section = row.section
+                grid.add_row(text(section.upper(), "bold cyan"), end_section=False)
+            grid.add_row(text(row.label), *(text(c) for c in row.cells))
+        self.console.print(grid)

@@ -1,0 +1,189 @@
+"""Format-neutral layout of human-readable output: what ``list`` and ``show`` say, not how."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from . import describe
+from .evidence import CAUTION, LEVEL_MEANING, assess
+from .models import Finding, Study
+
+CERTAINTY_NOTE = "GRADE starting point for this design, not a full GRADE rating"
+
+
+@dataclass
+class Section:
+    """A titled block: label/value pairs, an optional table, and bullet lines."""
+
+    title: str
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    headers: tuple[str, ...] = ()
+    rows: list[tuple[str, ...]] = field(default_factory=list)
+    bullets: list[str] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+    def pair(self, label: str, value: object) -> None:
+        """Add a pair unless the value is empty."""
+        if value not in (None, "", []):
+            self.pairs.append((label, str(value)))
+
+    def __bool__(self) -> bool:
+        return bool(self.pairs or self.rows or self.bullets or self.links)
+
+
+SUMMARY_HEADERS = ("ID", "Condition", "Cells", "Design", "N", "Follow-up", "Level", "Caution",
+                   "Headline")
+
+
+def summary_row(study: Study) -> tuple[str, ...]:
+    """The one-line summary shown by ``list``."""
+    evidence = assess(study)
+    caution = ", ".join(CAUTION[code] for code in evidence.codes) or "—"
+    return (study.id, study.condition.name, describe.cells(study), study.design.type.replace("-", " "),
+            describe.population(study), describe.follow_up(study), str(evidence.level), caution,
+            study.headline)
+
+
+def _citation(study: Study) -> Section:
+    p = study.publication
+    section = Section("Publication and sources")
+    section.pair("Citation", describe.citation(study) if p.title or p.authors else None)
+    section.pair("Published", p.date)
+    section.pair("Print issue", p.print_date)
+    section.pair("DOI", p.doi)
+    section.pair("PMID", p.pmid)
+    section.pair("PMCID", p.pmcid)
+    section.pair("Institution", p.institution)
+    section.pair("Country", p.country)
+    section.pair("People", "; ".join(p.people))
+    if study.registration:
+        r = study.registration
+        registered = " · ".join(x for x in (r.nct_id, r.status, r.sponsor and f"sponsor {r.sponsor}",
+                                             r.start_date and f"started {r.start_date}",
+                                             r.first_posted and f"first posted {r.first_posted}",
+                                             r.status_date and f"status as of {r.status_date}") if x)
+        section.pair(f"Registry ({r.registry})", registered)
+        section.pair("Registered design", r.design_as_registered)
+    for s in study.sources:
+        label = f"[{s.key}] {s.kind}" + (" (secondary copy)" if s.secondary else "")
+        text = " · ".join(x for x in (s.title, s.date, s.note) if x)
+        section.links.append((f"{label}: {text}" if text else label, s.url or ""))
+    return section
+
+
+def _design(study: Study) -> Section:
+    d = study.design
+    section = Section("Design")
+    section.pair("Type", describe.design(study))
+    section.pair("Allocation", d.allocation)
+    section.pair("How allocated", d.allocation_note)
+    section.pair("Control", d.control and describe.CONTROL[d.control])
+    section.pair("Comparator", d.comparator)
+    section.pair("Blinding", d.masking and describe.MASKING[d.masking])
+    section.pair("Blinding note", d.masking_note)
+    section.pair("Phase", ", ".join(d.phases))
+    section.pair("Centres", d.centres)
+    section.pair("Follow-up", describe.follow_up(study) if d.follow_up.months is not None else None)
+    section.pair("Follow-up schedule", d.follow_up.schedule)
+    return section
+
+
+def _population(study: Study) -> Section:
+    p = study.population
+    section = Section("Population")
+    section.pair("Species", p.species)
+    section.pair("Participants", describe.population(study))
+    section.pair("Who", p.description)
+    if p.age:
+        ages = [f"{k} {describe.number(v)}" for k, v in
+                (("mean", p.age.mean), ("median", p.age.median), ("from", p.age.minimum),
+                 ("to", p.age.maximum)) if v is not None]
+        section.pair("Age (years)", ", ".join(ages + ([p.age.note] if p.age.note else [])))
+    for g in p.subgroups:
+        size = "" if g.n is None else f"n={g.n}"
+        if g.percent is not None:
+            size += f" ({describe.number(g.percent)}%)"
+        section.pair(f"Subgroup: {g.label}", " ".join(x for x in (size, g.note,
+                                                                  g.source and f"[{g.source}]") if x))
+    section.bullets += [f"Inclusion: {x}" for x in p.inclusion]
+    section.bullets += [f"Baseline: {x}" for x in p.baseline]
+    if study.arms:
+        section.headers = ("Arm", "Role", "n", "Description")
+        section.rows = [(a.label, a.role or "", "" if a.n is None else str(a.n), a.description or "")
+                        for a in study.arms]
+    return section
+
+
+def _intervention(study: Study) -> Section:
+    section = Section("Intervention")
+    i = study.intervention
+    if i is None:
+        return section
+    section.pair("Name", i.name)
+    section.pair("Cells", describe.cells(study))
+    section.pair("Cell description", i.cell_description)
+    section.pair("Tissue", i.tissue_detail)
+    section.pair("Route", i.route)
+    section.pair("Doses", i.doses)
+    section.pair("Schedule", i.schedule)
+    section.pair("Cell dose", i.cell_dose)
+    section.pair("Conditioning / co-treatment", i.conditioning)
+    return section
+
+
+def _outcomes(study: Study) -> Section:
+    section = Section("Outcomes")
+    section.headers = ("Measure", "Group", "When", "Result", "Source")
+    section.rows = [(o.measure + (" (primary)" if o.primary else ""), o.group or "all",
+                     o.timepoint or "", describe.result_text(o), o.source) for o in study.outcomes]
+    return section
+
+
+def evidence_section(study: Study) -> Section:
+    """'How strong is this evidence?': level in words, certainty, flags, discrepancies."""
+    evidence = assess(study)
+    section = Section("How strong is this evidence?")
+    section.pair("Level", f"{evidence.level} of 5 (1 strongest): {LEVEL_MEANING[evidence.level]}")
+    section.pair("Certainty", f"{evidence.certainty} ({CERTAINTY_NOTE})")
+    section.bullets += [f"{CAUTION[f.code]} ({f.code}): {f.reason}" for f in evidence.flags]
+    for d in study.discrepancies:
+        claims = "; ".join(f"{c.source} says {c.says}" for c in d.claims)
+        section.bullets.append(f"Sources disagree on {d.topic}: {claims}"
+                               + (f" ({d.note})" if d.note else ""))
+    return section
+
+
+def _opinion(study: Study) -> Section:
+    section = Section("Expert opinion")
+    o = study.opinion
+    if o:
+        section.pair("Question", o.question)
+        section.pair("Asked by", o.asked_by)
+        section.pair("Expert", ", ".join(x for x in (o.expert, o.role) if x))
+        section.pair("Gist of the answer", o.answer_gist)
+        section.pair("Verdict", o.verdict or "not given in the source")
+    return section
+
+
+def _findings(title: str, findings: Sequence[Finding]) -> Section:
+    return Section(title, bullets=[f.text + (f" [{f.source}]" if f.source else "") for f in findings])
+
+
+def show_sections(study: Study) -> list[Section]:
+    """Everything about one study, in reading order; empty sections are dropped."""
+    sections = [
+        _citation(study),
+        _design(study),
+        _population(study),
+        _intervention(study),
+        _opinion(study),
+        _outcomes(study) if study.outcomes else Section("Outcomes"),
+        _findings("Safety", study.safety),
+        Section("Limitations", bullets=list(study.limitations)),
+        evidence_section(study),
+        _findings("Next steps", study.next_steps),
+        _findings("Context", study.context),
+        Section("Not in the sources", bullets=list(study.not_available)),
+    ]
+    return [s for s in sections if s]
