@@ -66,7 +66,9 @@ class Catalog:
         except KeyError:
             close = difflib.get_close_matches(study_id.lower(), list(self.studies), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else "; see `stemcell list`"
-            shown = study_id if study_id.isprintable() and len(study_id) <= 80 else repr(study_id[:80])
+            shown = (
+                study_id if study_id.isprintable() and len(study_id) <= 80 else repr(study_id[:80])
+            )
             raise StemcellError(f"no study with id '{shown}'{hint}") from None
 
 
@@ -106,7 +108,9 @@ def find_descriptors(root: Path) -> tuple[list[Path], list[Problem]]:
                 continue
             if entry.is_symlink() and not _within(path, real_root):
                 if entry.name.endswith(SUFFIXES) or entry.is_dir():
-                    problems.append(Problem(str(path), "symlink points outside the catalog; skipped"))
+                    problems.append(
+                        Problem(str(path), "symlink points outside the catalog; skipped")
+                    )
                 continue
             if entry.is_dir(follow_symlinks=False):
                 pending.append(path)

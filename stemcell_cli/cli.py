@@ -53,46 +53,142 @@ class Output:
 
 # Shared options: name -> (annotation, default). Declared once, injected into commands.
 FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
-    "condition": (Annotated[str | None, typer.Option(
-        help="Condition name, synonym or abbreviation, case-insensitive (ms, 'type 2 diabetes').",
-        rich_help_panel=FILTERS)], None),
-    "cell_type": (Annotated[str | None, typer.Option(
-        "--cell-type", help="Cell type, e.g. msc, hsc, ipsc.", rich_help_panel=FILTERS)], None),
-    "source": (Annotated[_choices(CellSource) | None, typer.Option(
-        help="Where the cells came from.", rich_help_panel=FILTERS)], None),
-    "design": (Annotated[_choices(DesignType) | None, typer.Option(
-        help="Study design.", rich_help_panel=FILTERS)], None),
-    "species": (Annotated[_choices(Species) | None, typer.Option(
-        help="Who was treated.", rich_help_panel=FILTERS)], None),
-    "min_n": (Annotated[int | None, typer.Option(
-        "--min-n", min=0, help="At least this many participants.", rich_help_panel=FILTERS)], None),
-    "since": (Annotated[int | None, typer.Option(
-        min=1900, max=2100, metavar="YEAR", help="Dated this year or later.",
-        rich_help_panel=FILTERS)], None),
-    "until": (Annotated[int | None, typer.Option(
-        min=1900, max=2100, metavar="YEAR", help="Dated this year or earlier.",
-        rich_help_panel=FILTERS)], None),
-    "search": (Annotated[str | None, typer.Option(
-        help="Words that must all appear in titles, summaries or outcomes.",
-        rich_help_panel=FILTERS)], None),
-    "max_level": (Annotated[int | None, typer.Option(
-        "--max-level", min=1, max=5, help="Evidence level N or stronger (1 strongest, 5 weakest).",
-        rich_help_panel=FILTERS)], None),
+    "condition": (
+        Annotated[
+            str | None,
+            typer.Option(
+                help="Condition name, synonym or abbreviation, any case (ms, 'type 2 diabetes').",
+                rich_help_panel=FILTERS,
+            ),
+        ],
+        None,
+    ),
+    "cell_type": (
+        Annotated[
+            str | None,
+            typer.Option(
+                "--cell-type", help="Cell type, e.g. msc, hsc, ipsc.", rich_help_panel=FILTERS
+            ),
+        ],
+        None,
+    ),
+    "source": (
+        Annotated[
+            _choices(CellSource) | None,
+            typer.Option(help="Where the cells came from.", rich_help_panel=FILTERS),
+        ],
+        None,
+    ),
+    "design": (
+        Annotated[
+            _choices(DesignType) | None, typer.Option(help="Study design.", rich_help_panel=FILTERS)
+        ],
+        None,
+    ),
+    "species": (
+        Annotated[
+            _choices(Species) | None, typer.Option(help="Who was treated.", rich_help_panel=FILTERS)
+        ],
+        None,
+    ),
+    "min_n": (
+        Annotated[
+            int | None,
+            typer.Option(
+                "--min-n", min=0, help="At least this many participants.", rich_help_panel=FILTERS
+            ),
+        ],
+        None,
+    ),
+    "since": (
+        Annotated[
+            int | None,
+            typer.Option(
+                min=1900,
+                max=2100,
+                metavar="YEAR",
+                help="Dated this year or later.",
+                rich_help_panel=FILTERS,
+            ),
+        ],
+        None,
+    ),
+    "until": (
+        Annotated[
+            int | None,
+            typer.Option(
+                min=1900,
+                max=2100,
+                metavar="YEAR",
+                help="Dated this year or earlier.",
+                rich_help_panel=FILTERS,
+            ),
+        ],
+        None,
+    ),
+    "search": (
+        Annotated[
+            str | None,
+            typer.Option(
+                help="Words that must all appear in titles, summaries or outcomes.",
+                rich_help_panel=FILTERS,
+            ),
+        ],
+        None,
+    ),
+    "max_level": (
+        Annotated[
+            int | None,
+            typer.Option(
+                "--max-level",
+                min=1,
+                max=5,
+                help="Evidence level N or stronger (1 strongest, 5 weakest).",
+                rich_help_panel=FILTERS,
+            ),
+        ],
+        None,
+    ),
 }
 OUTPUT_OPTIONS: dict[str, tuple[Any, Any]] = {
-    "format": (Annotated[Format, typer.Option(
-        "--format", "-f", help="Output format.", rich_help_panel=OUTPUT)], Format.table),
-    "json": (Annotated[bool, typer.Option(
-        "--json", help="Shortcut for --format json.", rich_help_panel=OUTPUT)], False),
-    "fields": (Annotated[str | None, typer.Option(
-        help="Comma-separated top-level fields for json, jsonl and csv (e.g. id,evidence).",
-        rich_help_panel=OUTPUT)], None),
+    "format": (
+        Annotated[
+            Format, typer.Option("--format", "-f", help="Output format.", rich_help_panel=OUTPUT)
+        ],
+        Format.table,
+    ),
+    "json": (
+        Annotated[
+            bool, typer.Option("--json", help="Shortcut for --format json.", rich_help_panel=OUTPUT)
+        ],
+        False,
+    ),
+    "fields": (
+        Annotated[
+            str | None,
+            typer.Option(
+                help="Comma-separated top-level fields for json, jsonl and csv (e.g. id,evidence).",
+                rich_help_panel=OUTPUT,
+            ),
+        ],
+        None,
+    ),
 }
 CATALOG_OPTIONS: dict[str, tuple[Any, Any]] = {
-    "studies_dir": (Annotated[list[Path] | None, typer.Option(
-        "--studies-dir", metavar="DIR", file_okay=False,
-        help=f"Catalog folder to use instead of the bundled one (repeatable; or set {ENV_VAR}, "
-        "several paths joined with the OS path separator).", rich_help_panel=CATALOG)], None),
+    "studies_dir": (
+        Annotated[
+            list[Path] | None,
+            typer.Option(
+                "--studies-dir",
+                metavar="DIR",
+                file_okay=False,
+                help=f"Catalog folder to use instead of the bundled one (repeatable; or set "
+                f"{ENV_VAR}, several paths joined with the OS path separator).",
+                rich_help_panel=CATALOG,
+            ),
+        ],
+        None,
+    ),
 }
 
 
@@ -132,8 +228,11 @@ def command(func: Callable[..., int | None]) -> Callable[..., None]:
     params = [p for p in signature.parameters.values() if p.name not in GROUPS]
     for group in groups:
         for name, (annotation, default) in GROUPS[group][0].items():
-            params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
-                                            default=default, annotation=annotation))
+            params.append(
+                inspect.Parameter(
+                    name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+                )
+            )
 
     @functools.wraps(func)
     def wrapper(**kwargs: Any) -> None:
@@ -150,8 +249,11 @@ def command(func: Callable[..., int | None]) -> Callable[..., None]:
         except Exception as error:
             if os.environ.get("STEMCELL_DEBUG"):
                 raise
-            typer.echo(f"stemcell: internal error: {type(error).__name__}: {error} "
-                       "(set STEMCELL_DEBUG=1 for a traceback)", err=True)
+            typer.echo(
+                f"stemcell: internal error: {type(error).__name__}: {error} "
+                "(set STEMCELL_DEBUG=1 for a traceback)",
+                err=True,
+            )
             raise typer.Exit(1) from None
         if code:
             raise typer.Exit(code)
@@ -209,8 +311,12 @@ def show(
 @app.command("compare")
 @command
 def compare_studies(
-    study_ids: Annotated[list[str] | None, typer.Argument(
-        metavar="[ID]...", help="Studies to compare (default: all that match the filters).")] = None,
+    study_ids: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[ID]...", help="Studies to compare (default: all that match the filters)."
+        ),
+    ] = None,
     *,
     catalog: Catalog,
     filters: Filters,
@@ -231,13 +337,22 @@ def compare_studies(
 @app.command("validate")
 @command
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(
-        metavar="[PATH]...", help="Descriptor files or folders (default: the active catalog).")]
-    = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[PATH]...", help="Descriptor files or folders (default: the active catalog)."
+        ),
+    ] = None,
     *,
-    studies_dir: Annotated[list[Path] | None, typer.Option(
-        "--studies-dir", metavar="DIR", help=f"Catalog folder (repeatable; or set {ENV_VAR}).",
-        rich_help_panel=CATALOG)] = None,
+    studies_dir: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--studies-dir",
+            metavar="DIR",
+            help=f"Catalog folder (repeatable; or set {ENV_VAR}).",
+            rich_help_panel=CATALOG,
+        ),
+    ] = None,
 ) -> int:
     """Check descriptors; every problem as file:line:col: field: message.
 
@@ -274,8 +389,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """See what stem-cell studies actually did, in whom, what they found, how far to trust them."""
 

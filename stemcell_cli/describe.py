@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .evidence import wilson
 from .models import Counts, Effect, Estimate, Interval, Outcome, Study
 
@@ -41,16 +43,17 @@ EFFECTS = {
 
 
 def number(value: float | int) -> str:
-    """A number as written in the source: 85.5 stays 85.5, 12.0 becomes 12."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    """A number as written in the descriptor: 20 stays 20, 71.0 stays 71.0."""
     return repr(value) if isinstance(value, float) else str(value)
 
 
 def span(interval: Interval, unit: str = "") -> str:
-    """``95% CI 76.9–94.1``."""
+    """``95% CI 76.9–94.1%``, or ``95% CI -0.15 to -0.04`` when a bound is negative."""
     unit = unit if unit == "%" else ""
-    return f"{number(interval.level)}% CI {number(interval.lower)}–{number(interval.upper)}{unit}"
+    dash = " to " if min(interval.lower, interval.upper) < 0 else "–"
+    return (
+        f"{number(interval.level)}% CI {number(interval.lower)}{dash}{number(interval.upper)}{unit}"
+    )
 
 
 def with_unit(value: float, unit: str | None) -> str:
@@ -64,8 +67,10 @@ def counts_text(counts: Counts) -> str:
     """``9/11 = 81.8% (95% CI 52.3–94.9, computed)``."""
     low, high = wilson(counts.events, counts.total)
     share = 100 * counts.events / counts.total
-    return (f"{counts.events}/{counts.total} = {share:.1f}% "
-            f"(95% CI {100 * low:.1f}–{100 * high:.1f}%, computed)")
+    return (
+        f"{counts.events}/{counts.total} = {share:.1f}% "
+        f"(95% CI {100 * low:.1f}–{100 * high:.1f}%, computed)"
+    )
 
 
 def estimate_text(estimate: Estimate) -> str:
@@ -84,14 +89,14 @@ def estimate_text(estimate: Estimate) -> str:
     return text
 
 
-def effect_text(effect: Effect) -> str:
+def effect_text(effect: Effect, group: str | None = None) -> str:
     """``HR 0.07 (95% CI 0.02–0.24, published)``."""
     text = EFFECTS[effect.measure]
     if effect.value is not None:
         text += f" {number(effect.value)}"
     if effect.interval:
         text += f" ({span(effect.interval)}, published)"
-    if effect.comparison:
+    if effect.comparison and effect.comparison != group:
         text += f", {effect.comparison}"
     return text
 
@@ -104,13 +109,45 @@ def result_text(outcome: Outcome) -> str:
     if outcome.estimate:
         parts.append(estimate_text(outcome.estimate))
     if outcome.effect:
-        parts.append(effect_text(outcome.effect))
+        parts.append(effect_text(outcome.effect, outcome.group))
     if outcome.p_value:
-        p = outcome.p_value
-        parts.append(f"p {p}" if p[0] in "<>=" else f"p = {p}")
+        relation, value = re.fullmatch(r"([<>=]*)\s*(.*)", outcome.p_value).groups()
+        parts.append(f"p {relation or '='} {value}")
     if outcome.statement:
         parts.append(outcome.statement)
     return "; ".join(parts)
+
+
+BAR_WIDTH = 16
+BAR_LEGEND = "Bars: 0–100 % scale; ● estimate, ─ its 95 % interval."
+
+
+def percent_range(outcome: Outcome) -> tuple[float, float | None, float | None] | None:
+    """An outcome's value and interval in percent, when it is a proportion."""
+    if outcome.counts:
+        low, high = wilson(outcome.counts.events, outcome.counts.total)
+        return 100 * outcome.counts.events / outcome.counts.total, 100 * low, 100 * high
+    e = outcome.estimate
+    if e and e.unit == "%" and e.value is not None and 0 <= e.value <= 100:
+        if e.interval:
+            return e.value, e.interval.lower, e.interval.upper
+        return e.value, None, None
+    return None
+
+
+def bar(outcome: Outcome, width: int = BAR_WIDTH) -> str:
+    """A 0–100 % scale with the interval as ─ and the estimate as ●, e.g. ``····──●──···``."""
+    found = percent_range(outcome)
+    if found is None:
+        return ""
+    value, low, high = found
+    at = lambda x: min(width - 1, max(0, round(x / 100 * (width - 1))))  # noqa: E731
+    chars = ["·"] * width
+    if low is not None and high is not None:
+        for i in range(at(low), at(high) + 1):
+            chars[i] = "─"
+    chars[at(value)] = "●"
+    return "│" + "".join(chars) + "│"
 
 
 def outcome_label(outcome: Outcome) -> str:
@@ -144,7 +181,7 @@ def follow_up(study: Study) -> str:
     f = study.design.follow_up
     if f.months is None:
         return f.schedule or "—"
-    months = f"{number(round(f.months, 1))} months"
+    months = f"{f.months:g} months"
     return f"{f.statistic} {months}" if f.statistic else months
 
 
@@ -164,7 +201,8 @@ def arms(study: Study) -> str:
 def citation(study: Study) -> str:
     """A one-line citation from the publication fields."""
     p = study.publication
-    authors = ", ".join(p.authors[:3]) + (" et al." if len(p.authors) > 3 else "")
+    authors = ", ".join(a for a in p.authors[:3] if a not in ("...", "…"))
+    authors += " et al" if len(p.authors) > 3 or "..." in p.authors else ""
     where = " ".join(x for x in (p.journal, (p.date or "")[:4] or None) if x)
     issue = f"{p.volume}({p.issue})" if p.volume and p.issue else p.volume
     tail = ":".join(x for x in (issue, p.pages) if x)

@@ -58,8 +58,11 @@ class Evidence:
 
     def as_dict(self) -> dict:
         """JSON shape: {"level", "certainty", "flags": [{"code", "reason"}]}."""
-        return {"level": self.level, "certainty": self.certainty,
-                "flags": [asdict(f) for f in self.flags]}
+        return {
+            "level": self.level,
+            "certainty": self.certainty,
+            "flags": [asdict(f) for f in self.flags],
+        }
 
     @property
     def codes(self) -> list[str]:
@@ -111,32 +114,54 @@ def flags(study: Study) -> tuple[Flag, ...]:
         add("expert-opinion", "This is one expert's view, not a study with patients or data.")
     if study.kind == "clinical":
         if not has_control(study):
-            why = ("patients were only randomized between two ways of giving the same treatment"
-                   if design.control == "alternative-delivery" else "there was no comparison group")
-            add("no-control", f"Without an untreated or standard-care group, {why}, so any "
-                "improvement cannot be told apart from chance, placebo or natural course.")
+            why = (
+                "patients were only randomized between two ways of giving the same treatment"
+                if design.control == "alternative-delivery"
+                else "there was no comparison group"
+            )
+            add(
+                "no-control",
+                f"Without an untreated or standard-care group, {why}, so any "
+                "improvement cannot be told apart from chance, placebo or natural course.",
+            )
         elif not is_randomized(study):
-            add("not-randomized", "Groups were not assigned at random, so they may have differed "
-                "from the start.")
+            add(
+                "not-randomized",
+                "Groups were not assigned at random, so they may have differed from the start.",
+            )
         if design.masking == "NONE":
-            add("not-blinded", "The people assessing the results knew who was treated, which "
-                "can bias their judgement.")
+            add(
+                "not-blinded",
+                "The people assessing the results knew who was treated, which "
+                "can bias their judgement.",
+            )
         if design.type == "retrospective-cohort":
-            add("retrospective", "Records were looked at after the fact, so data may be missing "
-                "and patients were not selected by a plan.")
+            add(
+                "retrospective",
+                "Records were looked at after the fact, so data may be missing "
+                "and patients were not selected by a plan.",
+            )
         n = study.population.n
         if n is not None and n < SMALL_SAMPLE:
-            add("small-sample", f"Only {n} people took part (fewer than {SMALL_SAMPLE}), so "
-                "results could easily be due to chance.")
+            add(
+                "small-sample",
+                f"Only {n} people took part (fewer than {SMALL_SAMPLE}), so "
+                "results could easily be due to chance.",
+            )
         months = design.follow_up.months
         if study.condition.chronic and months is not None and months < SHORT_FOLLOW_UP_MONTHS:
-            add("short-follow-up", f"Follow-up was about {months:g} months, short for a lifelong "
-                "condition; benefits may not last.")
+            add(
+                "short-follow-up",
+                f"Follow-up was about {months:g} months, short for a lifelong "
+                "condition; benefits may not last.",
+            )
     if study.results == "pending":
         add("no-results", "The trial is registered but has not published results yet.")
     if study.discrepancies:
-        add("sources-disagree", f"The sources disagree on {len(study.discrepancies)} point(s); "
-            "see the discrepancies.")
+        add(
+            "sources-disagree",
+            f"The sources disagree on {len(study.discrepancies)} point(s); see the discrepancies.",
+        )
     return tuple(out)
 
 

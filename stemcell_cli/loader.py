@@ -51,7 +51,9 @@ class Problem:
         where = self.path
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,9 @@ class _Builder:
             line = key_node.start_mark.line + 1
             if key in first_line:
                 self.problem(
-                    key_node, here, f"duplicate key '{excerpt(key)}' (first at line {first_line[key]})"
+                    key_node,
+                    here,
+                    f"duplicate key '{excerpt(key)}' (first at line {first_line[key]})",
                 )
                 continue
             first_line[key] = line

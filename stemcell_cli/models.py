@@ -51,6 +51,7 @@ PValue = Annotated[
     Field(description='p-value as published, quoted: "0.0081", "<0.001"'),
 ]
 Count = Annotated[int, Field(ge=0)]
+Number = Annotated[int | float, Field(description="as published: 20 stays 20, 71.0 stays 71.0")]
 
 Kind = Literal["clinical", "preclinical", "expert-opinion"]
 DesignType = Literal[
@@ -274,9 +275,9 @@ class Intervention(Model):
 class Interval(Model):
     """A published confidence interval."""
 
-    lower: float
-    upper: float
-    level: float = Field(95, gt=0, lt=100)
+    lower: Number
+    upper: Number
+    level: Number = Field(95, gt=0, lt=100)
 
     @model_validator(mode="after")
     def _ordered(self) -> Interval:
@@ -301,12 +302,12 @@ class Counts(Model):
 class Estimate(Model):
     """A published estimate: a value (or a before/after pair) with its interval."""
 
-    value: float | None = None
+    value: Number | None = None
     unit: Text | None = Field(None, description="%, points, IU/day ...")
     method: Text | None = Field(None, description="Kaplan-Meier, mean, mean change ...")
     interval: Interval | None = None
-    baseline: float | None = None
-    final: float | None = None
+    baseline: Number | None = None
+    final: Number | None = None
 
     @model_validator(mode="after")
     def _has_number(self) -> Estimate:
@@ -319,7 +320,7 @@ class Effect(Model):
     """A between-group effect measure as published."""
 
     measure: EffectMeasure
-    value: float | None = None
+    value: Number | None = None
     interval: Interval | None = None
     comparison: Text | None = Field(None, description="which groups, e.g. 'HSCT vs DMT'")
 
@@ -418,7 +419,9 @@ class Study(Model):
         cited += [g.source for g in self.population.subgroups if g.source]
         unknown = sorted(set(cited) - set(keys))
         if unknown:
-            raise ValueError(f"unknown source key(s): {', '.join(unknown)}; known: {', '.join(keys)}")
+            raise ValueError(
+                f"unknown source key(s): {', '.join(unknown)}; known: {', '.join(keys)}"
+            )
         if self.kind == "expert-opinion" and self.opinion is None:
             raise ValueError("an expert-opinion descriptor needs an 'opinion' section")
         if self.kind != "expert-opinion" and self.intervention is None:

@@ -54,9 +54,21 @@ class Filters:
         i = study.intervention
         checks = (
             (self.condition, lambda q: phrase_in(q, condition_names(study))),
-            (self.cell_type, lambda q: i is not None and phrase_in(
-                q, (i.cell_type, i.cell_type and describe.CELL_TYPES[i.cell_type],
-                    i.cell_description, i.name))),
+            (
+                self.cell_type,
+                lambda q: (
+                    i is not None
+                    and phrase_in(
+                        q,
+                        (
+                            i.cell_type,
+                            i.cell_type and describe.CELL_TYPES[i.cell_type],
+                            i.cell_description,
+                            i.name,
+                        ),
+                    )
+                ),
+            ),
             (self.source, lambda q: i is not None and i.cell_source == q),
             (self.design, lambda q: study.design.type == q),
             (self.species, lambda q: (study.population.species or "") == q),
@@ -77,8 +89,14 @@ def condition_names(study: Study) -> list[str]:
 
 def search_text(study: Study) -> str:
     """Lower-cased text that ``--search`` looks through."""
-    parts = [study.id, study.title, study.headline, study.summary, study.publication.title,
-             *condition_names(study)]
+    parts = [
+        study.id,
+        study.title,
+        study.headline,
+        study.summary,
+        study.publication.title,
+        *condition_names(study),
+    ]
     if study.intervention:
         parts += [study.intervention.name, study.intervention.cell_description]
     for o in study.outcomes:
@@ -98,6 +116,7 @@ class Row:
     section: str
     label: str
     cells: tuple[str, ...]
+    bars: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,16 +138,20 @@ def _outcome_rows(studies: Sequence[Study]) -> list[Row]:
     rows = []
     for key in keys:
         label = ""
-        cells = []
+        cells, bars = [], []
         for study in studies:
-            lines = []
+            lines, with_bars = [], []
             for o in study.outcomes:
                 if (o.measure.casefold(), (o.timepoint or "").casefold()) == key:
                     label = label or describe.outcome_label(o)
-                    group = f"{o.group}: " if o.group else ""
-                    lines.append(f"{group}{describe.result_text(o)} [{o.source}]")
+                    line = (
+                        f"{o.group + ': ' if o.group else ''}{describe.result_text(o)} [{o.source}]"
+                    )
+                    lines.append(line)
+                    with_bars.append(line + ("\n" + describe.bar(o) if describe.bar(o) else ""))
             cells.append("\n".join(lines))
-        rows.append(Row("Outcomes", label, tuple(cells)))
+            bars.append("\n".join(with_bars))
+        rows.append(Row("Outcomes", label, tuple(cells), tuple(bars)))
     return rows
 
 
@@ -152,14 +175,16 @@ def compare(studies: Sequence[Study]) -> Comparison:
         row("Design", "Design", describe.design),
         row("Design", "Comparator", lambda s: s.design.comparator or ""),
         row("Design", "Follow-up", describe.follow_up),
-        ev_row("Level", lambda e: f"{e.level} ({LEVEL_MEANING[e.level]})"),
+        ev_row("Level", lambda e: f"{e.level}: {LEVEL_MEANING[e.level]}"),
         ev_row("Certainty", lambda e: e.certainty),
         ev_row("Cautions", lambda e: joined(CAUTION[c] for c in e.codes)),
         row("Population", "Participants", describe.population),
         row("Population", "Arms", describe.arms),
         row("Intervention", "Cells", describe.cells),
         row("Intervention", "Route", lambda s: s.intervention and s.intervention.route),
-        row("Intervention", "Conditioning", lambda s: s.intervention and s.intervention.conditioning),
+        row(
+            "Intervention", "Conditioning", lambda s: s.intervention and s.intervention.conditioning
+        ),
         *_outcome_rows(studies),
         row("Caveats", "Safety", lambda s: joined(f.text for f in s.safety)),
         row("Caveats", "Limitations", lambda s: joined(s.limitations)),

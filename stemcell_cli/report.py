@@ -32,17 +32,34 @@ class Section:
         return bool(self.pairs or self.rows or self.bullets or self.links)
 
 
-SUMMARY_HEADERS = ("ID", "Condition", "Cells", "Design", "N", "Follow-up", "Level", "Caution",
-                   "Headline")
+SUMMARY_HEADERS = (
+    "ID",
+    "Condition",
+    "Cells",
+    "Design",
+    "N",
+    "Follow-up",
+    "Level",
+    "Caution",
+    "Headline",
+)
 
 
 def summary_row(study: Study) -> tuple[str, ...]:
     """The one-line summary shown by ``list``."""
     evidence = assess(study)
     caution = ", ".join(CAUTION[code] for code in evidence.codes) or "—"
-    return (study.id, study.condition.name, describe.cells(study), study.design.type.replace("-", " "),
-            describe.population(study), describe.follow_up(study), str(evidence.level), caution,
-            study.headline)
+    return (
+        study.id,
+        study.condition.name,
+        describe.cells(study),
+        study.design.type.replace("-", " "),
+        describe.population(study),
+        describe.follow_up(study),
+        str(evidence.level),
+        caution,
+        study.headline,
+    )
 
 
 def _citation(study: Study) -> Section:
@@ -59,10 +76,18 @@ def _citation(study: Study) -> Section:
     section.pair("People", "; ".join(p.people))
     if study.registration:
         r = study.registration
-        registered = " · ".join(x for x in (r.nct_id, r.status, r.sponsor and f"sponsor {r.sponsor}",
-                                             r.start_date and f"started {r.start_date}",
-                                             r.first_posted and f"first posted {r.first_posted}",
-                                             r.status_date and f"status as of {r.status_date}") if x)
+        registered = " · ".join(
+            x
+            for x in (
+                r.nct_id,
+                r.status,
+                r.sponsor and f"sponsor {r.sponsor}",
+                r.start_date and f"started {r.start_date}",
+                r.first_posted and f"first posted {r.first_posted}",
+                r.status_date and f"status as of {r.status_date}",
+            )
+            if x
+        )
         section.pair(f"Registry ({r.registry})", registered)
         section.pair("Registered design", r.design_as_registered)
     for s in study.sources:
@@ -96,22 +121,33 @@ def _population(study: Study) -> Section:
     section.pair("Participants", describe.population(study))
     section.pair("Who", p.description)
     if p.age:
-        ages = [f"{k} {describe.number(v)}" for k, v in
-                (("mean", p.age.mean), ("median", p.age.median), ("from", p.age.minimum),
-                 ("to", p.age.maximum)) if v is not None]
+        ages = [
+            f"{k} {describe.number(v)}"
+            for k, v in (
+                ("mean", p.age.mean),
+                ("median", p.age.median),
+                ("from", p.age.minimum),
+                ("to", p.age.maximum),
+            )
+            if v is not None
+        ]
         section.pair("Age (years)", ", ".join(ages + ([p.age.note] if p.age.note else [])))
     for g in p.subgroups:
         size = "" if g.n is None else f"n={g.n}"
         if g.percent is not None:
             size += f" ({describe.number(g.percent)}%)"
-        section.pair(f"Subgroup: {g.label}", " ".join(x for x in (size, g.note,
-                                                                  g.source and f"[{g.source}]") if x))
+        section.pair(
+            f"Subgroup: {g.label}",
+            " ".join(x for x in (size, g.note, g.source and f"[{g.source}]") if x),
+        )
     section.bullets += [f"Inclusion: {x}" for x in p.inclusion]
     section.bullets += [f"Baseline: {x}" for x in p.baseline]
     if study.arms:
         section.headers = ("Arm", "Role", "n", "Description")
-        section.rows = [(a.label, a.role or "", "" if a.n is None else str(a.n), a.description or "")
-                        for a in study.arms]
+        section.rows = [
+            (a.label, a.role or "", "" if a.n is None else str(a.n), a.description or "")
+            for a in study.arms
+        ]
     return section
 
 
@@ -135,8 +171,16 @@ def _intervention(study: Study) -> Section:
 def _outcomes(study: Study) -> Section:
     section = Section("Outcomes")
     section.headers = ("Measure", "Group", "When", "Result", "Source")
-    section.rows = [(o.measure + (" (primary)" if o.primary else ""), o.group or "all",
-                     o.timepoint or "", describe.result_text(o), o.source) for o in study.outcomes]
+    section.rows = [
+        (
+            o.measure + (" (primary)" if o.primary else ""),
+            o.group or "all",
+            o.timepoint or "",
+            describe.result_text(o),
+            o.source,
+        )
+        for o in study.outcomes
+    ]
     return section
 
 
@@ -148,9 +192,10 @@ def evidence_section(study: Study) -> Section:
     section.pair("Certainty", f"{evidence.certainty} ({CERTAINTY_NOTE})")
     section.bullets += [f"{CAUTION[f.code]} ({f.code}): {f.reason}" for f in evidence.flags]
     for d in study.discrepancies:
-        claims = "; ".join(f"{c.source} says {c.says}" for c in d.claims)
-        section.bullets.append(f"Sources disagree on {d.topic}: {claims}"
-                               + (f" ({d.note})" if d.note else ""))
+        claims = "; ".join(f"{c.source}: {c.says}" for c in d.claims)
+        section.bullets.append(
+            f"Sources disagree on {d.topic} — {claims}" + (f" ({d.note})" if d.note else "")
+        )
     return section
 
 
@@ -167,7 +212,9 @@ def _opinion(study: Study) -> Section:
 
 
 def _findings(title: str, findings: Sequence[Finding]) -> Section:
-    return Section(title, bullets=[f.text + (f" [{f.source}]" if f.source else "") for f in findings])
+    return Section(
+        title, bullets=[f.text + (f" [{f.source}]" if f.source else "") for f in findings]
+    )
 
 
 def show_sections(study: Study) -> list[Section]:

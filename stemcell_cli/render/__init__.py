@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from enum import Enum
+from enum import StrEnum
 from typing import Protocol, TextIO
 
 from ..errors import UsageError
@@ -16,7 +16,7 @@ from ..models import Study
 from ..query import Comparison
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """The output formats every data command offers."""
 
     table = "table"

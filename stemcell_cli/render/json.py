@@ -15,16 +15,19 @@ from .safe import json_escaped
 def dumps(value: Any, indent: int | None = None) -> str:
     """Strict JSON text: UTF-8, no NaN or Infinity, terminal-unsafe characters escaped."""
     separators = None if indent else (",", ":")
-    text = json.dumps(value, ensure_ascii=False, allow_nan=False, indent=indent,
-                      separators=separators)
+    text = json.dumps(
+        value, ensure_ascii=False, allow_nan=False, indent=indent, separators=separators
+    )
     return json_escaped(text)
 
 
 def comparison_rows(comparison: Comparison) -> list[dict[str, Any]]:
     """Rows as objects: section, label, and the value per study id."""
     ids = [s.id for s in comparison.studies]
-    return [{"section": r.section, "label": r.label, "values": dict(zip(ids, r.cells, strict=True))}
-            for r in comparison.rows]
+    return [
+        {"section": r.section, "label": r.label, "values": dict(zip(ids, r.cells, strict=True))}
+        for r in comparison.rows
+    ]
 
 
 class JsonRenderer:
@@ -50,8 +53,10 @@ class JsonRenderer:
         self.out.write(dumps(self._record(study), indent=2) + "\n")
 
     def comparison(self, comparison: Comparison) -> None:
-        value = {"studies": [self._record(s) for s in comparison.studies],
-                 "rows": comparison_rows(comparison)}
+        value = {
+            "studies": [self._record(s) for s in comparison.studies],
+            "rows": comparison_rows(comparison),
+        }
         self.out.write(dumps(value, indent=2) + "\n")
 
 

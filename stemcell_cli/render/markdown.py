@@ -19,8 +19,7 @@ def cell(text: str) -> str:
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A GitHub pipe table."""
-    lines = ["| " + " | ".join(cell(h) for h in headers) + " |",
-             "|" + "---|" * len(headers)]
+    lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(cell(c) or " " for c in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
@@ -35,8 +34,13 @@ def section_text(section: Section) -> str:
     if section.bullets:
         parts.append("\n".join(f"- {cell(b)}" for b in section.bullets) + "\n")
     if section.links:
-        parts.append("\n".join(f"- [{cell(text)}]({url.replace(')', '%29')})" if url
-                               else f"- {cell(text)}" for text, url in section.links) + "\n")
+        parts.append(
+            "\n".join(
+                f"- [{cell(text)}]({url.replace(')', '%29')})" if url else f"- {cell(text)}"
+                for text, url in section.links
+            )
+            + "\n"
+        )
     return "\n".join(parts)
 
 

@@ -10,6 +10,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from .. import describe
 from ..evidence import assess
 from ..models import Study
 from ..query import Comparison
@@ -18,8 +19,15 @@ from .safe import visible
 
 # List columns with fixed widths; the headline takes what is left. On a narrow terminal the
 # columns named in DROP_ORDER go first, so the row stays readable.
-LIST_WIDTHS = {"Condition": 14, "Cells": 14, "Design": 13, "N": 7, "Follow-up": 10,
-               "Level": 5, "Caution": 16}
+LIST_WIDTHS = {
+    "Condition": 14,
+    "Cells": 14,
+    "Design": 13,
+    "N": 7,
+    "Follow-up": 10,
+    "Level": 5,
+    "Caution": 16,
+}
 DROP_ORDER = ("Design", "Follow-up", "Cells", "Condition")
 MIN_HEADLINE = 24
 LEVEL_STYLE = {1: "bold green", 2: "green", 3: "yellow", 4: "dark_orange", 5: "red"}
@@ -35,8 +43,8 @@ def console(out: TextIO) -> Console:
     return Console(file=out, markup=False, emoji=False, highlight=False)
 
 
-def section_table(section: Section) -> Group:
-    """One section: a heading, its pairs, table, bullets and links."""
+def section_body(section: Section) -> Group:
+    """One section without its links: a heading, its pairs, table and bullets."""
     parts: list = [text(section.title, "bold underline")]
     if section.pairs:
         grid = Table.grid(padding=(0, 2))
@@ -53,8 +61,6 @@ def section_table(section: Section) -> Group:
             grid.add_row(*(text(c) for c in row))
         parts.append(grid)
     parts += [text(f"• {line}") for line in section.bullets]
-    parts += [text(f"• {label}" + (f"\n  {url}" if url else "")) for label, url in section.links]
-    parts.append(Text(""))
     return Group(*parts)
 
 
@@ -75,8 +81,13 @@ class TableRenderer:
         grid = Table(box=box.SIMPLE_HEAD, expand=True)
         for header in shown:
             width = widths.get(header)
-            grid.add_column(text(header), width=width, ratio=None if width else 1,
-                            overflow="fold", style="bold" if header == "ID" else "")
+            grid.add_column(
+                text(header),
+                width=width,
+                ratio=None if width else 1,
+                overflow="fold",
+                style="bold" if header == "ID" else "",
+            )
         for study in studies:
             row = dict(zip(SUMMARY_HEADERS, summary_row(study), strict=True))
             cells = [text(row[h]) for h in shown]
@@ -90,17 +101,29 @@ class TableRenderer:
             head.append(text(study.summary))
         self.console.print(Group(*head, Text("")))
         for section in show_sections(study):
-            self.console.print(section_table(section))
+            self.console.print(section_body(section))
+            for label, url in section.links:  # URLs are never wrapped, so they stay clickable
+                self.console.print(text(f"• {label}"))
+                if url:
+                    self.console.print(text(f"  {url}"), soft_wrap=True)
+            self.console.print()
 
     def comparison(self, comparison: Comparison) -> None:
-        grid = Table(box=box.SIMPLE_HEAD, show_lines=True)
-        grid.add_column(text(""), style="bold", overflow="fold")
+        has_bars = any(any(r.bars) for r in comparison.rows)
+        grid = Table(
+            box=box.SIMPLE_HEAD,
+            padding=(0, 1, 1, 1),
+            caption=describe.BAR_LEGEND if has_bars else None,
+        )
+        grid.add_column(text(""), style="bold", overflow="fold", max_width=24)
         for study in comparison.studies:
             grid.add_column(text(study.id), overflow="fold")
-        section = ""
-        for row in comparison.rows:
-            if row.section != section:
-                section = row.section
-                grid.add_row(text(section.upper(), "bold cyan"), end_section=False)
-            grid.add_row(text(row.label), *(text(c) for c in row.cells))
+        rows = comparison.rows
+        for i, row in enumerate(rows):
+            label = text(row.label)
+            if i == 0 or rows[i - 1].section != row.section:
+                label = Text.assemble(text(row.section.upper(), "cyan"), "\n", label)
+            cells = row.bars or row.cells  # bars: the terminal-only view of outcomes
+            last = i + 1 == len(rows) or rows[i + 1].section != row.section
+            grid.add_row(label, *(text(c) for c in cells), end_section=last)
         self.console.print(grid)
