@@ -115,14 +115,15 @@ def flags(study: Study) -> tuple[Flag, ...]:
     if study.kind == "clinical":
         if not has_control(study):
             why = (
-                "patients were only randomized between two ways of giving the same treatment"
+                "Patients were only randomized between two ways of giving the same cells, "
+                "with no untreated or standard-care group"
                 if design.control == "alternative-delivery"
-                else "there was no comparison group"
+                else "There was no comparison group"
             )
             add(
                 "no-control",
-                f"Without an untreated or standard-care group, {why}, so any "
-                "improvement cannot be told apart from chance, placebo or natural course.",
+                f"{why}, so any improvement cannot be told apart from chance, placebo effects "
+                "or the natural course of the disease.",
             )
         elif not is_randomized(study):
             add(
