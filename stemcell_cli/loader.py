@@ -101,15 +101,15 @@ class _Builder:
         )
 
     def build(self, node: yaml.Node, loc: Loc = ()) -> Any:
-        if id(node) in self._seen:
-            self.problem(node, loc, "anchors and aliases (& and *) are not allowed; write it out")
+        if id(node) in self._seen:  # an alias; refused up front by _refuse_aliases
+            self.flagged.add(loc)
             return None
         self._seen.add(id(node))
         if len(loc) > MAX_DEPTH:
             self.problem(node, loc, f"nested more than {MAX_DEPTH} levels deep")
             return None
         mark = node.start_mark
-        plain = isinstance(node, yaml.ScalarNode) and node.style is None
+        plain = isinstance(node, yaml.ScalarNode) and not node.style  # C loader: '', else None
         text = excerpt(node.value) if isinstance(node, yaml.ScalarNode) else ""
         self.nodes[loc] = _Node(mark.line + 1, mark.column + 1, node.tag, plain, text)
         if isinstance(node, yaml.MappingNode):
@@ -179,7 +179,8 @@ class _Builder:
             return None
 
     def _bad_tag(self, node: yaml.Node, loc: Loc) -> None:
-        self.problem(node, loc, f"YAML tag '{excerpt(node.tag)}' is not allowed (plain data only)")
+        tag = node.tag.replace(_T, "!!")
+        self.problem(node, loc, f"YAML tag '{excerpt(tag)}' is not allowed (plain data only)")
         return None
 
 
@@ -201,13 +202,13 @@ def read_file(path: Path) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise OSError("not a regular file")
         if info.st_size > MAX_BYTES:
-            raise OSError(f"larger than {MAX_BYTES // 1024} KiB ({info.st_size} bytes); not read")
+            raise OSError(f"larger than 1 MiB ({info.st_size} bytes); not read")
         with os.fdopen(fd, "rb", closefd=False) as stream:
             data = stream.read(MAX_BYTES + 1)
     finally:
         os.close(fd)
     if len(data) > MAX_BYTES:
-        raise OSError(f"larger than {MAX_BYTES // 1024} KiB; not read")
+        raise OSError("larger than 1 MiB; not read")
     return data
 
 
@@ -225,10 +226,26 @@ def decode(path: str, data: bytes) -> str | Problem:
         )
 
 
+def _first_alias(path: str, text: str) -> Problem | None:
+    """The first anchor or alias, found from parser events before any data is built."""
+    if "&" not in text and "*" not in text:
+        return None
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            mark = event.start_mark
+            message = "anchors (&name) and aliases (*name) are not allowed; write the value out"
+            return Problem(path, message, mark.line + 1, mark.column + 1)
+    return None
+
+
 def parse(path: str, text: str) -> tuple[dict[str, Any] | None, _Builder]:
     """Compose YAML text and build plain data; problems are collected on the builder."""
     builder = _Builder(path)
     try:
+        alias = _first_alias(path, text)
+        if alias is not None:
+            builder.problems.append(alias)
+            return None, builder
         root = yaml.compose(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as error:
         builder.problems.append(_yaml_problem(path, error))
