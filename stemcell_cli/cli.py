@@ -57,6 +57,7 @@ FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
         Annotated[
             str | None,
             typer.Option(
+                metavar="TEXT",
                 help="Condition name, synonym or abbreviation, any case (ms, 'type 2 diabetes').",
                 rich_help_panel=FILTERS,
             ),
@@ -67,7 +68,10 @@ FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
         Annotated[
             str | None,
             typer.Option(
-                "--cell-type", help="Cell type, e.g. msc, hsc, ipsc.", rich_help_panel=FILTERS
+                "--cell-type",
+                metavar="TEXT",
+                help="Cell type, e.g. msc, hsc, ipsc.",
+                rich_help_panel=FILTERS,
             ),
         ],
         None,
@@ -95,7 +99,11 @@ FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
         Annotated[
             int | None,
             typer.Option(
-                "--min-n", min=0, help="At least this many participants.", rich_help_panel=FILTERS
+                "--min-n",
+                metavar="N",
+                min=0,
+                help="At least this many participants.",
+                rich_help_panel=FILTERS,
             ),
         ],
         None,
@@ -130,6 +138,7 @@ FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
         Annotated[
             str | None,
             typer.Option(
+                metavar="WORDS",
                 help="Words that must all appear in titles, summaries or outcomes.",
                 rich_help_panel=FILTERS,
             ),
@@ -141,6 +150,7 @@ FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
             int | None,
             typer.Option(
                 "--max-level",
+                metavar="N",
                 min=1,
                 max=5,
                 help="Evidence level N or stronger (1 strongest, 5 weakest).",
@@ -167,6 +177,7 @@ OUTPUT_OPTIONS: dict[str, tuple[Any, Any]] = {
         Annotated[
             str | None,
             typer.Option(
+                metavar="FIELDS",
                 help="Comma-separated top-level fields for json, jsonl and csv (e.g. id,evidence).",
                 rich_help_panel=OUTPUT,
             ),
@@ -300,6 +311,9 @@ def show(
 ) -> int:
     """Everything about one study, with how strong its evidence is.
 
+    The evidence level is Oxford CEBM 2011; the certainty is GRADE's starting point for the
+    design, not a full GRADE rating.
+
     Example: stemcell show ms-hsct
     """
     study = catalog.get(study_id)
@@ -314,7 +328,7 @@ def compare_studies(
     study_ids: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[ID]...", help="Studies to compare (default: all that match the filters)."
+            metavar="ID", help="Studies to compare (default: all that match the filters)."
         ),
     ] = None,
     *,
@@ -340,7 +354,7 @@ def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="[PATH]...", help="Descriptor files or folders (default: the active catalog)."
+            metavar="PATH", help="Descriptor files or folders (default: the active catalog)."
         ),
     ] = None,
     *,
