@@ -20,6 +20,7 @@ from .errors import StemcellError, UsageError
 from .models import CellSource, DesignType, Species
 from .query import Filters, compare, select
 from .render import Format, make_renderer
+from .safe import visible
 
 app = typer.Typer(
     name="stemcell",
@@ -222,10 +223,15 @@ GROUPS: dict[str, tuple[dict[str, tuple[Any, Any]], Callable[..., Any]]] = {
 }
 
 
+def say(message: str, err: bool = True) -> None:
+    """A message line (stderr by default), with control characters made visible."""
+    typer.echo(visible(message), err=err)
+
+
 def report_problems(catalog: Catalog) -> None:
     """Invalid files on stderr, one ``file:line:col: field: message`` line each."""
     for problem in catalog.problems:
-        typer.echo(str(problem), err=True)
+        say(str(problem))
 
 
 def command(func: Callable[..., int | None]) -> Callable[..., None]:
@@ -253,17 +259,16 @@ def command(func: Callable[..., int | None]) -> Callable[..., None]:
                 kwargs[group] = build(**{name: kwargs.pop(name) for name in options})
             code = func(**kwargs)
         except StemcellError as error:
-            typer.echo(f"stemcell: error: {error}", err=True)
+            say(f"stemcell: error: {error}")
             raise typer.Exit(error.exit_code) from None
         except (typer.Exit, BrokenPipeError):
             raise
         except Exception as error:
             if os.environ.get("STEMCELL_DEBUG"):
                 raise
-            typer.echo(
+            say(
                 f"stemcell: internal error: {type(error).__name__}: {error} "
-                "(set STEMCELL_DEBUG=1 for a traceback)",
-                err=True,
+                "(set STEMCELL_DEBUG=1 for a traceback)"
             )
             raise typer.Exit(1) from None
         if code:
@@ -275,7 +280,7 @@ def command(func: Callable[..., int | None]) -> Callable[..., None]:
 
 def _render_studies(studies: list, total: int, catalog: Catalog, output: Output) -> int:
     make_renderer(output.format, sys.stdout, output.fields).studies(studies)
-    typer.echo(f"{len(studies)} of {total} studies", err=True)
+    say(f"{len(studies)} of {total} studies")
     report_problems(catalog)
     return 1 if catalog.problems else 0
 
@@ -343,7 +348,7 @@ def compare_studies(
     chosen = [catalog.get(i) for i in dict.fromkeys(study_ids)] if study_ids else catalog.sorted()
     studies = select(chosen, filters)
     make_renderer(output.format, sys.stdout, output.fields).comparison(compare(studies))
-    typer.echo(f"{len(studies)} of {len(catalog.studies)} studies compared", err=True)
+    say(f"{len(studies)} of {len(catalog.studies)} studies compared")
     report_problems(catalog)
     return 1 if catalog.problems else 0
 
@@ -376,9 +381,9 @@ def validate(
     """
     catalog = load_paths(paths) if paths else load_paths(catalog_dirs(studies_dir))
     for problem in catalog.problems:
-        typer.echo(str(problem))
+        say(str(problem), err=False)
     bad = len({p.path for p in catalog.problems})
-    typer.echo(f"{len(catalog.studies)} valid, {bad} with problems", err=True)
+    say(f"{len(catalog.studies)} valid, {bad} with problems")
     return 1 if catalog.problems else 0
 
 
@@ -424,6 +429,6 @@ def main() -> None:
     except Exception:  # a last resort: the command wrapper handles domain errors
         if os.environ.get("STEMCELL_DEBUG"):
             raise
-        typer.echo("stemcell: internal error (set STEMCELL_DEBUG=1 for a traceback)", err=True)
+        say("stemcell: internal error (set STEMCELL_DEBUG=1 for a traceback)")
         traceback.clear_frames(sys.exc_info()[2])
         sys.exit(1)

@@ -18,9 +18,11 @@ import yaml
 from pydantic import ValidationError
 
 from .models import Study
+from .safe import visible
 
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 40
+MAX_PROBLEMS = 100  # per file; the rest are counted, not listed
 EXCERPT = 40
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -48,6 +50,7 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
+        """The report line, with control characters made visible."""
         where = self.path
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
@@ -262,8 +265,10 @@ def parse(path: str, text: str) -> tuple[dict[str, Any] | None, _Builder]:
 
 
 def _validation_problems(path: str, error: ValidationError, built: _Builder) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
     for item in error.errors(include_url=False, include_input=False, include_context=False):
+        if len(problems) > MAX_PROBLEMS:
+            break
         loc: Loc = tuple(item["loc"])
         if any(loc[: i + 1] in built.flagged for i in range(len(loc))):
             continue  # already reported by the YAML stage
@@ -295,6 +300,13 @@ def _hint(error_type: str, node: _Node | None) -> str:
     return ""
 
 
+def _capped(path: str, problems: list[Problem]) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return [*problems[:MAX_PROBLEMS], Problem(path, f"... and {more} more problems in this file")]
+
+
 def load_study(path: Path, *, expect_id: str | None = None) -> tuple[Study | None, list[Problem]]:
     """Read, parse and validate one descriptor; never raises for bad content."""
     name = str(path)
@@ -309,13 +321,13 @@ def load_study(path: Path, *, expect_id: str | None = None) -> tuple[Study | Non
         try:
             study = Study.model_validate(raw)
         except ValidationError as error:
-            return None, built.problems + _validation_problems(name, error, built)
+            return None, _capped(name, built.problems + _validation_problems(name, error, built))
     except OSError as error:
         return None, [Problem(name, f"cannot read: {error.strerror or error}")]
     except (ValueError, TypeError, RecursionError, MemoryError) as error:
         return None, [Problem(name, f"cannot read: {type(error).__name__}")]
     if built.problems:
-        return None, built.problems
+        return None, _capped(name, built.problems)
     if expect_id is not None and study.id != expect_id:
         node = built.nodes.get(("id",))
         message = f"id '{study.id}' does not match the file name '{expect_id}.yaml'"

@@ -9,7 +9,7 @@ from typing import TextIO
 from ..models import Study
 from ..query import Comparison
 from ..records import csv_columns, flat_record, study_record
-from .safe import visible
+from ..safe import visible
 
 
 class CsvRenderer:

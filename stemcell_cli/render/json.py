@@ -9,7 +9,7 @@ from typing import Any, TextIO
 from ..models import Study
 from ..query import Comparison
 from ..records import study_record
-from .safe import json_escaped
+from ..safe import json_escaped
 
 
 def dumps(value: Any, indent: int | None = None) -> str:

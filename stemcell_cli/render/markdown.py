@@ -8,7 +8,7 @@ from typing import TextIO
 from ..models import Study
 from ..query import Comparison
 from ..report import SUMMARY_HEADERS, Section, show_sections, summary_row
-from .safe import visible
+from ..safe import visible
 
 
 def cell(text: str) -> str:

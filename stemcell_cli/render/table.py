@@ -15,7 +15,7 @@ from ..evidence import assess
 from ..models import Study
 from ..query import Comparison
 from ..report import SUMMARY_HEADERS, Section, show_sections, summary_row
-from .safe import visible
+from ..safe import visible
 
 # List columns with fixed widths; the headline takes what is left. On a narrow terminal the
 # columns named in DROP_ORDER go first, so the row stays readable.
