@@ -54,9 +54,10 @@ class Problem:
         where = self.path
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
-        return (
+        line = (
             f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         )
+        return visible(line)
 
 
 @dataclass(frozen=True)
