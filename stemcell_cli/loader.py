@@ -8,6 +8,7 @@ duplicate key is an error, and every value keeps the line it came from.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import stat
 from dataclasses import dataclass
@@ -69,6 +70,18 @@ class _Node:
     tag: str
     plain: bool
     excerpt: str
+    value: Any
+
+    def read_as(self) -> str:
+        """What YAML made of the text: ``the boolean false``, ``the number 668``."""
+        value = self.value
+        if isinstance(value, bool):
+            return f"the boolean {str(value).lower()}"
+        if isinstance(value, int | float):
+            return f"the number {excerpt(repr(value))}"
+        if isinstance(value, dt.date):
+            return f"the date {value.isoformat()}"
+        return _KIND_OF.get(self.tag, "something else")
 
 
 def field_path(loc: Loc) -> str:
@@ -105,24 +118,25 @@ class _Builder:
         )
 
     def build(self, node: yaml.Node, loc: Loc = ()) -> Any:
-        if id(node) in self._seen:  # an alias; refused up front by _refuse_aliases
+        if id(node) in self._seen:  # an alias: _first_alias refuses these up front
             self.flagged.add(loc)
             return None
         self._seen.add(id(node))
         if len(loc) > MAX_DEPTH:
             self.problem(node, loc, f"nested more than {MAX_DEPTH} levels deep")
             return None
-        mark = node.start_mark
-        plain = isinstance(node, yaml.ScalarNode) and not node.style  # C loader: '', else None
-        text = excerpt(node.value) if isinstance(node, yaml.ScalarNode) else ""
-        self.nodes[loc] = _Node(mark.line + 1, mark.column + 1, node.tag, plain, text)
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        if isinstance(node, yaml.ScalarNode):
+            value = self._scalar(node, loc)
+            plain = not node.style  # the C loader gives '' for plain scalars, the Python one None
+            self.nodes[loc] = _Node(line, column, node.tag, plain, excerpt(node.value), value)
+            return value
+        self.nodes[loc] = _Node(line, column, node.tag, False, "", None)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, loc)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _T + "seq":
-                return self._bad_tag(node, loc)
-            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-        return self._scalar(node, loc)
+        if node.tag != _T + "seq":
+            return self._bad_tag(node, loc)
+        return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any] | None:
         if node.tag != _T + "map":
@@ -143,7 +157,9 @@ class _Builder:
                 )
                 continue
             first_line[key] = line
-            self.keys[here] = _Node(line, key_node.start_mark.column + 1, key_node.tag, True, "")
+            self.keys[here] = _Node(
+                line, key_node.start_mark.column + 1, key_node.tag, True, "", key
+            )
             out[key] = self.build(value_node, here)
         return out
 
@@ -295,13 +311,15 @@ def _hint(error_type: str, node: _Node | None) -> str:
     if node is None:
         return ""
     if error_type == "string_type" and node.plain and node.tag in _KIND_OF:
-        return f"; YAML read '{node.excerpt}' as {_KIND_OF[node.tag]}: put it in quotes"
+        return f"; YAML read '{node.excerpt}' as {node.read_as()}: put it in quotes"
     if error_type in {"int_type", "float_type", "bool_type"} and node.tag == _T + "str":
         return f"; YAML read '{node.excerpt}' as text"
     return ""
 
 
 def _capped(path: str, problems: list[Problem]) -> list[Problem]:
+    """Problems in file order, at most MAX_PROBLEMS of them plus a count of the rest."""
+    problems = sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
     if len(problems) <= MAX_PROBLEMS:
         return problems
     more = len(problems) - MAX_PROBLEMS
