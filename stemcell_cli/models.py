@@ -58,9 +58,11 @@ DesignType = Literal[
     "systematic-review",
     "randomized-trial",
     "non-randomized-trial",
+    "single-group-trial",
     "prospective-cohort",
     "retrospective-cohort",
     "case-series",
+    "observational-study",
     "animal-study",
     "laboratory-study",
     "expert-opinion",
@@ -405,6 +407,9 @@ class Study(Model):
     context: list[Finding] = Field(default_factory=list)
     not_available: list[Text] = Field(
         default_factory=list, description="what the sources do not give (left empty on purpose)"
+    )
+    provenance: Text | None = Field(
+        None, description="how this descriptor was made, e.g. imported from a registry, not curated"
     )
 
     @model_validator(mode="after")
