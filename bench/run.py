@@ -1,0 +1,220 @@
+"""Benchmark stemcell on synthetic catalogs, as whole processes, against the YAML parse floor.
+
+    python bench/run.py                      # 1,000 and 10,000 descriptors, 3 runs each
+    python bench/run.py --sizes 1000,10000,100000 --runs 5
+
+Prints one table per catalog size: the median wall time of each command, its ratio to the bare
+parse floor measured in the same run (load every file with yaml.CSafeLoader, nothing else), and
+the peak memory of the process. The bundled-catalog rows are compared with a bare import of the
+dependencies instead. Catalogs are generated from the model (varied conditions, designs, sizes)
+under a temporary folder and removed afterwards; the index cache lives in its own folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+CONDITIONS = [
+    ("multiple sclerosis", ["MS"]),
+    ("type 2 diabetes", ["T2D", "diabetes"]),
+    ("type 1 diabetes", ["T1D", "diabetes"]),
+    ("neuropathic pain", ["pain"]),
+    ("knee osteoarthritis", ["OA", "osteoarthritis"]),
+    ("heart failure", ["HF"]),
+    ("spinal cord injury", ["SCI"]),
+    ("Parkinson's disease", ["PD", "Parkinson"]),
+    ("stroke", ["ischaemic stroke"]),
+    ("Crohn's disease", ["Crohn", "IBD"]),
+]
+DESIGNS = [
+    ("randomized-trial", "RANDOMIZED", "placebo", "DOUBLE"),
+    ("randomized-trial", "RANDOMIZED", "active", "NONE"),
+    ("non-randomized-trial", "NON_RANDOMIZED", "standard-care", "NONE"),
+    ("single-group-trial", "NA", "none", "NONE"),
+    ("retrospective-cohort", "NA", "none", None),
+    ("case-series", "NA", "none", None),
+]
+CELLS = [("msc", "bone-marrow"), ("msc", "umbilical-cord"), ("hsc", None), ("ipsc-derived", None)]
+
+IMPORT_BASELINE = "import typer, rich.console, rich.table, pydantic, yaml"
+PARSE_FLOOR = """
+import os, sys, yaml
+for root, _, names in os.walk(sys.argv[1]):
+    for name in names:
+        if name.endswith('.yaml'):
+            with open(os.path.join(root, name), encoding='utf-8') as f:
+                yaml.load(f, Loader=yaml.CSafeLoader)
+"""
+
+
+def descriptor(i: int, rng: random.Random) -> dict:
+    """One valid synthetic descriptor, varied by index."""
+    name, synonyms = CONDITIONS[i % len(CONDITIONS)]
+    design, allocation, control, masking = DESIGNS[rng.randrange(len(DESIGNS))]
+    cell_type, tissue = CELLS[rng.randrange(len(CELLS))]
+    n = rng.randint(8, 400)
+    treated = max(1, n // 2)
+    events = rng.randint(0, treated)
+    study = {
+        "id": f"syn-{i:06d}",
+        "title": f"Synthetic {cell_type} study {i} in {name}",
+        "headline": f"{events} of {treated} improved; synthetic benchmark data",
+        "summary": f"Generated descriptor number {i} for timing stemcell; not a real study.",
+        "kind": "clinical",
+        "condition": {"name": name, "synonyms": synonyms},
+        "design": {
+            "type": design,
+            "allocation": allocation,
+            "control": control,
+            "masking": masking,
+            "follow_up": {"months": rng.choice([6, 12, 24, 60]), "statistic": "median"},
+        },
+        "publication": {"journal": "Journal of Synthetic Data", "date": f"{2000 + i % 25}-06"},
+        "sources": [{"key": "paper", "kind": "paper", "url": f"https://example.org/syn/{i}"}],
+        "population": {"species": "human", "n": n},
+        "intervention": {
+            "name": f"{cell_type} cells",
+            "cell_type": cell_type,
+            "tissue_origin": tissue,
+            "cell_source": rng.choice(["autologous", "allogeneic"]),
+            "doses": rng.randint(1, 3),
+        },
+        "outcomes": [
+            {
+                "measure": "Responders",
+                "group": "treated",
+                "timepoint": "12 months",
+                "primary": True,
+                "counts": {"events": events, "total": treated},
+                "source": "paper",
+            },
+            {
+                "measure": "Change in score",
+                "timepoint": "12 months",
+                "estimate": {
+                    "value": round(rng.uniform(-5, 5), 2),
+                    "unit": "points",
+                    "interval": {"lower": -6.0, "upper": 6.0},
+                },
+                "source": "paper",
+            },
+        ],
+        "limitations": ["Synthetic data."],
+    }
+    study["design"] = {k: v for k, v in study["design"].items() if v is not None}
+    study["intervention"] = {k: v for k, v in study["intervention"].items() if v is not None}
+    return study
+
+
+def build_catalog(folder: Path, size: int) -> list[str]:
+    """Write ``size`` descriptors into ``folder``; return their ids."""
+    rng = random.Random(size)
+    folder.mkdir(parents=True)
+    ids = []
+    for i in range(size):
+        study = descriptor(i, rng)
+        text = yaml.safe_dump(study, sort_keys=False, allow_unicode=True)
+        (folder / f"{study['id']}.yaml").write_text(text, encoding="utf-8")
+        ids.append(study["id"])
+    return ids
+
+
+def run(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall time (s) and peak RSS (MiB) of one process; its exit code must be 0 or 1."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} exited {code}: {proc.stderr.read().decode()[-500:]}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def median_of(runs: int, once: Callable[[], tuple[float, int]]) -> tuple[float, int]:
+    """Median time and highest peak memory over ``runs`` calls."""
+    results = [once() for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def report(title: str, rows: list[tuple[str, float, int]], base: float, base_name: str) -> None:
+    """Print one table of figures and ratios."""
+    print(f"\n{title}")
+    print(f"{'command':<46}{'median s':>10}{'x ' + base_name:>16}{'peak MiB':>10}")
+    for name, seconds, mib in rows:
+        print(f"{name:<46}{seconds:>10.3f}{seconds / base:>16.2f}{mib:>10}")
+
+
+def bench_size(size: int, runs: int, work: Path) -> None:
+    """Time every command on a synthetic catalog of ``size`` descriptors."""
+    folder = work / f"catalog-{size}"
+    started = time.perf_counter()
+    ids = build_catalog(folder, size)
+    print(f"\n# {size:,} descriptors (generated in {time.perf_counter() - started:.1f} s)")
+    cache = work / f"cache-{size}"
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache), STEMCELL_STUDIES_DIR=str(folder))
+    stemcell = [sys.executable, "-m", "stemcell_cli"]
+
+    def cold() -> tuple[float, int]:
+        shutil.rmtree(cache, ignore_errors=True)
+        return run([*stemcell, "list", "--json"], env)
+
+    def edited() -> tuple[float, int]:
+        victim = folder / f"{ids[len(ids) // 2]}.yaml"
+        victim.write_text(victim.read_text().replace("synthetic", "edited"), encoding="utf-8")
+        return run([*stemcell, "list", "--json"], env)
+
+    floor = median_of(runs, lambda: run([sys.executable, "-c", PARSE_FLOOR, str(folder)], env))
+    rows = [("bare parse floor (CSafeLoader, every file)", *floor), ("list --json, cold", *median_of(runs, cold))]
+    run([*stemcell, "list", "--json"], env)  # make sure the index is warm
+    warm = {
+        "list --json, warm": ["list", "--json"],
+        "list --condition ms --json, warm": ["list", "--condition", "ms", "--json"],
+        f"show {ids[size // 3]}, warm": ["show", ids[size // 3]],
+        "compare of 5 ids, warm": ["compare", *ids[:: max(1, size // 5)][:5]],
+    }
+    for name, args in warm.items():
+        rows.append((name, *median_of(runs, lambda a=args: run([*stemcell, *a], env))))
+    rows.append(("list --json after editing one file", *median_of(runs, edited)))
+    report(f"{size:,} descriptors", rows, floor[0], "floor")
+
+
+def bench_bundled(runs: int, work: Path) -> None:
+    """The everyday commands on the bundled catalog against a bare import of the dependencies."""
+    env = dict(os.environ, XDG_CACHE_HOME=str(work / "cache-bundled"))
+    env.pop("STEMCELL_STUDIES_DIR", None)
+    stemcell = [sys.executable, "-m", "stemcell_cli"]
+    base = median_of(runs, lambda: run([sys.executable, "-c", IMPORT_BASELINE], env))
+    rows = [("bare import of typer, rich, pydantic, yaml", *base)]
+    run([*stemcell, "list", "--json"], env)
+    for args in (["show", "ms-hsct"], ["list", "--json"], ["compare", "--condition", "ms"]):
+        rows.append((" ".join(args), *median_of(runs, lambda a=args: run([*stemcell, *a], env))))
+    report("bundled catalog", rows, base[0], "import")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated catalog sizes")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="stemcell-bench-") as tmp:
+        work = Path(tmp)
+        bench_bundled(args.runs, work)
+        for size in (int(s) for s in args.sizes.split(",")):
+            bench_size(size, args.runs, work)
+
+
+if __name__ == "__main__":
+    main()
