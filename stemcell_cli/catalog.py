@@ -127,10 +127,22 @@ def find_descriptors(root: Path) -> tuple[list[Path], list[Problem]]:
     return sorted(found), problems
 
 
+def _distinct(paths: Iterable[Path]) -> list[Path]:
+    """The paths without repeats of the same folder."""
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError):
+            key = path
+        seen.setdefault(key, path)
+    return list(seen.values())
+
+
 def load_catalog(dirs: Iterable[Path]) -> Catalog:
     """Read every descriptor in the folders; a missing folder is an error."""
     catalog = Catalog()
-    for root in dirs:
+    for root in _distinct(dirs):
         if not root.is_dir():
             raise StemcellError(f"catalog folder not found: {root}")
         paths, problems = find_descriptors(root)

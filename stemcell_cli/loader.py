@@ -194,7 +194,7 @@ class _Builder:
             return self._bad_tag(node, loc)
         try:
             return builder(node)
-        except (ValueError, OverflowError, TypeError):
+        except Exception:  # PyYAML's converters raise many kinds on odd explicitly tagged text
             self.problem(node, loc, f"YAML cannot read '{excerpt(node.value)}' as {_KIND_OF[tag]}")
             return None
 

@@ -123,13 +123,23 @@ EffectMeasure = Literal[
     "other",
 ]
 Results = Literal["published", "pending", "not-applicable"]
+DESIGN_KIND = {
+    "animal-study": "preclinical",
+    "laboratory-study": "preclinical",
+    "expert-opinion": "expert-opinion",
+}
 
 
 class Model(BaseModel):
     """Base of every descriptor model: strict types, unknown keys rejected, no NaN."""
 
     model_config = ConfigDict(
-        extra="forbid", strict=True, allow_inf_nan=False, frozen=True, str_max_length=20_000
+        extra="forbid",
+        strict=True,
+        allow_inf_nan=False,
+        frozen=True,
+        str_max_length=20_000,
+        defer_build=True,
     )
 
 
@@ -226,10 +236,10 @@ class Arm(Model):
 class Age(Model):
     """Participants' age in years, as reported."""
 
-    mean: float | None = Field(None, ge=0)
-    median: float | None = Field(None, ge=0)
-    minimum: float | None = Field(None, ge=0)
-    maximum: float | None = Field(None, ge=0)
+    mean: Number | None = Field(None, ge=0)
+    median: Number | None = Field(None, ge=0)
+    minimum: Number | None = Field(None, ge=0)
+    maximum: Number | None = Field(None, ge=0)
     note: Text | None = None
 
 
@@ -238,7 +248,7 @@ class Subgroup(Model):
 
     label: Text
     n: Count | None = None
-    percent: float | None = Field(None, ge=0, le=100)
+    percent: Number | None = Field(None, ge=0, le=100)
     source: Slug | None = None
     note: Text | None = None
 
@@ -431,6 +441,13 @@ class Study(Model):
             raise ValueError("an expert-opinion descriptor needs an 'opinion' section")
         if self.kind != "expert-opinion" and self.intervention is None:
             raise ValueError("a study needs an 'intervention' section")
+        expected_kind = DESIGN_KIND.get(self.design.type, "clinical")
+        if self.kind != expected_kind:
+            raise ValueError(
+                f"design.type {self.design.type} needs kind: {expected_kind} (kind is {self.kind})"
+            )
+        if self.kind == "clinical" and self.population.species not in (None, "human"):
+            raise ValueError("a study in animals is kind: preclinical, not clinical")
         if self.kind == "clinical" and self.design.control is None:
             raise ValueError("a clinical study must say its control: design.control (none if none)")
         return self

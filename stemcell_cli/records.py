@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import types
 import typing
 from collections.abc import Sequence
 from typing import Any
@@ -20,7 +21,7 @@ def parse_fields(value: str | None) -> list[str] | None:
     """``"id,evidence"`` -> ``["id", "evidence"]``; an unknown name is a usage error."""
     if value is None:
         return None
-    names = [name.strip() for name in value.split(",") if name.strip()]
+    names = list(dict.fromkeys(name.strip() for name in value.split(",") if name.strip()))
     unknown = [name for name in names if name not in FIELDS]
     if unknown or not names:
         bad = ", ".join(repr(n) for n in unknown) or "none given"
@@ -55,10 +56,10 @@ def _sub_fields(name: str) -> list[str]:
     if name == "evidence":
         return ["level", "certainty", "flags"]
     annotation = Study.model_fields[name].annotation
-    for candidate in (annotation, *typing.get_args(annotation)):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return list(candidate.model_fields)
-    return []
+    is_model = lambda t: isinstance(t, type) and issubclass(t, BaseModel)  # noqa: E731
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):  # Model | None
+        annotation = next((t for t in typing.get_args(annotation) if is_model(t)), annotation)
+    return list(annotation.model_fields) if is_model(annotation) else []
 
 
 def csv_columns(fields: Sequence[str] | None) -> list[str]:

@@ -1,0 +1,119 @@
+"""Shared helpers: a minimal valid descriptor, writing it to disk, invoking the CLI."""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from stemcell_cli.catalog import bundled_dir
+from stemcell_cli.cli import app
+
+BUNDLED = bundled_dir()
+BUNDLED_IDS = {
+    "t2d-bmsc",
+    "ms-hsct",
+    "pain-ipsc",
+    "spms-hsct-qa",
+    "ms-mist",
+    "ms-ram-ms",
+    "t2d-ucmsc-rct",
+    "t2d-bmsc-bhansali",
+    "pain-mge-mouse",
+}
+MS_IDS = {"ms-hsct", "ms-mist", "ms-ram-ms", "spms-hsct-qa"}
+T2D_IDS = {"t2d-bmsc", "t2d-bmsc-bhansali", "t2d-ucmsc-rct"}
+PAIN_IDS = {"pain-ipsc", "pain-mge-mouse"}
+
+DROP = object()  # an override value that removes the key
+
+# A minimal valid descriptor as text, with known line numbers (see the comments) for loader tests.
+VALID_YAML = """\
+id: demo-study
+title: A demo study
+headline: Something happened
+kind: clinical
+condition:
+  name: type 2 diabetes
+design:
+  type: randomized-trial
+  allocation: RANDOMIZED
+  control: placebo
+  masking: DOUBLE
+  follow_up:
+    months: 24
+population:
+  species: human
+  n: 120
+sources:
+  - key: paper
+    kind: paper
+    url: https://example.org/paper
+intervention:
+  name: Demo cells
+"""
+# line 2: title, 8: design.type, 11: design.masking, 16: population.n, 18: sources[0].key
+
+
+def make_study(**overrides: Any) -> dict[str, Any]:
+    """A minimal valid descriptor (level 2, certainty high, no flags) as a dict.
+
+    ``design__control="none"`` sets a nested key; a value of ``DROP`` removes the key.
+    """
+    study: dict[str, Any] = yaml.safe_load(VALID_YAML)
+    for name, value in overrides.items():
+        *parents, last = name.split("__")
+        target = study
+        for part in parents:
+            target = target.setdefault(part, {})
+        if value is DROP:
+            target.pop(last, None)
+        else:
+            target[last] = copy.deepcopy(value)
+    return study
+
+
+def write_study(directory: Path, name: str | None = None, **overrides: Any) -> Path:
+    """Write ``make_study(**overrides)`` to ``directory/<id>.yaml`` (or ``name``)."""
+    study = make_study(**overrides)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / (name or f"{study['id']}.yaml")
+    path.write_text(yaml.safe_dump(study, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def invoke(*args: str, env: dict[str, str] | None = None):
+    """Run the CLI in-process on a wide terminal; stdout and stderr stay separate."""
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "250", **(env or {})})
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see a catalog or debug switch from the developer's shell."""
+    for name in ("STEMCELL_STUDIES_DIR", "STEMCELL_DEBUG", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def catalog_dir(tmp_path: Path) -> Path:
+    """An empty folder to put made-up descriptors in."""
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    return folder
+
+
+def bundled_env() -> dict[str, str]:
+    """Environment for subprocesses: the developer's, minus stemcell switches."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STEMCELL_")}
+    env["COLUMNS"] = "250"
+    return env
