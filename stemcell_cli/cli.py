@@ -52,156 +52,78 @@ class Output:
     fields: list[str] | None
 
 
+def _option(kind: Any, *names: str, panel: str, default: Any = None, **settings: Any) -> Any:
+    """(annotation, default) of one shared option."""
+    return Annotated[kind, typer.Option(*names, rich_help_panel=panel, **settings)], default
+
+
+def _year(help: str) -> Any:
+    return _option(int | None, panel=FILTERS, min=1900, max=2100, metavar="YEAR", help=help)
+
+
 # Shared options: name -> (annotation, default). Declared once, injected into commands.
 FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
-    "condition": (
-        Annotated[
-            str | None,
-            typer.Option(
-                metavar="TEXT",
-                help="Condition name, synonym or abbreviation, any case (ms, 'type 2 diabetes').",
-                rich_help_panel=FILTERS,
-            ),
-        ],
-        None,
+    "condition": _option(
+        str | None,
+        panel=FILTERS,
+        metavar="TEXT",
+        help="Condition name, synonym or abbreviation, any case (ms, 'type 2 diabetes').",
     ),
-    "cell_type": (
-        Annotated[
-            str | None,
-            typer.Option(
-                "--cell-type",
-                metavar="TEXT",
-                help="Cell type, e.g. msc, hsc, ipsc.",
-                rich_help_panel=FILTERS,
-            ),
-        ],
-        None,
+    "cell_type": _option(
+        str | None, "--cell-type", panel=FILTERS, metavar="TEXT", help="Cell type: msc, hsc, ipsc."
     ),
-    "source": (
-        Annotated[
-            _choices(CellSource) | None,
-            typer.Option(help="Where the cells came from.", rich_help_panel=FILTERS),
-        ],
-        None,
+    "source": _option(
+        _choices(CellSource) | None, panel=FILTERS, help="Where the cells came from."
     ),
-    "design": (
-        Annotated[
-            _choices(DesignType) | None, typer.Option(help="Study design.", rich_help_panel=FILTERS)
-        ],
-        None,
+    "design": _option(_choices(DesignType) | None, panel=FILTERS, help="Study design."),
+    "species": _option(_choices(Species) | None, panel=FILTERS, help="Who was treated."),
+    "min_n": _option(
+        int | None, "--min-n", panel=FILTERS, min=0, metavar="N", help="At least N participants."
     ),
-    "species": (
-        Annotated[
-            _choices(Species) | None, typer.Option(help="Who was treated.", rich_help_panel=FILTERS)
-        ],
-        None,
+    "since": _year("Dated this year or later."),
+    "until": _year("Dated this year or earlier."),
+    "search": _option(
+        str | None,
+        panel=FILTERS,
+        metavar="WORDS",
+        help="Words that must all appear in titles, summaries or outcomes.",
     ),
-    "min_n": (
-        Annotated[
-            int | None,
-            typer.Option(
-                "--min-n",
-                metavar="N",
-                min=0,
-                help="At least this many participants.",
-                rich_help_panel=FILTERS,
-            ),
-        ],
-        None,
-    ),
-    "since": (
-        Annotated[
-            int | None,
-            typer.Option(
-                min=1900,
-                max=2100,
-                metavar="YEAR",
-                help="Dated this year or later.",
-                rich_help_panel=FILTERS,
-            ),
-        ],
-        None,
-    ),
-    "until": (
-        Annotated[
-            int | None,
-            typer.Option(
-                min=1900,
-                max=2100,
-                metavar="YEAR",
-                help="Dated this year or earlier.",
-                rich_help_panel=FILTERS,
-            ),
-        ],
-        None,
-    ),
-    "search": (
-        Annotated[
-            str | None,
-            typer.Option(
-                metavar="WORDS",
-                help="Words that must all appear in titles, summaries or outcomes.",
-                rich_help_panel=FILTERS,
-            ),
-        ],
-        None,
-    ),
-    "max_level": (
-        Annotated[
-            int | None,
-            typer.Option(
-                "--max-level",
-                metavar="N",
-                min=1,
-                max=5,
-                help="Evidence level N or stronger (1 strongest, 5 weakest).",
-                rich_help_panel=FILTERS,
-            ),
-        ],
-        None,
+    "max_level": _option(
+        int | None,
+        "--max-level",
+        panel=FILTERS,
+        min=1,
+        max=5,
+        metavar="N",
+        help="Evidence level N or stronger (1 strongest, 5 weakest).",
     ),
 }
 OUTPUT_OPTIONS: dict[str, tuple[Any, Any]] = {
-    "format": (
-        Annotated[
-            Format, typer.Option("--format", "-f", help="Output format.", rich_help_panel=OUTPUT)
-        ],
-        Format.table,
+    "format": _option(
+        Format, "--format", "-f", panel=OUTPUT, default=Format.table, help="Output format."
     ),
-    "json": (
-        Annotated[
-            bool, typer.Option("--json", help="Shortcut for --format json.", rich_help_panel=OUTPUT)
-        ],
-        False,
+    "json": _option(
+        bool, "--json", panel=OUTPUT, default=False, help="Shortcut for --format json."
     ),
-    "fields": (
-        Annotated[
-            str | None,
-            typer.Option(
-                metavar="FIELDS",
-                help="Comma-separated top-level fields for json, jsonl and csv (e.g. id,evidence).",
-                rich_help_panel=OUTPUT,
-            ),
-        ],
-        None,
+    "fields": _option(
+        str | None,
+        panel=OUTPUT,
+        metavar="FIELDS",
+        help="Comma-separated top-level fields for json, jsonl and csv (e.g. id,evidence).",
     ),
 }
-CATALOG_OPTIONS: dict[str, tuple[Any, Any]] = {
-    "studies_dir": (
-        Annotated[
-            list[Path] | None,
-            typer.Option(
-                "--studies-dir",
-                metavar="DIR",
-                file_okay=False,
-                help=f"Catalog folder to use instead of the bundled one (repeatable; or set "
-                f"{ENV_VAR}, several paths joined with the OS path separator).",
-                rich_help_panel=CATALOG,
-            ),
-        ],
-        None,
+StudiesDir = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--studies-dir",
+        metavar="DIR",
+        file_okay=False,
+        rich_help_panel=CATALOG,
+        help=f"Catalog folder to use instead of the bundled one (repeatable; or set {ENV_VAR}, "
+        "several paths joined with the OS path separator).",
     ),
-}
+]
+CATALOG_OPTIONS: dict[str, tuple[Any, Any]] = {"studies_dir": (StudiesDir, None)}
 
 
 def _output(format: Format, json: bool, fields: str | None) -> Output:
@@ -363,15 +285,7 @@ def validate(
         ),
     ] = None,
     *,
-    studies_dir: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--studies-dir",
-            metavar="DIR",
-            help=f"Catalog folder (repeatable; or set {ENV_VAR}).",
-            rich_help_panel=CATALOG,
-        ),
-    ] = None,
+    studies_dir: StudiesDir = None,
 ) -> int:
     """Check descriptors; every problem as file:line:col: field: message.
 

@@ -256,40 +256,36 @@ def test_option_wins_over_environment_variable(tmp_path: Path) -> None:
     assert ids(result) == {"study-b"}
 
 
-def test_valid_studies_are_shown_beside_an_invalid_file(catalog_dir: Path) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "report"),
+    [
+        (
+            "  masking: DOUBLE",
+            "  masking: DOUBLE\n  blinded: yes",
+            "12:3: design.blinded: unknown field (not part of the descriptor; "
+            "see `stemcell schema`)",
+        ),
+        (
+            "title: A demo study",
+            "title: !!bool maybe",
+            "2:8: title: YAML cannot read 'maybe' as a boolean",
+        ),
+    ],
+    ids=["unknown-field", "unconvertible-tagged-value"],
+)
+def test_valid_studies_are_shown_beside_an_invalid_file(
+    catalog_dir: Path, old: str, new: str, report: str
+) -> None:
     write_study(catalog_dir)
     bad = catalog_dir / "bad-study.yaml"
-    bad.write_text(
-        VALID_YAML.replace("id: demo-study", "id: bad-study").replace(
-            "  masking: DOUBLE", "  masking: DOUBLE\n  blinded: yes"
-        ),
-        encoding="utf-8",
-    )
+    text = VALID_YAML.replace("id: demo-study", "id: bad-study").replace(old, new)
+    bad.write_text(text, encoding="utf-8")
     result = invoke("list", "--studies-dir", str(catalog_dir), "--json")
     assert result.exit_code == 1
     assert ids(result) == {"demo-study"}
-    assert result.stderr.splitlines() == [
-        "1 of 1 studies",
-        f"{bad}:12:3: design.blinded: unknown field (not part of the descriptor; "
-        "see `stemcell schema`)",
-    ]
+    assert result.stderr.splitlines() == ["1 of 1 studies", f"{bad}:{report}"]
     show = invoke("show", "demo-study", "--studies-dir", str(catalog_dir))
-    assert show.exit_code == 1 and "Demo cells" in show.stdout and f"{bad}:12:3" in show.stderr
-
-
-def test_unreadable_tagged_value_does_not_hide_the_valid_studies(catalog_dir: Path) -> None:
-    write_study(catalog_dir)
-    bad = catalog_dir / "bad-study.yaml"
-    bad.write_text(
-        VALID_YAML.replace("id: demo-study", "id: bad-study").replace(
-            "title: A demo study", "title: !!bool maybe"
-        ),
-        encoding="utf-8",
-    )
-    result = invoke("list", "--studies-dir", str(catalog_dir), "--json")
-    assert result.exit_code == 1
-    assert ids(result) == {"demo-study"}
-    assert f"{bad}:2:8: title:" in result.stderr
+    assert show.exit_code == 1 and "Demo cells" in show.stdout and f"{bad}:{report}" in show.stderr
 
 
 def test_duplicate_id_across_folders_names_both_files(tmp_path: Path) -> None:
