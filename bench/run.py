@@ -177,7 +177,10 @@ def bench_size(size: int, runs: int, work: Path) -> None:
         return run([*stemcell, "list", "--json"], env)
 
     floor = median_of(runs, lambda: run([sys.executable, "-c", PARSE_FLOOR, str(folder)], env))
-    rows = [("bare parse floor (CSafeLoader, every file)", *floor), ("list --json, cold", *median_of(runs, cold))]
+    rows = [
+        ("bare parse floor (CSafeLoader, every file)", *floor),
+        ("list --json, cold", *median_of(runs, cold)),
+    ]
     run([*stemcell, "list", "--json"], env)  # make sure the index is warm
     warm = {
         "list --json, warm": ["list", "--json"],
