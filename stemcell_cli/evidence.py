@@ -18,6 +18,8 @@ CONTROLLED = {"placebo", "sham", "untreated", "standard-care", "active"}
 SMALL_SAMPLE = 50
 SHORT_FOLLOW_UP_MONTHS = 12
 
+ANIMALS = {"mouse": "mice", "rat": "rats", "pig": "pigs", "non-human primate": "monkeys or apes"}
+
 LEVEL_MEANING = {
     1: "systematic review of randomized trials",
     2: "randomized trial with a control group",
@@ -108,8 +110,8 @@ def flags(study: Study) -> tuple[Flag, ...]:
     add = lambda code, reason: out.append(Flag(code, reason))  # noqa: E731
     design = study.design
     if study.kind == "preclinical":
-        species = study.population.species or "animals"
-        add("animal-only", f"Only {species} were treated; results in animals often fail in people.")
+        who = ANIMALS.get(study.population.species or "", "animals")
+        add("animal-only", f"Only {who} were treated; results in animals often fail in people.")
     if study.kind == "expert-opinion":
         add("expert-opinion", "This is one expert's view, not a study with patients or data.")
     if study.kind == "clinical":

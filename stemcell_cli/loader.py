@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +91,14 @@ def field_path(loc: Loc) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+_LEADING_PATH = re.compile(r"^([a-z_]+(?:\[\d+\]|\.[a-z_]+)*): (.*)$", re.DOTALL)
+
+
+def parse_field_path(text: str) -> Loc:
+    """``outcomes[2].counts`` -> ``('outcomes', 2, 'counts')`` (the inverse of field_path)."""
+    return tuple(int(part) if part.isdigit() else part for part in re.findall(r"[a-z_]+|\d+", text))
 
 
 def excerpt(text: str) -> str:
@@ -290,6 +299,8 @@ def _validation_problems(path: str, error: ValidationError, built: _Builder) -> 
         if any(loc[: i + 1] in built.flagged for i in range(len(loc))):
             continue  # already reported by the YAML stage
         message = item["msg"].removeprefix("Value error, ")
+        if not loc and (about := _LEADING_PATH.match(message)):  # a cross-field rule
+            loc, message = parse_field_path(about.group(1)), about.group(2)
         if item["type"] == "extra_forbidden":
             node = built.keys.get(loc)
             message = "unknown field (not part of the descriptor; see `stemcell schema`)"

@@ -424,33 +424,44 @@ class Study(Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Study:
+        """Cross-field rules; each message starts with the field path it is about."""
         keys = [s.key for s in self.sources]
-        dupes = sorted({k for k in keys if keys.count(k) > 1})
-        if dupes:
-            raise ValueError(f"source keys must be unique: {', '.join(dupes)}")
-        cited = [o.source for o in self.outcomes]
-        cited += [f.source for f in (*self.safety, *self.next_steps, *self.context) if f.source]
-        cited += [c.source for d in self.discrepancies for c in d.claims]
-        cited += [g.source for g in self.population.subgroups if g.source]
-        unknown = sorted(set(cited) - set(keys))
-        if unknown:
-            raise ValueError(
-                f"unknown source key(s): {', '.join(unknown)}; known: {', '.join(keys)}"
-            )
+        for i, key in enumerate(keys):
+            if key in keys[:i]:
+                raise ValueError(f"sources[{i}].key: source key '{key}' is used twice")
+        for path, key in self._source_references():
+            if key not in keys:
+                raise ValueError(f"{path}: unknown source key '{key}'; known: {', '.join(keys)}")
         if self.kind == "expert-opinion" and self.opinion is None:
-            raise ValueError("an expert-opinion descriptor needs an 'opinion' section")
+            raise ValueError("opinion: an expert-opinion descriptor needs an 'opinion' section")
         if self.kind != "expert-opinion" and self.intervention is None:
-            raise ValueError("a study needs an 'intervention' section")
+            raise ValueError("intervention: a study needs an 'intervention' section")
         expected_kind = DESIGN_KIND.get(self.design.type, "clinical")
         if self.kind != expected_kind:
-            raise ValueError(
-                f"design.type {self.design.type} needs kind: {expected_kind} (kind is {self.kind})"
-            )
+            raise ValueError(f"kind: design.type {self.design.type} needs kind {expected_kind}")
         if self.kind == "clinical" and self.population.species not in (None, "human"):
-            raise ValueError("a study in animals is kind: preclinical, not clinical")
+            raise ValueError("kind: a study in animals is kind preclinical, not clinical")
         if self.kind == "clinical" and self.design.control is None:
-            raise ValueError("a clinical study must say its control: design.control (none if none)")
+            raise ValueError("design.control: a clinical study must say its control (none if none)")
         return self
+
+    def _source_references(self) -> list[tuple[str, str]]:
+        """(field path, key) of every place that names a source."""
+        refs = [(f"outcomes[{i}].source", o.source) for i, o in enumerate(self.outcomes)]
+        for name in ("safety", "next_steps", "context"):
+            findings = getattr(self, name)
+            refs += [(f"{name}[{i}].source", f.source) for i, f in enumerate(findings) if f.source]
+        refs += [
+            (f"discrepancies[{i}].claims[{j}].source", c.source)
+            for i, d in enumerate(self.discrepancies)
+            for j, c in enumerate(d.claims)
+        ]
+        refs += [
+            (f"population.subgroups[{i}].source", g.source)
+            for i, g in enumerate(self.population.subgroups)
+            if g.source
+        ]
+        return refs
 
     @property
     def year(self) -> int | None:

@@ -346,3 +346,14 @@ def test_text_mutations_of_a_valid_descriptor_never_raise(
     path = tmp_path_factory.mktemp("mutate") / "demo-study.yaml"
     path.write_text(text, encoding="utf-8")
     _check(path, load_study(path, expect_id="demo-study"))
+
+
+def test_cross_field_problem_points_at_the_field_it_is_about(tmp_path: Path) -> None:
+    text = VALID_YAML + "outcomes:\n  - measure: m\n    statement: s\n    source: news\n"
+    path = tmp_path / "demo-study.yaml"
+    path.write_text(text, encoding="utf-8")
+    study, problems = load_study(path)
+    assert study is None
+    assert [str(p) for p in problems] == [
+        f"{path}:26:13: outcomes[0].source: unknown source key 'news'; known: paper"
+    ]

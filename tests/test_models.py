@@ -170,12 +170,17 @@ def test_preclinical_study_may_leave_control_out() -> None:
 def test_unknown_source_key_in_an_outcome_is_rejected() -> None:
     outcome = {"measure": "m", "statement": "s", "source": "registry"}
     found = errors(outcomes=[outcome])
-    assert any("unknown source key(s): registry; known: paper" in m for _, _, m in found)
+    assert any(
+        "outcomes[0].source: unknown source key 'registry'; known: paper" in m for _, _, m in found
+    )
 
 
 def test_source_keys_must_be_unique() -> None:
     sources = [{"key": "paper", "kind": "paper"}, {"key": "paper", "kind": "news"}]
-    assert any("source keys must be unique: paper" in m for _, _, m in errors(sources=sources))
+    assert any(
+        "sources[1].key: source key 'paper' is used twice" in m
+        for _, _, m in errors(sources=sources)
+    )
 
 
 @pytest.mark.parametrize(

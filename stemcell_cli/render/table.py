@@ -60,7 +60,13 @@ def section_body(section: Section) -> Group:
         for row in section.rows:
             grid.add_row(*(text(c) for c in row))
         parts.append(grid)
-    parts += [text(f"• {line}") for line in section.bullets]
+    if section.bullets:
+        bullets = Table.grid(padding=(0, 1))
+        bullets.add_column(width=1)
+        bullets.add_column(overflow="fold")
+        for line in section.bullets:
+            bullets.add_row("•", text(line))
+        parts.append(bullets)
     return Group(*parts)
 
 
