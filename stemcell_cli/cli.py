@@ -15,12 +15,12 @@ from typing import Annotated, Any, Literal, get_args
 import typer
 
 from . import __version__
-from .catalog import ENV_VAR, Catalog, catalog_dirs, load_catalog, load_paths
+from .catalog import ENV_VAR, Catalog, catalog_dirs, load_catalog, load_one, load_paths
 from .errors import StemcellError, UsageError
-from .models import CellSource, DesignType, Species
 from .query import Filters, compare, select
 from .render import Format, make_renderer
 from .safe import visible
+from .vocab import CellSource, DesignType, Species
 
 app = typer.Typer(
     name="stemcell",
@@ -44,12 +44,35 @@ def _choices(literal: Any) -> Any:
     return Literal[get_args(literal)]  # type: ignore[valid-type]
 
 
+TABLE_ROWS = 200  # default row limit for table and markdown lists
+
+
 @dataclass(frozen=True)
 class Output:
-    """The chosen output format and fields."""
+    """The chosen output format, fields and row limit."""
 
     format: Format
     fields: list[str] | None
+    limit: int | None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the catalog comes from, and whether its index may be used."""
+
+    dirs: list[Path]
+    cache: bool
+
+    def load(self) -> Catalog:
+        """Every study of the catalog."""
+        catalog = load_catalog(self.dirs, cache=self.cache)
+        for warning in catalog.warnings:
+            say(f"stemcell: warning: {warning}")
+        return catalog
+
+    def load_for(self, study_id: str) -> Catalog:
+        """A catalog that holds ``study_id`` if the catalog does: from the index when current."""
+        return (load_one(self.dirs, study_id) if self.cache else None) or self.load()
 
 
 def _option(kind: Any, *names: str, panel: str, default: Any = None, **settings: Any) -> Any:
@@ -111,6 +134,16 @@ OUTPUT_OPTIONS: dict[str, tuple[Any, Any]] = {
         metavar="FIELDS",
         help="Comma-separated top-level fields for json, jsonl and csv (e.g. id,evidence).",
     ),
+    "limit": _option(
+        int | None,
+        panel=OUTPUT,
+        min=0,
+        metavar="N",
+        help=f"List at most N studies (default: {TABLE_ROWS} for table and markdown, else all).",
+    ),
+    "all_rows": _option(
+        bool, "--all", panel=OUTPUT, default=False, help="List every study in table output too."
+    ),
 }
 StudiesDir = Annotated[
     list[Path] | None,
@@ -123,25 +156,41 @@ StudiesDir = Annotated[
         "several paths joined with the OS path separator).",
     ),
 ]
-CATALOG_OPTIONS: dict[str, tuple[Any, Any]] = {"studies_dir": (StudiesDir, None)}
+CATALOG_OPTIONS: dict[str, tuple[Any, Any]] = {
+    "studies_dir": (StudiesDir, None),
+    "no_cache": _option(
+        bool,
+        "--no-cache",
+        panel=CATALOG,
+        default=False,
+        help="Read every descriptor instead of using the index in the user cache folder.",
+    ),
+}
 
 
-def _output(format: Format, json: bool, fields: str | None) -> Output:
+def _output(
+    format: Format, json: bool, fields: str | None, limit: int | None, all_rows: bool
+) -> Output:
     from .records import parse_fields
 
     if json and format not in (Format.table, Format.json):
         raise UsageError(f"--json conflicts with --format {format.value}")
-    return Output(Format.json if json else format, parse_fields(fields))
+    if all_rows and limit is not None:
+        raise UsageError("--all and --limit cannot be combined")
+    format = Format.json if json else format
+    if limit is None and not all_rows and format in (Format.table, Format.markdown):
+        limit = TABLE_ROWS
+    return Output(format, parse_fields(fields), limit)
 
 
-def _catalog(studies_dir: list[Path] | None) -> Catalog:
-    return load_catalog(catalog_dirs(studies_dir))
+def _source(studies_dir: list[Path] | None, no_cache: bool) -> Source:
+    return Source(catalog_dirs(studies_dir), cache=not no_cache)
 
 
 GROUPS: dict[str, tuple[dict[str, tuple[Any, Any]], Callable[..., Any]]] = {
     "filters": (FILTER_OPTIONS, Filters),
     "output": (OUTPUT_OPTIONS, _output),
-    "catalog": (CATALOG_OPTIONS, _catalog),
+    "origin": (CATALOG_OPTIONS, _source),
 }
 
 
@@ -159,7 +208,7 @@ def report_problems(catalog: Catalog) -> None:
 def command(func: Callable[..., int | None]) -> Callable[..., None]:
     """Give a command its shared option groups and turn domain errors into exit codes.
 
-    A parameter named ``filters``, ``output`` or ``catalog`` in ``func`` is replaced by that
+    A parameter named ``filters``, ``output`` or ``origin`` in ``func`` is replaced by that
     group's options on the command line and receives the built object.
     """
     signature = inspect.signature(func, eval_str=True)
@@ -200,40 +249,45 @@ def command(func: Callable[..., int | None]) -> Callable[..., None]:
     return wrapper
 
 
-def _render_studies(studies: list, total: int, catalog: Catalog, output: Output) -> int:
-    make_renderer(output.format, sys.stdout, output.fields).studies(studies)
-    say(f"{len(studies)} of {total} studies")
+def _list(origin: Source, filters: Filters, output: Output) -> int:
+    catalog = origin.load()
+    entries = select(catalog.sorted_entries(), filters)
+    shown = entries if output.limit is None else entries[: output.limit]
+    make_renderer(output.format, sys.stdout, output.fields).studies(shown)
+    say(f"{len(entries)} of {len(catalog.entries)} studies")
+    if len(shown) < len(entries):
+        say(f"showing {len(shown)} of {len(entries)}; use --all or --limit N for more")
     report_problems(catalog)
     return 1 if catalog.problems else 0
 
 
 @app.command("list")
 @command
-def list_studies(catalog: Catalog, filters: Filters, output: Output) -> int:
+def list_studies(origin: Source, filters: Filters, output: Output) -> int:
     """One row per study: condition, cells, design, size, follow-up, evidence level.
 
     Example: stemcell list --condition diabetes --max-level 2
     """
-    return _render_studies(select(catalog.sorted(), filters), len(catalog.studies), catalog, output)
+    return _list(origin, filters, output)
 
 
 @app.command("filter")
 @command
-def filter_studies(catalog: Catalog, filters: Filters, output: Output) -> int:
+def filter_studies(origin: Source, filters: Filters, output: Output) -> int:
     """The same rows as list, for the studies matching at least one given criterion.
 
     Example: stemcell filter --species mouse --json
     """
     if not filters.active():
         raise UsageError("give at least one filter, e.g. stemcell filter --condition ms")
-    return _render_studies(select(catalog.sorted(), filters), len(catalog.studies), catalog, output)
+    return _list(origin, filters, output)
 
 
 @app.command("show")
 @command
 def show(
     study_id: Annotated[str, typer.Argument(metavar="ID", help="Study id (see stemcell list).")],
-    catalog: Catalog,
+    origin: Source,
     output: Output,
 ) -> int:
     """Everything about one study, with how strong its evidence is.
@@ -243,8 +297,8 @@ def show(
 
     Example: stemcell show ms-hsct
     """
-    study = catalog.get(study_id)
-    make_renderer(output.format, sys.stdout, output.fields).study(study)
+    catalog = origin.load_for(study_id)
+    make_renderer(output.format, sys.stdout, output.fields).study(catalog.entry(study_id))
     report_problems(catalog)
     return 1 if catalog.problems else 0
 
@@ -259,7 +313,7 @@ def compare_studies(
         ),
     ] = None,
     *,
-    catalog: Catalog,
+    origin: Source,
     filters: Filters,
     output: Output,
 ) -> int:
@@ -267,10 +321,13 @@ def compare_studies(
 
     Example: stemcell compare --condition ms   ·   stemcell compare ms-mist ms-hsct
     """
-    chosen = [catalog.get(i) for i in dict.fromkeys(study_ids)] if study_ids else catalog.sorted()
-    studies = select(chosen, filters)
-    make_renderer(output.format, sys.stdout, output.fields).comparison(compare(studies))
-    say(f"{len(studies)} of {len(catalog.studies)} studies compared")
+    catalog = origin.load()
+    entries = catalog.sorted_entries()
+    if study_ids:
+        entries = [catalog.entry(i) for i in dict.fromkeys(study_ids)]
+    chosen = select(entries, filters)
+    make_renderer(output.format, sys.stdout, output.fields).comparison(compare(chosen))
+    say(f"{len(chosen)} of {len(catalog.entries)} studies compared")
     report_problems(catalog)
     return 1 if catalog.problems else 0
 
@@ -297,7 +354,7 @@ def validate(
     for problem in catalog.problems:
         say(str(problem), err=False)
     bad = len({p.path for p in catalog.problems})
-    say(f"{len(catalog.studies)} valid, {bad} with problems")
+    say(f"{len(catalog.entries)} valid, {bad} with problems")
     return 1 if catalog.problems else 0
 
 

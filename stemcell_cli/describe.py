@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .evidence import wilson
-from .models import Counts, Effect, Estimate, Interval, Outcome, Study
+
+if TYPE_CHECKING:
+    from .models import Counts, Effect, Estimate, Interval, Outcome, Study
 
 CELL_TYPES = {
     "msc": "MSC",

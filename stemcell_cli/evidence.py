@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-from .models import Study
+if TYPE_CHECKING:
+    from .models import Study
+
 
 CONTROLLED = {"placebo", "sham", "untreated", "standard-care", "active"}
 SMALL_SAMPLE = 50

@@ -12,15 +12,14 @@ import datetime as dt
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from pydantic import ValidationError
 
 from .models import Study
-from .safe import visible
+from .problems import Problem
 
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 40
@@ -41,36 +40,14 @@ _KIND_OF = {
 Loc = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with one file, printable as ``path:line:col: field: message``."""
-
-    path: str
-    message: str
-    line: int | None = None
-    column: int | None = None
-    field: str | None = None
-
-    def __str__(self) -> str:
-        """The report line, with control characters made visible."""
-        where = self.path
-        if self.line is not None:
-            where += f":{self.line}:{self.column or 1}"
-        line = (
-            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
-        return visible(line)
-
-
-@dataclass(frozen=True)
-class _Node:
-    """Where a value sat in the file and how YAML read it."""
+class _Node(NamedTuple):
+    """Where a value sat in the file and how YAML read it (a tuple: built for every value)."""
 
     line: int
     column: int
     tag: str
     plain: bool
-    excerpt: str
+    text: str
     value: Any
 
     def read_as(self) -> str:
@@ -138,7 +115,7 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             value = self._scalar(node, loc)
             plain = not node.style  # the C loader gives '' for plain scalars, the Python one None
-            self.nodes[loc] = _Node(line, column, node.tag, plain, excerpt(node.value), value)
+            self.nodes[loc] = _Node(line, column, node.tag, plain, node.value, value)
             return value
         self.nodes[loc] = _Node(line, column, node.tag, False, "", None)
         if isinstance(node, yaml.MappingNode):
@@ -322,9 +299,9 @@ def _hint(error_type: str, node: _Node | None) -> str:
     if node is None:
         return ""
     if error_type == "string_type" and node.plain and node.tag in _KIND_OF:
-        return f"; YAML read '{node.excerpt}' as {node.read_as()}: put it in quotes"
+        return f"; YAML read '{excerpt(node.text)}' as {node.read_as()}: put it in quotes"
     if error_type in {"int_type", "float_type", "bool_type"} and node.tag == _T + "str":
-        return f"; YAML read '{node.excerpt}' as text"
+        return f"; YAML read '{excerpt(node.text)}' as text"
     return ""
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from . import describe
 from .evidence import CAUTION, LEVEL_MEANING, assess
-from .models import Study
+
+if TYPE_CHECKING:
+    from .models import Study
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -31,6 +34,41 @@ def phrase_in(query: str, texts: Iterable[str | None]) -> bool:
 
 
 @dataclass(frozen=True)
+class Facets:
+    """What the filters look at, computed once per study (and kept in the index)."""
+
+    conditions: tuple[str, ...]
+    cells: tuple[str, ...]
+    source: str | None
+    design: str
+    species: str | None
+    n: int | None
+    year: int | None
+    level: int
+    text: str
+
+    @classmethod
+    def of(cls, study: Study) -> Facets:
+        """The facets of one study."""
+        i = study.intervention
+        cells: tuple[str, ...] = ()
+        if i is not None:
+            kind = describe.CELL_TYPES[i.cell_type] if i.cell_type else None
+            cells = tuple(x for x in (i.cell_type, kind, i.cell_description, i.name) if x)
+        return cls(
+            conditions=tuple(condition_names(study)),
+            cells=cells,
+            source=i.cell_source if i else None,
+            design=study.design.type,
+            species=study.population.species,
+            n=study.population.n,
+            year=study.year,
+            level=assess(study).level,
+            text=search_text(study),
+        )
+
+
+@dataclass(frozen=True)
 class Filters:
     """The shared filter criteria of list, filter and compare; None means 'any'."""
 
@@ -49,34 +87,19 @@ class Filters:
         """Whether any criterion is set."""
         return any(getattr(self, f.name) is not None for f in fields(self))
 
-    def match(self, study: Study) -> bool:
-        """Whether the study meets every criterion that is set."""
-        i = study.intervention
+    def match(self, f: Facets) -> bool:
+        """Whether a study with these facets meets every criterion that is set."""
         checks = (
-            (self.condition, lambda q: phrase_in(q, condition_names(study))),
-            (
-                self.cell_type,
-                lambda q: (
-                    i is not None
-                    and phrase_in(
-                        q,
-                        (
-                            i.cell_type,
-                            i.cell_type and describe.CELL_TYPES[i.cell_type],
-                            i.cell_description,
-                            i.name,
-                        ),
-                    )
-                ),
-            ),
-            (self.source, lambda q: i is not None and i.cell_source == q),
-            (self.design, lambda q: study.design.type == q),
-            (self.species, lambda q: (study.population.species or "") == q),
-            (self.min_n, lambda q: study.population.n is not None and study.population.n >= q),
-            (self.since, lambda q: study.year is not None and study.year >= q),
-            (self.until, lambda q: study.year is not None and study.year <= q),
-            (self.search, lambda q: all(w in search_text(study) for w in q.casefold().split())),
-            (self.max_level, lambda q: assess(study).level <= q),
+            (self.condition, lambda q: phrase_in(q, f.conditions)),
+            (self.cell_type, lambda q: phrase_in(q, f.cells)),
+            (self.source, lambda q: f.source == q),
+            (self.design, lambda q: f.design == q),
+            (self.species, lambda q: f.species == q),
+            (self.min_n, lambda q: f.n is not None and f.n >= q),
+            (self.since, lambda q: f.year is not None and f.year >= q),
+            (self.until, lambda q: f.year is not None and f.year <= q),
+            (self.search, lambda q: all(w in f.text for w in q.casefold().split())),
+            (self.max_level, lambda q: f.level <= q),
         )
         return all(check(value) for value, check in checks if value is not None)
 
@@ -104,9 +127,26 @@ def search_text(study: Study) -> str:
     return " ".join(p for p in parts if p).casefold()
 
 
-def select(studies: Iterable[Study], filters: Filters) -> list[Study]:
-    """The studies that match."""
-    return [s for s in studies if filters.match(s)]
+class HasFacets(Protocol):
+    """Anything that knows its facets (a catalog entry)."""
+
+    @property
+    def facets(self) -> Facets: ...
+
+
+Item = TypeVar("Item")
+
+
+def select(items: Iterable[Item], filters: Filters) -> list[Item]:
+    """The studies (or catalog entries) that match."""
+    if not filters.active():
+        return list(items)
+    return [x for x in items if filters.match(_facets(x))]
+
+
+def _facets(item: Study | HasFacets) -> Facets:
+    found = getattr(item, "facets", None)  # catalog entries know theirs
+    return found if isinstance(found, Facets) else Facets.of(item)
 
 
 @dataclass(frozen=True)
@@ -121,73 +161,99 @@ class Row:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Studies side by side."""
+    """Studies (catalog entries) side by side."""
 
-    studies: tuple[Study, ...]
+    entries: tuple[HasColumn, ...]
     rows: tuple[Row, ...]
 
 
-def _outcome_rows(studies: Sequence[Study]) -> list[Row]:
+class HasColumn(Protocol):
+    """A catalog entry: its id, JSON record and comparison column."""
+
+    id: str
+
+    @property
+    def record(self) -> str: ...
+
+    @property
+    def column(self) -> dict: ...
+
+
+def column(study: Study) -> dict[str, list[list[str]]]:
+    """One study's side of a comparison, JSON-ready (kept in the index).
+
+    ``head`` and ``tail`` are [section, label, text] rows, the same labels for every study;
+    ``outcomes`` are [measure key, timepoint key, label, text, bar] items to align by key.
+    """
+    e = assess(study)
+    i = study.intervention
+    joined = "\n".join
+    head = [
+        ["Study", "Title", study.title],
+        ["Study", "Condition", study.condition.name],
+        ["Study", "Year", str(study.year) if study.year else ""],
+        ["Design", "Design", describe.design(study)],
+        ["Design", "Comparator", study.design.comparator or ""],
+        ["Design", "Follow-up", describe.follow_up(study)],
+        ["Evidence", "Level", f"{e.level}: {LEVEL_MEANING[e.level]}"],
+        ["Evidence", "Certainty", e.certainty],
+        ["Evidence", "Cautions", joined(CAUTION[c] for c in e.codes)],
+        ["Population", "Participants", describe.population(study)],
+        ["Population", "Arms", describe.arms(study)],
+        ["Intervention", "Cells", describe.cells(study)],
+        ["Intervention", "Route", (i and i.route) or ""],
+        ["Intervention", "Conditioning", (i and i.conditioning) or ""],
+    ]
+    outcomes = [
+        [
+            o.measure.casefold(),
+            (o.timepoint or "").casefold(),
+            describe.outcome_label(o),
+            f"{o.group + ': ' if o.group else ''}{describe.result_text(o)} [{o.source}]",
+            describe.bar(o),
+        ]
+        for o in study.outcomes
+    ]
+    tail = [
+        ["Caveats", "Safety", joined(f.text for f in study.safety)],
+        ["Caveats", "Limitations", joined(study.limitations)],
+        ["Caveats", "Sources disagree on", joined(d.topic for d in study.discrepancies)],
+    ]
+    return {"head": head, "outcomes": outcomes, "tail": tail}
+
+
+def _fixed_rows(columns: Sequence[dict], part: str) -> list[Row]:
+    return [
+        Row(section, label, tuple(c[part][n][2] for c in columns))
+        for n, (section, label, _) in enumerate(columns[0][part])
+    ]
+
+
+def _outcome_rows(columns: Sequence[dict]) -> list[Row]:
     """One row per (measure, timepoint), in first-seen order; each cell lists its groups."""
-    keys: list[tuple[str, str]] = []
-    for study in studies:
-        for o in study.outcomes:
-            key = (o.measure.casefold(), (o.timepoint or "").casefold())
-            if key not in keys:
-                keys.append(key)
+    labels: dict[tuple[str, str], str] = {}
+    for c in columns:
+        for measure, time, label, _, _ in c["outcomes"]:
+            labels.setdefault((measure, time), label)
     rows = []
-    for key in keys:
-        label = ""
+    for key, label in labels.items():
         cells, bars = [], []
-        for study in studies:
-            lines, with_bars = [], []
-            for o in study.outcomes:
-                if (o.measure.casefold(), (o.timepoint or "").casefold()) == key:
-                    label = label or describe.outcome_label(o)
-                    line = (
-                        f"{o.group + ': ' if o.group else ''}{describe.result_text(o)} [{o.source}]"
-                    )
-                    lines.append(line)
-                    with_bars.append(line + ("\n" + describe.bar(o) if describe.bar(o) else ""))
-            cells.append("\n".join(lines))
-            bars.append("\n".join(with_bars))
+        for c in columns:
+            mine = [(text, bar) for m, t, _, text, bar in c["outcomes"] if (m, t) == key]
+            cells.append("\n".join(text for text, _ in mine))
+            bars.append("\n".join(text + ("\n" + bar if bar else "") for text, bar in mine))
         rows.append(Row("Outcomes", label, tuple(cells), tuple(bars)))
     return rows
 
 
-def compare(studies: Sequence[Study]) -> Comparison:
+def compare(entries: Sequence[HasColumn]) -> Comparison:
     """Aligned rows for design, evidence, population, intervention, outcomes and caveats."""
-    evidence = [assess(s) for s in studies]
-
-    def row(section: str, label: str, value) -> Row:
-        return Row(section, label, tuple(value(s) or "" for s in studies))
-
-    def ev_row(label: str, value) -> Row:
-        return Row("Evidence", label, tuple(value(e) for e in evidence))
-
-    def joined(items: Iterable[str]) -> str:
-        return "\n".join(items)
-
-    rows = [
-        row("Study", "Title", lambda s: s.title),
-        row("Study", "Condition", lambda s: s.condition.name),
-        row("Study", "Year", lambda s: str(s.year) if s.year else ""),
-        row("Design", "Design", describe.design),
-        row("Design", "Comparator", lambda s: s.design.comparator or ""),
-        row("Design", "Follow-up", describe.follow_up),
-        ev_row("Level", lambda e: f"{e.level}: {LEVEL_MEANING[e.level]}"),
-        ev_row("Certainty", lambda e: e.certainty),
-        ev_row("Cautions", lambda e: joined(CAUTION[c] for c in e.codes)),
-        row("Population", "Participants", describe.population),
-        row("Population", "Arms", describe.arms),
-        row("Intervention", "Cells", describe.cells),
-        row("Intervention", "Route", lambda s: s.intervention and s.intervention.route),
-        row(
-            "Intervention", "Conditioning", lambda s: s.intervention and s.intervention.conditioning
-        ),
-        *_outcome_rows(studies),
-        row("Caveats", "Safety", lambda s: joined(f.text for f in s.safety)),
-        row("Caveats", "Limitations", lambda s: joined(s.limitations)),
-        row("Caveats", "Sources disagree on", lambda s: joined(d.topic for d in s.discrepancies)),
-    ]
-    return Comparison(tuple(studies), tuple(r for r in rows if any(r.cells)))
+    columns = [e.column for e in entries]
+    rows = []
+    if columns:
+        rows = [
+            *_fixed_rows(columns, "head"),
+            *_outcome_rows(columns),
+            *_fixed_rows(columns, "tail"),
+        ]
+    return Comparison(tuple(entries), tuple(r for r in rows if any(r.cells)))

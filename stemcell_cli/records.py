@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import types
 import typing
 from collections.abc import Sequence
-from typing import Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
 from .evidence import assess
-from .models import Study
 
-FIELDS: tuple[str, ...] = (*Study.model_fields, "evidence")
+if TYPE_CHECKING:
+    from .models import Study
+
+
+@functools.cache
+def record_fields() -> tuple[str, ...]:
+    """Top-level fields of a study record: the descriptor's, then ``evidence``."""
+    from .models import Study
+
+    return (*Study.model_fields, "evidence")
 
 
 def parse_fields(value: str | None) -> list[str] | None:
@@ -22,10 +29,12 @@ def parse_fields(value: str | None) -> list[str] | None:
     if value is None:
         return None
     names = list(dict.fromkeys(name.strip() for name in value.split(",") if name.strip()))
-    unknown = [name for name in names if name not in FIELDS]
+    unknown = [name for name in names if name not in record_fields()]
     if unknown or not names:
         bad = ", ".join(repr(n) for n in unknown) or "none given"
-        raise UsageError(f"unknown field(s) {bad} in --fields; valid fields: {', '.join(FIELDS)}")
+        raise UsageError(
+            f"unknown field(s) {bad} in --fields; valid fields: {', '.join(record_fields())}"
+        )
     return names
 
 
@@ -53,6 +62,10 @@ def flat_cell(value: Any) -> str:
 
 def _sub_fields(name: str) -> list[str]:
     """Sub-field names of a top-level field that holds a mapping, else []."""
+    from pydantic import BaseModel
+
+    from .models import Study
+
     if name == "evidence":
         return ["level", "certainty", "flags"]
     annotation = Study.model_fields[name].annotation
@@ -65,7 +78,7 @@ def _sub_fields(name: str) -> list[str]:
 def csv_columns(fields: Sequence[str] | None) -> list[str]:
     """CSV header: top-level fields, mappings spread into dotted columns (``design.type``)."""
     columns: list[str] = []
-    for name in fields or FIELDS:
+    for name in fields or record_fields():
         subs = _sub_fields(name)
         columns += [f"{name}.{sub}" for sub in subs] if subs else [name]
     return columns

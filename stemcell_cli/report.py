@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import describe
 from .evidence import CAUTION, LEVEL_MEANING, assess
-from .models import Finding, Study
+
+if TYPE_CHECKING:
+    from .models import Finding, Study
 
 CERTAINTY_NOTE = "GRADE starting point for this design, not a full GRADE rating"
 
@@ -234,3 +237,19 @@ def show_sections(study: Study) -> list[Section]:
         Section("Not in the sources", bullets=list(study.not_available)),
     ]
     return [s for s in sections if s]
+
+
+def show_view(study: Study) -> dict:
+    """What ``show`` displays, JSON-ready (kept in the index): heading and sections."""
+    return {
+        "id": study.id,
+        "title": study.title,
+        "headline": study.headline,
+        "summary": study.summary,
+        "sections": [vars(s) for s in show_sections(study)],
+    }
+
+
+def view_sections(view: dict) -> list[Section]:
+    """The sections of a stored view."""
+    return [Section(**s) for s in view["sections"]]

@@ -93,10 +93,13 @@ def invoke(*args: str, env: dict[str, str] | None = None):
 
 
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never see a catalog or debug switch from the developer's shell."""
+def _clean_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Tests never see a catalog, debug switch or index cache from the developer's machine."""
     for name in ("STEMCELL_STUDIES_DIR", "STEMCELL_DEBUG", "FORCE_COLOR"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture

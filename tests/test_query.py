@@ -16,7 +16,7 @@ from stemcell_cli.query import Filters, compare, select
 def studies():
     catalog = load_catalog([BUNDLED])
     assert catalog.problems == []
-    return catalog.sorted()
+    return catalog.sorted_entries()
 
 
 def ids_for(*args: str) -> set[str]:
@@ -131,7 +131,7 @@ def test_bad_filter_values_are_usage_errors(args: list[str]) -> None:
 
 def test_every_comparison_row_has_one_cell_per_study(studies) -> None:
     comparison = compare(studies)
-    assert [s.id for s in comparison.studies] == [s.id for s in studies]
+    assert [e.id for e in comparison.entries] == [s.id for s in studies]
     assert comparison.rows
     for row in comparison.rows:
         assert len(row.cells) == len(studies)
@@ -165,7 +165,7 @@ def test_outcome_shared_by_two_studies_shares_one_row(catalog_dir: Path) -> None
         outcomes=[outcome("hba1c", "12 Months", 8.2), outcome("HbA1c", "6 months", 8.0)],
     )
     catalog = load_catalog([catalog_dir])
-    rows = [r for r in compare(catalog.sorted()).rows if r.section == "Outcomes"]
+    rows = [r for r in compare(catalog.sorted_entries()).rows if r.section == "Outcomes"]
     assert [(r.label, r.cells) for r in rows] == [
         ("HbA1c, 12 months", ("7.1 [paper]", "8.2 [paper]")),
         ("Weight, 12 months", ("80 [paper]", "")),

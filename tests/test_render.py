@@ -15,7 +15,7 @@ from conftest import BUNDLED_IDS, bundled_env, invoke, write_study
 
 from stemcell_cli.catalog import bundled_dir, load_catalog
 from stemcell_cli.query import compare
-from stemcell_cli.records import FIELDS
+from stemcell_cli.records import record_fields
 from stemcell_cli.render import FIELD_FORMATS, Format, make_renderer
 
 MARKUP = "[bold]x[/bold] :smile: [/x] [link=http://e]y[/link]"
@@ -36,7 +36,7 @@ def test_list_json_is_an_array_of_full_records() -> None:
     records = json.loads(out("list", "--json"))
     assert {r["id"] for r in records} == BUNDLED_IDS
     for record in records:
-        assert list(record) == list(FIELDS)  # missing values are null, never dropped
+        assert list(record) == list(record_fields())  # missing values are null, never dropped
         assert set(record["evidence"]) == {"level", "certainty", "flags"}
     spms = next(r for r in records if r["id"] == "spms-hsct-qa")
     assert spms["intervention"] is None and spms["registration"] is None
@@ -199,7 +199,7 @@ def test_unknown_field_exits_2_listing_valid_fields(command: list[str]) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "'colour'" in result.stderr
-    assert "valid fields: " + ", ".join(FIELDS) in result.stderr
+    assert "valid fields: " + ", ".join(record_fields()) in result.stderr
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown"])
@@ -220,11 +220,11 @@ def test_json_shortcut_conflicting_with_format_exits_2() -> None:
 
 @pytest.mark.parametrize("fmt", list(Format))
 def test_every_format_has_a_renderer(fmt: Format) -> None:
-    studies = load_catalog([bundled_dir()]).sorted()
+    entries = load_catalog([bundled_dir()]).sorted_entries()
     for method, arg in (
-        ("studies", studies),
-        ("study", studies[0]),
-        ("comparison", compare(studies[:2])),
+        ("studies", entries),
+        ("study", entries[0]),
+        ("comparison", compare(entries[:2])),
     ):
         stream = io.StringIO()
         getattr(make_renderer(fmt, stream), method)(arg)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from ..errors import UsageError
-from ..models import Study
 from ..query import Comparison
+
+if TYPE_CHECKING:
+    from ..entry import Entry
 
 
 class Format(StrEnum):
@@ -42,10 +44,10 @@ class Renderer(Protocol):
 
     def __init__(self, out: TextIO, fields: Sequence[str] | None = None) -> None: ...
 
-    def studies(self, studies: Sequence[Study]) -> None:
-        """Write a list of studies."""
+    def studies(self, entries: Sequence[Entry]) -> None:
+        """Write a list of studies (catalog entries)."""
 
-    def study(self, study: Study) -> None:
+    def study(self, entry: Entry) -> None:
         """Write everything about one study."""
 
     def comparison(self, comparison: Comparison) -> None:

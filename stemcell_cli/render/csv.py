@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from ..models import Study
 from ..query import Comparison
-from ..records import csv_columns, flat_record, study_record
+from ..records import csv_columns, flat_record
 from ..safe import visible
+
+if TYPE_CHECKING:
+    from ..entry import Entry
 
 
 class CsvRenderer:
@@ -22,16 +25,16 @@ class CsvRenderer:
     def _row(self, cells: Sequence[str]) -> None:
         self.writer.writerow([visible(c) for c in cells])
 
-    def studies(self, studies: Sequence[Study]) -> None:
+    def studies(self, entries: Sequence[Entry]) -> None:
         columns = csv_columns(self.fields)
         self._row(columns)
-        for study in studies:
-            self._row(list(flat_record(study_record(study), columns).values()))
+        for entry in entries:
+            self._row(list(flat_record(json.loads(entry.record), columns).values()))
 
-    def study(self, study: Study) -> None:
-        self.studies([study])
+    def study(self, entry: Entry) -> None:
+        self.studies([entry])
 
     def comparison(self, comparison: Comparison) -> None:
-        self._row(["section", "label", *(s.id for s in comparison.studies)])
+        self._row(["section", "label", *(e.id for e in comparison.entries)])
         for row in comparison.rows:
             self._row([row.section, row.label, *row.cells])

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from ..models import Study
+if TYPE_CHECKING:
+    from ..entry import Entry
 from ..query import Comparison
-from ..records import study_record
 from ..safe import json_escaped
 
 
@@ -23,7 +23,7 @@ def dumps(value: Any, indent: int | None = None) -> str:
 
 def comparison_rows(comparison: Comparison) -> list[dict[str, Any]]:
     """Rows as objects: section, label, and the value per study id."""
-    ids = [s.id for s in comparison.studies]
+    ids = [e.id for e in comparison.entries]
     return [
         {"section": r.section, "label": r.label, "values": dict(zip(ids, r.cells, strict=True))}
         for r in comparison.rows
@@ -37,24 +37,29 @@ class JsonRenderer:
         self.out = out
         self.fields = fields
 
-    def _record(self, study: Study) -> dict[str, Any]:
-        return study_record(study, self.fields)
+    def _record(self, entry: Entry) -> dict[str, Any]:
+        record = json.loads(entry.record)
+        return record if self.fields is None else {name: record[name] for name in self.fields}
 
-    def studies(self, studies: Sequence[Study]) -> None:
-        if not studies:
+    def _line(self, entry: Entry) -> str:
+        """One study as compact JSON: the stored record, or the selected fields of it."""
+        return entry.record if self.fields is None else dumps(self._record(entry))
+
+    def studies(self, entries: Sequence[Entry]) -> None:
+        """An array with one study per line, written as it goes."""
+        if not entries:
             self.out.write("[]\n")
             return
-        for i, study in enumerate(studies):
-            body = dumps(self._record(study), indent=2).replace("\n", "\n  ")
-            self.out.write(("[\n  " if i == 0 else ",\n  ") + body)
+        for i, entry in enumerate(entries):
+            self.out.write(("[\n" if i == 0 else ",\n") + self._line(entry))
         self.out.write("\n]\n")
 
-    def study(self, study: Study) -> None:
-        self.out.write(dumps(self._record(study), indent=2) + "\n")
+    def study(self, entry: Entry) -> None:
+        self.out.write(dumps(self._record(entry), indent=2) + "\n")
 
     def comparison(self, comparison: Comparison) -> None:
         value = {
-            "studies": [self._record(s) for s in comparison.studies],
+            "studies": [self._record(e) for e in comparison.entries],
             "rows": comparison_rows(comparison),
         }
         self.out.write(dumps(value, indent=2) + "\n")
@@ -63,12 +68,12 @@ class JsonRenderer:
 class JsonLinesRenderer(JsonRenderer):
     """One compact JSON object per line: a study each (list, show) or a row each (compare)."""
 
-    def studies(self, studies: Sequence[Study]) -> None:
-        for study in studies:
-            self.out.write(dumps(self._record(study)) + "\n")
+    def studies(self, entries: Sequence[Entry]) -> None:
+        for entry in entries:
+            self.out.write(self._line(entry) + "\n")
 
-    def study(self, study: Study) -> None:
-        self.studies([study])
+    def study(self, entry: Entry) -> None:
+        self.out.write(self._line(entry) + "\n")
 
     def comparison(self, comparison: Comparison) -> None:
         for row in comparison_rows(comparison):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from ..models import Study
 from ..query import Comparison
-from ..report import SUMMARY_HEADERS, Section, show_sections, summary_row
+from ..report import SUMMARY_HEADERS, Section, view_sections
 from ..safe import visible
+
+if TYPE_CHECKING:
+    from ..entry import Entry
 
 
 def cell(text: str) -> str:
@@ -50,15 +52,16 @@ class MarkdownRenderer:
     def __init__(self, out: TextIO, fields: Sequence[str] | None = None) -> None:
         self.out = out
 
-    def studies(self, studies: Sequence[Study]) -> None:
-        self.out.write(table(SUMMARY_HEADERS, [summary_row(s) for s in studies]))
+    def studies(self, entries: Sequence[Entry]) -> None:
+        self.out.write(table(SUMMARY_HEADERS, [e.summary for e in entries]))
 
-    def study(self, study: Study) -> None:
-        head = f"# {cell(study.title)} (`{cell(study.id)}`)\n\n> {cell(study.headline)}\n"
-        body = [head] + ([cell(study.summary) + "\n"] if study.summary else [])
-        self.out.write("\n".join(body + [section_text(s) for s in show_sections(study)]))
+    def study(self, entry: Entry) -> None:
+        view = entry.view
+        head = f"# {cell(view['title'])} (`{cell(view['id'])}`)\n\n> {cell(view['headline'])}\n"
+        body = [head] + ([cell(view["summary"]) + "\n"] if view["summary"] else [])
+        self.out.write("\n".join(body + [section_text(s) for s in view_sections(view)]))
 
     def comparison(self, comparison: Comparison) -> None:
-        headers = ["", *(s.id for s in comparison.studies)]
+        headers = ["", *(e.id for e in comparison.entries)]
         rows = [(f"**{r.label}**", *r.cells) for r in comparison.rows]
         self.out.write("# Comparison\n\n" + table(headers, rows))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich import box
 from rich.console import Console, Group
@@ -11,11 +11,12 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import describe
-from ..evidence import assess
-from ..models import Study
 from ..query import Comparison
-from ..report import SUMMARY_HEADERS, Section, show_sections, summary_row
+from ..report import SUMMARY_HEADERS, Section, view_sections
 from ..safe import visible
+
+if TYPE_CHECKING:
+    from ..entry import Entry
 
 # List columns with fixed widths; the headline takes what is left. On a narrow terminal the
 # columns named in DROP_ORDER go first, so the row stays readable.
@@ -76,8 +77,8 @@ class TableRenderer:
     def __init__(self, out: TextIO, fields: Sequence[str] | None = None) -> None:
         self.console = console(out)
 
-    def studies(self, studies: Sequence[Study]) -> None:
-        widths = dict(LIST_WIDTHS, ID=max((len(s.id) for s in studies), default=2))
+    def studies(self, entries: Sequence[Entry]) -> None:
+        widths = dict(LIST_WIDTHS, ID=max((len(e.id) for e in entries), default=2))
         spare = lambda: self.console.width - sum(widths.values()) - 3 * len(widths)  # noqa: E731
         for name in DROP_ORDER:
             if spare() >= MIN_HEADLINE:
@@ -94,19 +95,20 @@ class TableRenderer:
                 overflow="fold",
                 style="bold" if header == "ID" else "",
             )
-        for study in studies:
-            row = dict(zip(SUMMARY_HEADERS, summary_row(study), strict=True))
+        for entry in entries:
+            row = dict(zip(SUMMARY_HEADERS, entry.summary, strict=True))
             cells = [text(row[h]) for h in shown]
-            cells[shown.index("Level")].stylize(LEVEL_STYLE[assess(study).level])
+            cells[shown.index("Level")].stylize(LEVEL_STYLE[entry.facets.level])
             grid.add_row(*cells)
         self.console.print(grid)
 
-    def study(self, study: Study) -> None:
-        head = [text(f"{study.title}  ({study.id})", "bold"), text(study.headline, "italic")]
-        if study.summary:
-            head.append(text(study.summary))
+    def study(self, entry: Entry) -> None:
+        view = entry.view
+        head = [text(f"{view['title']}  ({view['id']})", "bold"), text(view["headline"], "italic")]
+        if view["summary"]:
+            head.append(text(view["summary"]))
         self.console.print(Group(*head, Text("")))
-        for section in show_sections(study):
+        for section in view_sections(view):
             self.console.print(section_body(section))
             for label, url in section.links:  # URLs are never wrapped, so they stay clickable
                 self.console.print(text(f"• {label}"))
@@ -122,8 +124,8 @@ class TableRenderer:
             caption=describe.BAR_LEGEND if has_bars else None,
         )
         grid.add_column(text(""), style="bold", overflow="fold", max_width=24)
-        for study in comparison.studies:
-            grid.add_column(text(study.id), overflow="fold")
+        for entry in comparison.entries:
+            grid.add_column(text(entry.id), overflow="fold")
         rows = comparison.rows
         for i, row in enumerate(rows):
             label = text(row.label)

@@ -1,0 +1,117 @@
+"""A catalog entry: one valid study and its ready-made views, computed once or read back.
+
+Everything the commands display (the JSON record, the list row, the filter facets, the
+``show`` view and the ``compare`` column) is available without the validated model, so a
+warm index serves every command without parsing, validating or even importing pydantic;
+``study`` is loaded only when a caller needs the model itself.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from .errors import StemcellError
+from .query import Facets
+
+if TYPE_CHECKING:
+    from .models import Study
+
+# What the index keeps for each study, besides its record, list row and facets.
+LAZY = ("view", "column", "study")
+
+
+class Entry:
+    """One valid study in a catalog."""
+
+    def __init__(
+        self,
+        study_id: str,
+        path: str,
+        *,
+        study: Study | None = None,
+        fetch: Callable[[str], Any] | None = None,
+        stored: tuple[str, str, str] | None = None,
+    ) -> None:
+        """From a study, or from stored (record, summary, facets) plus ``fetch(name)``."""
+        self.id = study_id
+        self.path = path
+        self._fetch = fetch
+        if study is not None:
+            self.__dict__["study"] = study
+        if stored is not None:
+            record, summary, facets = stored
+            self.__dict__["record"] = record
+            self.__dict__["summary"] = tuple(json.loads(summary))
+            values = json.loads(facets)
+            values["conditions"], values["cells"] = (
+                tuple(values["conditions"]),
+                tuple(values["cells"]),
+            )
+            self.__dict__["facets"] = Facets(**values)
+
+    def _stored(self, name: str) -> Any:
+        if self._fetch is None:
+            raise LookupError(f"{self.id}: nothing stored for {name}")
+        return self._fetch(name)
+
+    @cached_property
+    def study(self) -> Study:
+        """The validated descriptor."""
+        try:
+            return pickle.loads(self._stored("study"))
+        except Exception as error:  # a damaged cache must not crash a command
+            message = f"the index entry for {self.id} is damaged; run again with --no-cache"
+            raise StemcellError(message) from error
+
+    @cached_property
+    def record(self) -> str:
+        """The study's JSON record (descriptor fields plus evidence), compact."""
+        from .records import study_record
+        from .render.json import dumps
+
+        return dumps(study_record(self.study))
+
+    @cached_property
+    def summary(self) -> tuple[str, ...]:
+        """The row ``list`` shows."""
+        from .report import summary_row
+
+        return summary_row(self.study)
+
+    @cached_property
+    def facets(self) -> Facets:
+        """What the filters look at."""
+        return Facets.of(self.study)
+
+    @cached_property
+    def view(self) -> dict:
+        """What ``show`` displays."""
+        if "study" not in self.__dict__ and self._fetch is not None:
+            return json.loads(self._stored("view"))
+        from .report import show_view
+
+        return show_view(self.study)
+
+    @cached_property
+    def column(self) -> dict:
+        """This study's side of a comparison."""
+        if "study" not in self.__dict__ and self._fetch is not None:
+            return json.loads(self._stored("column"))
+        from .query import column
+
+        return column(self.study)
+
+    def stored(self) -> tuple[str, str, str, str, str, bytes]:
+        """(record, summary, facets, view, column, pickled study) for the index."""
+        return (
+            self.record,
+            json.dumps(self.summary, ensure_ascii=False),
+            json.dumps(vars(self.facets), ensure_ascii=False),
+            json.dumps(self.view, ensure_ascii=False),
+            json.dumps(self.column, ensure_ascii=False),
+            pickle.dumps(self.study, pickle.HIGHEST_PROTOCOL),
+        )

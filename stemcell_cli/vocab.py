@@ -1,0 +1,84 @@
+"""Closed vocabularies of the descriptor (ClinicalTrials.gov v2 values where they fit).
+
+Plain typing only, so the CLI can offer them as choices without importing pydantic.
+"""
+
+from typing import Literal
+
+SCHEMA_VERSION = 1  # bump when descriptors change shape (the index is rebuilt)
+
+Kind = Literal["clinical", "preclinical", "expert-opinion"]
+DesignType = Literal[
+    "systematic-review",
+    "randomized-trial",
+    "non-randomized-trial",
+    "single-group-trial",
+    "prospective-cohort",
+    "retrospective-cohort",
+    "case-series",
+    "observational-study",
+    "animal-study",
+    "laboratory-study",
+    "expert-opinion",
+]
+Allocation = Literal["RANDOMIZED", "NON_RANDOMIZED", "NA"]
+Masking = Literal["NONE", "SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE"]
+Phase = Literal["EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA"]
+OverallStatus = Literal[
+    "NOT_YET_RECRUITING",
+    "RECRUITING",
+    "ENROLLING_BY_INVITATION",
+    "ACTIVE_NOT_RECRUITING",
+    "SUSPENDED",
+    "TERMINATED",
+    "COMPLETED",
+    "WITHDRAWN",
+    "UNKNOWN",
+]
+Control = Literal[
+    "placebo",
+    "sham",
+    "untreated",
+    "standard-care",
+    "active",
+    "alternative-delivery",
+    "none",
+]
+ArmRole = Literal[
+    "EXPERIMENTAL",
+    "ACTIVE_COMPARATOR",
+    "PLACEBO_COMPARATOR",
+    "SHAM_COMPARATOR",
+    "NO_INTERVENTION",
+    "OTHER",
+]
+Species = Literal["human", "mouse", "rat", "pig", "non-human primate", "other"]
+CellType = Literal[
+    "msc", "hsc", "ipsc-derived", "esc-derived", "fetal-precursor", "bone-marrow-cells", "other"
+]
+TissueOrigin = Literal[
+    "bone-marrow",
+    "peripheral-blood",
+    "umbilical-cord",
+    "adipose",
+    "embryonic-tissue",
+    "other",
+]
+CellSource = Literal["autologous", "allogeneic", "xenogeneic"]
+SourceKind = Literal[
+    "paper", "abstract", "registry", "news", "video", "web-page", "library-record", "forum-copy"
+]
+EffectMeasure = Literal[
+    "hazard-ratio",
+    "odds-ratio",
+    "risk-ratio",
+    "risk-difference",
+    "mean-difference",
+    "other",
+]
+Results = Literal["published", "pending", "not-applicable"]
+DESIGN_KIND = {
+    "animal-study": "preclinical",
+    "laboratory-study": "preclinical",
+    "expert-opinion": "expert-opinion",
+}
