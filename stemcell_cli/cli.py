@@ -332,6 +332,72 @@ def compare_studies(
     return 1 if catalog.problems else 0
 
 
+@app.command("cite")
+@command
+def cite_studies(
+    study_ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Studies to cite.")],
+    *,
+    style: Annotated[
+        Literal["bibtex", "ris", "csl-json"],
+        typer.Option("--format", "-f", help="Citation format for reference managers."),
+    ] = "bibtex",
+    origin: Source,
+) -> int:
+    """Citations of the studies' papers (or registry records) for reference managers.
+
+    Example: stemcell cite ms-mist ms-hsct --format ris > studies.ris
+    """
+    from .cite import cite
+
+    catalog = origin.load()
+    studies = [catalog.get(i) for i in dict.fromkeys(study_ids)]
+    sys.stdout.write(cite(studies, style))
+    report_problems(catalog)
+    return 1 if catalog.problems else 0
+
+
+import_app = typer.Typer(
+    help="Turn registry records into descriptors.", no_args_is_help=True, add_completion=False
+)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("ctgov")
+@command
+def import_ctgov(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE...", help="ClinicalTrials.gov API v2 JSON: a study or a page."
+        ),
+    ],
+    *,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", file_okay=False, help="Folder to write descriptors to.")
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace descriptors that already exist.")
+    ] = False,
+) -> int:
+    """Import ClinicalTrials.gov records as descriptors (one nctXXXXXXXX.yaml per study).
+
+    Existing files are kept unless --force; each file is written atomically. Download a
+    record with: curl -fsS -o rec.json https://clinicaltrials.gov/api/v2/studies/NCT00763412
+
+    Example: stemcell import ctgov rec.json --out my-studies/
+    """
+    from .ctgov import import_files
+
+    report = import_files(files, out, force=force)
+    for error in report.errors:
+        say(error.message)
+    for study in report.studies:
+        for line in study.lines():
+            say(line)
+    say(report.summary())
+    return report.exit_code
+
+
 @app.command("validate")
 @command
 def validate(

@@ -26,8 +26,8 @@ T = TypeVar("T")
 FORMAT = 2
 VERSION = f"{FORMAT}:{SCHEMA_VERSION}:{__version__}"
 
+_META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
@@ -44,6 +44,12 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE INDEX IF NOT EXISTS files_by_id ON files (study_id);
 CREATE TABLE IF NOT EXISTS folders (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
 """
+
+
+COLUMNS = [
+    "path", "size", "mtime_ns", "study_id", "record", "summary", "facets", "view",
+    "compare_column", "study", "problems",
+]  # fmt: skip
 
 
 class IndexUnavailable(Exception):
@@ -72,11 +78,13 @@ class Index:
             self.db = sqlite3.connect(self.path, timeout=2, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(_SCHEMA)
+            self.db.execute(_META)
             found = self.db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
-            if found is None or found[0] != VERSION:
-                self.db.executescript("DELETE FROM files; DELETE FROM folders;")
+            columns = [row[1] for row in self.db.execute("PRAGMA table_info(files)")]
+            if found is None or found[0] != VERSION or columns != COLUMNS:  # start afresh
+                self.db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS folders;")
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (VERSION,))
+            self.db.executescript(_SCHEMA)
         except (sqlite3.Error, OSError) as error:
             raise IndexUnavailable(f"{self.path}: {error}") from error
 
