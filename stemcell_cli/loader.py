@@ -13,7 +13,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -29,6 +29,7 @@ EXCERPT = 40
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BOM = b"\xef\xbb\xbf"
 _T = "tag:yaml.org,2002:"
+_STR, _MAP, _SEQ = _T + "str", _T + "map", _T + "seq"
 _KIND_OF = {
     _T + "bool": "a boolean",
     _T + "int": "a number",
@@ -40,26 +41,15 @@ _KIND_OF = {
 Loc = tuple[str | int, ...]
 
 
-class _Node(NamedTuple):
-    """Where a value sat in the file and how YAML read it (a tuple: built for every value)."""
-
-    line: int
-    column: int
-    tag: str
-    plain: bool
-    text: str
-    value: Any
-
-    def read_as(self) -> str:
-        """What YAML made of the text: ``the boolean false``, ``the number 668``."""
-        value = self.value
-        if isinstance(value, bool):
-            return f"the boolean {str(value).lower()}"
-        if isinstance(value, int | float):
-            return f"the number {excerpt(repr(value))}"
-        if isinstance(value, dt.date):
-            return f"the date {value.isoformat()}"
-        return _KIND_OF.get(self.tag, "something else")
+def read_as(value: Any, tag: str) -> str:
+    """What YAML made of a plain scalar: ``the boolean false``, ``the number 668``."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {excerpt(repr(value))}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    return _KIND_OF.get(tag, "something else")
 
 
 def field_path(loc: Loc) -> str:
@@ -85,16 +75,18 @@ def excerpt(text: str) -> str:
 
 
 class _Builder:
-    """Turns a composed YAML node tree into plain data, recording positions and problems."""
+    """Turns a composed YAML node tree into plain data, collecting YAML-level problems.
+
+    Positions are not recorded while building (the common case is a valid file); a
+    validation error's location is found afterwards by walking the node tree (``find``).
+    """
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.nodes: dict[Loc, _Node] = {}
-        self.keys: dict[Loc, _Node] = {}
+        self.root: yaml.Node | None = None
         self.problems: list[Problem] = []
         self.flagged: set[Loc] = set()
         self._seen: set[int] = set()
-        self._scalars = yaml.constructor.SafeConstructor()
 
     def problem(self, node: yaml.Node, loc: Loc, message: str) -> None:
         mark = node.start_mark
@@ -111,83 +103,92 @@ class _Builder:
         if len(loc) > MAX_DEPTH:
             self.problem(node, loc, f"nested more than {MAX_DEPTH} levels deep")
             return None
-        line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        if isinstance(node, yaml.ScalarNode):
-            value = self._scalar(node, loc)
-            plain = not node.style  # the C loader gives '' for plain scalars, the Python one None
-            self.nodes[loc] = _Node(line, column, node.tag, plain, node.value, value)
-            return value
-        self.nodes[loc] = _Node(line, column, node.tag, False, "", None)
-        if isinstance(node, yaml.MappingNode):
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == _MAP:
             return self._mapping(node, loc)
-        if node.tag != _T + "seq":
-            return self._bad_tag(node, loc)
-        return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        if tag == _SEQ:
+            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, loc)
+        return self._bad_tag(node, loc)
 
-    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any] | None:
-        if node.tag != _T + "map":
-            return self._bad_tag(node, loc)
+    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = self._key(key_node, loc)
+            key = key_node.value if key_node.tag == _STR else self._bad_key(key_node, loc)
             if key is None:
                 continue
-            here = (*loc, key)
-            line = key_node.start_mark.line + 1
-            if key in first_line:
-                self.problem(
-                    key_node,
-                    here,
-                    f"duplicate key '{excerpt(key)}' (first at line {first_line[key]})",
-                )
+            if key in out or (*loc, key) in self.flagged:
+                first = find(node, (key,))[1]
+                where = f" (first at line {first.start_mark.line + 1})" if first else ""
+                self.problem(key_node, (*loc, key), f"duplicate key '{excerpt(key)}'{where}")
                 continue
-            first_line[key] = line
-            self.keys[here] = _Node(
-                line, key_node.start_mark.column + 1, key_node.tag, True, "", key
-            )
-            out[key] = self.build(value_node, here)
+            out[key] = self.build(value_node, (*loc, key))
         return out
 
-    def _key(self, node: yaml.Node, loc: Loc) -> str | None:
+    def _bad_key(self, node: yaml.Node, loc: Loc) -> None:
         if not isinstance(node, yaml.ScalarNode):
             self.problem(node, loc, "a key must be plain text, not a list or mapping")
-            return None
-        if node.tag == _T + "merge":
+        elif node.tag == _T + "merge":
             self.problem(node, loc, "merge keys (<<) are not allowed; write the fields out")
-            return None
-        if node.tag != _T + "str":
+        else:
             kind = _KIND_OF.get(node.tag, f"tag {node.tag}")
             self.problem(
                 node, loc, f"key '{excerpt(node.value)}' was read by YAML as {kind}; quote it"
             )
-            return None
-        return node.value
+        return None
 
     def _scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
-        tag = node.tag
-        if tag == _T + "str":
-            return node.value
-        if tag == _T + "null":
+        if node.tag == _T + "null":
             return None
-        builder = {
-            _T + "bool": self._scalars.construct_yaml_bool,
-            _T + "int": self._scalars.construct_yaml_int,
-            _T + "float": self._scalars.construct_yaml_float,
-            _T + "timestamp": self._scalars.construct_yaml_timestamp,
-        }.get(tag)
-        if builder is None:
+        if node.tag not in _CONVERT:
             return self._bad_tag(node, loc)
         try:
-            return builder(node)
+            return scalar_value(node)
         except Exception:  # PyYAML's converters raise many kinds on odd explicitly tagged text
-            self.problem(node, loc, f"YAML cannot read '{excerpt(node.value)}' as {_KIND_OF[tag]}")
+            kind = _KIND_OF[node.tag]
+            self.problem(node, loc, f"YAML cannot read '{excerpt(node.value)}' as {kind}")
             return None
 
     def _bad_tag(self, node: yaml.Node, loc: Loc) -> None:
         tag = node.tag.replace(_T, "!!")
         self.problem(node, loc, f"YAML tag '{excerpt(tag)}' is not allowed (plain data only)")
         return None
+
+
+_SCALARS = yaml.constructor.SafeConstructor()
+_CONVERT = {
+    _T + "bool": _SCALARS.construct_yaml_bool,
+    _T + "int": _SCALARS.construct_yaml_int,
+    _T + "float": _SCALARS.construct_yaml_float,
+    _T + "timestamp": _SCALARS.construct_yaml_timestamp,
+}
+
+
+def scalar_value(node: yaml.ScalarNode) -> Any:
+    """The value YAML gives a plain scalar (bool, int, float, date, or the text itself)."""
+    convert = _CONVERT.get(node.tag)
+    return convert(node) if convert else (None if node.tag == _T + "null" else node.value)
+
+
+def find(node: yaml.Node | None, loc: Loc) -> tuple[yaml.Node | None, yaml.Node | None]:
+    """(value node, key node) at ``loc`` below ``node``; the first of duplicate keys wins."""
+    key_node = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            pair = next((kv for kv in node.value if kv[0].value == part), None)
+            if pair is None:
+                return None, None
+            key_node, node = pair
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return None, None
+            key_node, node = None, node.value[part]
+        else:
+            return None, None
+    return node, key_node
 
 
 def _yaml_problem(path: str, error: yaml.YAMLError) -> Problem:
@@ -264,6 +265,7 @@ def parse(path: str, text: str) -> tuple[dict[str, Any] | None, _Builder]:
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
         builder.problem(root, (), f"the top level is {kind}; a descriptor is a mapping (id: ...)")
         return None, builder
+    builder.root = root
     return builder.build(root), builder
 
 
@@ -278,30 +280,37 @@ def _validation_problems(path: str, error: ValidationError, built: _Builder) -> 
         message = item["msg"].removeprefix("Value error, ")
         if not loc and (about := _LEADING_PATH.match(message)):  # a cross-field rule
             loc, message = parse_field_path(about.group(1)), about.group(2)
+        node, key_node = find(built.root, loc)
         if item["type"] == "extra_forbidden":
-            node = built.keys.get(loc)
+            node = key_node
             message = "unknown field (not part of the descriptor; see `stemcell schema`)"
         else:
-            node = built.nodes.get(loc) if loc in built.nodes else None
             message += _hint(item["type"], node)
         cut = loc
         while node is None and cut:
             cut = cut[:-1]
-            node = built.nodes.get(cut)
-        node = node or built.nodes.get(())
-        line, column = (node.line, node.column) if node else (None, None)
+            node = find(built.root, cut)[0]
+        node = node or built.root
+        mark = node.start_mark if node is not None else None
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         problems.append(Problem(path, message, line, column, field_path(loc) or None))
     return problems
 
 
-def _hint(error_type: str, node: _Node | None) -> str:
+def _hint(error_type: str, node: yaml.Node | None) -> str:
     """Explain YAML 1.1 surprises: what YAML read, and how to keep the text."""
-    if node is None:
+    if not isinstance(node, yaml.ScalarNode):
         return ""
-    if error_type == "string_type" and node.plain and node.tag in _KIND_OF:
-        return f"; YAML read '{excerpt(node.text)}' as {node.read_as()}: put it in quotes"
-    if error_type in {"int_type", "float_type", "bool_type"} and node.tag == _T + "str":
-        return f"; YAML read '{excerpt(node.text)}' as text"
+    if error_type == "string_type" and not node.style and node.tag in _KIND_OF:
+        try:
+            value = scalar_value(node)
+        except Exception:
+            return ""
+        return (
+            f"; YAML read '{excerpt(node.value)}' as {read_as(value, node.tag)}: put it in quotes"
+        )
+    if error_type in {"int_type", "float_type", "bool_type"} and node.tag == _STR:
+        return f"; YAML read '{excerpt(node.value)}' as text"
     return ""
 
 
@@ -336,7 +345,7 @@ def load_study(path: Path, *, expect_id: str | None = None) -> tuple[Study | Non
     if built.problems:
         return None, _capped(name, built.problems)
     if expect_id is not None and study.id != expect_id:
-        node = built.nodes.get(("id",))
+        mark = find(built.root, ("id",))[0].start_mark
         message = f"id '{study.id}' does not match the file name '{expect_id}.yaml'"
-        return None, [Problem(name, message, node and node.line, node and node.column, "id")]
+        return None, [Problem(name, message, mark.line + 1, mark.column + 1, "id")]
     return study, []
