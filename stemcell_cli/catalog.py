@@ -165,7 +165,7 @@ def find_descriptors(root: Path) -> Walk:
                     walk.files.append((path, info))
                 else:
                     walk.problems.append(Problem(str(path), "not a regular file; skipped"))
-    walk.files.sort(key=lambda item: item[0])
+    walk.files.sort(key=lambda item: str(item[0]))
     walk.problems.sort(key=lambda p: p.path)
     return walk
 
@@ -259,10 +259,14 @@ def _load_indexed(catalog: Catalog, root: Path, walk: Walk) -> bool:
         current = {str(p): (s.st_size, s.st_mtime_ns) for p, s in walk.files}
         changed = [p for p, _ in walk.files if known.get(str(p)) != current[str(p)]]
         gone = [p for p in known if p not in current]
+        fresh: list[tuple] = []
         if changed or gone or walk.folders != index.folders():
             rows = _read(changed, current, now)
-            index.update(rows, gone, walk.folders)
-        for path, study_id, stored, problems in index.rows():
+            index.update(_keep(rows, fresh), gone, walk.folders)
+        if len(fresh) < len(current):  # unchanged files come from the index
+            done = {row[0] for row in fresh}
+            fresh += [row for row in index.rows() if row[0] not in done]
+        for path, study_id, stored, problems in sorted(fresh, key=lambda row: row[0]):
             catalog.problems.extend(problems)
             if study_id is not None:
                 catalog.add_entry(_indexed_entry(index, path, study_id, *stored))
@@ -270,6 +274,15 @@ def _load_indexed(catalog: Catalog, root: Path, walk: Walk) -> bool:
         catalog.warnings.append(f"index not used ({error}); reading the folder directly")
         return False
     return True
+
+
+def _keep(rows: Iterable[tuple], kept: list[tuple]) -> Iterator[tuple]:
+    """Pass index rows on to be stored, keeping what the catalog needs of each."""
+    from .index import problems_from_text
+
+    for row in rows:
+        kept.append((row[0], row[3], row[4:7], problems_from_text(row[-1])))
+        yield row
 
 
 def index_row(path: str, stamp: tuple[int, int], now: int) -> tuple:
@@ -283,7 +296,7 @@ def index_row(path: str, stamp: tuple[int, int], now: int) -> tuple:
     study, problems = load_study(Path(path), expect_id=_stem(Path(path)))
 
     if study is None:
-        return (path, size, mtime_ns, *[None] * 7, problems_to_text(problems))
+        return (path, size, mtime_ns, *[None] * 6, problems_to_text(problems))
     entry = Entry(study.id, path, study=study)
     return (path, size, mtime_ns, study.id, *entry.stored(), problems_to_text(problems))
 

@@ -9,7 +9,6 @@ warm index serves every command without parsing, validating or even importing py
 from __future__ import annotations
 
 import json
-import pickle
 from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -19,10 +18,6 @@ from .query import Facets
 
 if TYPE_CHECKING:
     from .models import Study
-
-# What the index keeps for each study, besides its record, list row and facets.
-LAZY = ("view", "column", "study")
-
 
 class Entry:
     """One valid study in a catalog."""
@@ -60,10 +55,17 @@ class Entry:
 
     @cached_property
     def study(self) -> Study:
-        """The validated descriptor."""
+        """The descriptor model, rebuilt from the stored record (commands that only display
+        use the stored views instead and never need it)."""
+        from pydantic import ValidationError
+
+        from .models import Study
+
+        fields = json.loads(self.record)
+        fields.pop("evidence", None)
         try:
-            return pickle.loads(self._stored("study"))
-        except Exception as error:  # a damaged cache must not crash a command
+            return Study.model_validate(fields)
+        except ValidationError as error:  # a damaged cache must not crash a command
             message = f"the index entry for {self.id} is damaged; run again with --no-cache"
             raise StemcellError(message) from error
 
@@ -105,13 +107,13 @@ class Entry:
 
         return column(self.study)
 
-    def stored(self) -> tuple[str, str, str, str, str, bytes]:
-        """(record, summary, facets, view, column, pickled study) for the index."""
+    def stored(self) -> tuple[str, str, str, str, str]:
+        """(record, summary, facets, view, column) as kept in the index."""
+        compact = {"ensure_ascii": False, "separators": (",", ":")}
         return (
             self.record,
-            json.dumps(self.summary, ensure_ascii=False),
-            json.dumps(vars(self.facets), ensure_ascii=False),
-            json.dumps(self.view, ensure_ascii=False),
-            json.dumps(self.column, ensure_ascii=False),
-            pickle.dumps(self.study, pickle.HIGHEST_PROTOCOL),
+            json.dumps(self.summary, **compact),
+            json.dumps(vars(self.facets), **compact),
+            json.dumps(self.view, **compact),
+            json.dumps(self.column, **compact),
         )

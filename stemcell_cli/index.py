@@ -2,10 +2,11 @@
 
 One database per catalog folder, keyed per file by path, size and modification time (ns): an
 edited, added or deleted file is re-read, so nothing stale is served. Each valid study is kept
-ready to use (its JSON record, list row, filter facets and a pickle of the validated model),
-so warm commands neither parse YAML nor validate. The index is versioned with the descriptor
-schema and rebuilt when either changes. Any trouble with the cache (corrupt, unwritable, locked)
-raises ``IndexUnavailable``; callers then read the folder directly and warn.
+ready to display (its JSON record, list row, filter facets, ``show`` view and ``compare``
+column), so warm commands neither parse YAML nor validate. The index is versioned with the
+descriptor schema and the release, and rebuilt when either changes. Any trouble with the cache
+(corrupt, unwritable, locked) raises ``IndexUnavailable``; callers then read the folder directly
+and warn.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from .problems import Problem
 from .vocab import SCHEMA_VERSION
 
 T = TypeVar("T")
-FORMAT = 2
+FORMAT = 3
 VERSION = f"{FORMAT}:{SCHEMA_VERSION}:{__version__}"
 
 _META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
@@ -38,7 +39,6 @@ CREATE TABLE IF NOT EXISTS files (
     facets TEXT,
     view TEXT,
     compare_column TEXT,
-    study BLOB,
     problems TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS files_by_id ON files (study_id);
@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS folders (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT 
 
 COLUMNS = [
     "path", "size", "mtime_ns", "study_id", "record", "summary", "facets", "view",
-    "compare_column", "study", "problems",
+    "compare_column", "problems",
 ]  # fmt: skip
 
 
@@ -117,9 +117,9 @@ class Index:
         query = "SELECT record, summary, facets FROM files WHERE path = ?"
         return self._guard(lambda: self.db.execute(query, (path,)).fetchone())
 
-    def value(self, path: str, name: str) -> str | bytes:
-        """One stored view of a file's study: ``view``, ``column`` or ``study`` (a pickle)."""
-        column = {"view": "view", "column": "compare_column", "study": "study"}[name]
+    def value(self, path: str, name: str) -> str:
+        """One stored view of a file's study: ``view`` or ``column``."""
+        column = {"view": "view", "column": "compare_column"}[name]
         query = f"SELECT {column} FROM files WHERE path = ?"
         return self._guard(lambda: self.db.execute(query, (path,)).fetchone()[0])
 
@@ -137,7 +137,7 @@ class Index:
             try:
                 self.db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in gone))
                 self.db.executemany(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
                 )
                 self.db.execute("DELETE FROM folders")
                 self.db.executemany("INSERT INTO folders VALUES (?, ?)", folders.items())

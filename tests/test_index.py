@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import invoke, write_study
+from conftest import BUNDLED, invoke, write_study
 
 from stemcell_cli import index
 from stemcell_cli.catalog import load_catalog, load_one
@@ -131,3 +131,14 @@ def test_long_tables_are_cut_with_a_note(catalog_dir: Path) -> None:
     every = invoke(*args, "--all")
     assert "study-4" in every.stdout and "showing" not in every.stderr
     assert invoke(*args, "--all", "--limit", "2").exit_code == 2
+
+
+def test_a_study_rebuilt_from_the_index_equals_the_one_read_from_yaml() -> None:
+    direct = load_catalog([BUNDLED])
+    load_catalog([BUNDLED], cache=True)
+    indexed = load_catalog([BUNDLED], cache=True)  # warm: every entry comes from the index
+    assert set(indexed.entries) == set(direct.entries)
+    for study_id, entry in indexed.entries.items():
+        assert "study" not in vars(entry)  # nothing was validated to serve the listing
+        assert entry.study == direct.entries[study_id].study
+        assert entry.record == direct.entries[study_id].record
