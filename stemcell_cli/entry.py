@@ -19,6 +19,7 @@ from .query import Facets
 if TYPE_CHECKING:
     from .models import Study
 
+
 class Entry:
     """One valid study in a catalog."""
 
@@ -37,16 +38,9 @@ class Entry:
         self._fetch = fetch
         if study is not None:
             self.__dict__["study"] = study
+        self._summary = self._facets = None  # stored JSON, decoded only when used
         if stored is not None:
-            record, summary, facets = stored
-            self.__dict__["record"] = record
-            self.__dict__["summary"] = tuple(json.loads(summary))
-            values = json.loads(facets)
-            values["conditions"], values["cells"] = (
-                tuple(values["conditions"]),
-                tuple(values["cells"]),
-            )
-            self.__dict__["facets"] = Facets(**values)
+            self.__dict__["record"], self._summary, self._facets = stored
 
     def _stored(self, name: str) -> Any:
         if self._fetch is None:
@@ -80,6 +74,8 @@ class Entry:
     @cached_property
     def summary(self) -> tuple[str, ...]:
         """The row ``list`` shows."""
+        if self._summary is not None:
+            return tuple(json.loads(self._summary))
         from .report import summary_row
 
         return summary_row(self.study)
@@ -87,6 +83,11 @@ class Entry:
     @cached_property
     def facets(self) -> Facets:
         """What the filters look at."""
+        if self._facets is not None:
+            values = json.loads(self._facets)
+            values["conditions"] = tuple(values["conditions"])
+            values["cells"] = tuple(values["cells"])
+            return Facets(**values)
         return Facets.of(self.study)
 
     @cached_property

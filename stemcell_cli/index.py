@@ -76,7 +76,7 @@ class Index:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=2, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA journal_mode=DELETE")  # WAL writes a cold build twice
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute(_META)
             found = self.db.execute("SELECT value FROM meta WHERE key='version'").fetchone()

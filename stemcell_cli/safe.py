@@ -21,4 +21,6 @@ def visible(text: str) -> str:
 
 def json_escaped(text: str) -> str:
     """JSON text with C1, bidi and separator characters written as \\u escapes."""
+    if text.isascii() and "\x7f" not in text:  # the common case, checked at C speed
+        return text
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
