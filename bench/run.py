@@ -2,6 +2,7 @@
 
     python bench/run.py                      # 1,000 and 10,000 descriptors, 3 runs each
     python bench/run.py --sizes 1000,10000,100000 --runs 5
+    python bench/run.py --sizes 10000 --clone ms-hsct   # 10,000 copies of a bundled study
 
 Prints one table per catalog size: the median wall time of each command, its ratio to the bare
 parse floor measured in the same run (load every file with yaml.CSafeLoader, nothing else), and
@@ -48,6 +49,7 @@ DESIGNS = [
 ]
 CELLS = [("msc", "bone-marrow"), ("msc", "umbilical-cord"), ("hsc", None), ("ipsc-derived", None)]
 
+BUNDLED = Path(__file__).resolve().parent.parent / "studies"
 IMPORT_BASELINE = "import typer, rich.console, rich.table, pydantic, yaml"
 PARSE_FLOOR = """
 import os, sys, yaml
@@ -118,16 +120,22 @@ def descriptor(i: int, rng: random.Random) -> dict:
     return study
 
 
-def build_catalog(folder: Path, size: int) -> list[str]:
-    """Write ``size`` descriptors into ``folder``; return their ids."""
+def build_catalog(folder: Path, size: int, clone: str | None = None) -> list[str]:
+    """Write ``size`` descriptors into ``folder`` (synthetic, or copies of a bundled one)."""
     rng = random.Random(size)
     folder.mkdir(parents=True)
+    original = (BUNDLED / f"{clone}.yaml").read_text(encoding="utf-8") if clone else ""
     ids = []
     for i in range(size):
-        study = descriptor(i, rng)
-        text = yaml.safe_dump(study, sort_keys=False, allow_unicode=True)
-        (folder / f"{study['id']}.yaml").write_text(text, encoding="utf-8")
-        ids.append(study["id"])
+        if clone:
+            study_id = f"{clone}-{i:06d}"
+            text = original.replace(f"id: {clone}\n", f"id: {study_id}\n", 1)
+        else:
+            study = descriptor(i, rng)
+            study_id = study["id"]
+            text = yaml.safe_dump(study, sort_keys=False, allow_unicode=True)
+        (folder / f"{study_id}.yaml").write_text(text, encoding="utf-8")
+        ids.append(study_id)
     return ids
 
 
@@ -157,12 +165,13 @@ def report(title: str, rows: list[tuple[str, float, int]], base: float, base_nam
         print(f"{name:<46}{seconds:>10.3f}{seconds / base:>16.2f}{mib:>10}")
 
 
-def bench_size(size: int, runs: int, work: Path) -> None:
-    """Time every command on a synthetic catalog of ``size`` descriptors."""
+def bench_size(size: int, runs: int, work: Path, clone: str | None) -> None:
+    """Time every command on a catalog of ``size`` descriptors."""
     folder = work / f"catalog-{size}"
     started = time.perf_counter()
-    ids = build_catalog(folder, size)
-    print(f"\n# {size:,} descriptors (generated in {time.perf_counter() - started:.1f} s)")
+    ids = build_catalog(folder, size, clone)
+    kind = f"copies of {clone}" if clone else "synthetic descriptors"
+    print(f"\n# {size:,} {kind} (generated in {time.perf_counter() - started:.1f} s)")
     cache = work / f"cache-{size}"
     env = dict(os.environ, XDG_CACHE_HOME=str(cache), STEMCELL_STUDIES_DIR=str(folder))
     stemcell = [sys.executable, "-m", "stemcell_cli"]
@@ -191,7 +200,7 @@ def bench_size(size: int, runs: int, work: Path) -> None:
     for name, args in warm.items():
         rows.append((name, *median_of(runs, lambda a=args: run([*stemcell, *a], env))))
     rows.append(("list --json after editing one file", *median_of(runs, edited)))
-    report(f"{size:,} descriptors", rows, floor[0], "floor")
+    report(f"{size:,} {kind}", rows, floor[0], "floor")
 
 
 def bench_bundled(runs: int, work: Path) -> None:
@@ -211,12 +220,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated catalog sizes")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--clone", metavar="ID", help="copy this bundled descriptor instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="stemcell-bench-") as tmp:
         work = Path(tmp)
         bench_bundled(args.runs, work)
         for size in (int(s) for s in args.sizes.split(",")):
-            bench_size(size, args.runs, work)
+            bench_size(size, args.runs, work, args.clone)
 
 
 if __name__ == "__main__":

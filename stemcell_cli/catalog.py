@@ -281,7 +281,7 @@ def _keep(rows: Iterable[tuple], kept: list[tuple]) -> Iterator[tuple]:
     from .index import problems_from_text
 
     for row in rows:
-        kept.append((row[0], row[3], row[4:7], problems_from_text(row[-1])))
+        kept.append((row[0], row[3], row[5:8], problems_from_text(row[4])))
         yield row
 
 
@@ -296,9 +296,9 @@ def index_row(path: str, stamp: tuple[int, int], now: int) -> tuple:
     study, problems = load_study(Path(path), expect_id=_stem(Path(path)))
 
     if study is None:
-        return (path, size, mtime_ns, *[None] * 6, problems_to_text(problems))
+        return (path, size, mtime_ns, None, problems_to_text(problems), *[None] * 5)
     entry = Entry(study.id, path, study=study)
-    return (path, size, mtime_ns, study.id, *entry.stored(), problems_to_text(problems))
+    return (path, size, mtime_ns, study.id, problems_to_text(problems), *entry.stored())
 
 
 def _index_row_args(args: tuple[str, tuple[int, int], int]) -> tuple:

@@ -24,7 +24,7 @@ from .problems import Problem
 from .vocab import SCHEMA_VERSION
 
 T = TypeVar("T")
-FORMAT = 3
+FORMAT = 4
 VERSION = f"{FORMAT}:{SCHEMA_VERSION}:{__version__}"
 
 _META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
@@ -34,21 +34,22 @@ CREATE TABLE IF NOT EXISTS files (
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     study_id TEXT,
+    problems TEXT NOT NULL,
     record TEXT,
     summary TEXT,
     facets TEXT,
     view TEXT,
-    compare_column TEXT,
-    problems TEXT NOT NULL
+    compare_column TEXT
 );
 CREATE INDEX IF NOT EXISTS files_by_id ON files (study_id);
+CREATE INDEX IF NOT EXISTS files_with_problems ON files (path) WHERE problems != '[]';
 CREATE TABLE IF NOT EXISTS folders (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
 """
 
 
 COLUMNS = [
-    "path", "size", "mtime_ns", "study_id", "record", "summary", "facets", "view",
-    "compare_column", "problems",
+    "path", "size", "mtime_ns", "study_id", "problems", "record", "summary", "facets", "view",
+    "compare_column",
 ]  # fmt: skip
 
 
