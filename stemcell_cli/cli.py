@@ -45,15 +45,27 @@ def _choices(literal: Any) -> Any:
 
 
 TABLE_ROWS = 200  # default row limit for table and markdown lists
+TABLE_COLUMNS = 12  # default study limit for table and markdown comparisons
 
 
 @dataclass(frozen=True)
 class Output:
-    """The chosen output format, fields and row limit."""
+    """The chosen output format, fields and row limit (None: the command's default)."""
 
     format: Format
     fields: list[str] | None
     limit: int | None
+    all_rows: bool
+
+    def cut(self, items: list, default: int, what: str) -> list:
+        """The first ``limit`` items (a default for people's formats); a note if cut."""
+        limit = self.limit
+        if limit is None and not self.all_rows and self.format in (Format.table, Format.markdown):
+            limit = default
+        if limit is None or len(items) <= limit:
+            return items
+        say(f"showing {limit} of {len(items)} {what}; use --all or --limit N for more")
+        return items[:limit]
 
 
 @dataclass(frozen=True)
@@ -139,10 +151,11 @@ OUTPUT_OPTIONS: dict[str, tuple[Any, Any]] = {
         panel=OUTPUT,
         min=0,
         metavar="N",
-        help=f"List at most N studies (default: {TABLE_ROWS} for table and markdown, else all).",
+        help=f"Show at most N studies (table and markdown: {TABLE_ROWS} in lists, "
+        f"{TABLE_COLUMNS} in comparisons; other formats: all).",
     ),
     "all_rows": _option(
-        bool, "--all", panel=OUTPUT, default=False, help="List every study in table output too."
+        bool, "--all", panel=OUTPUT, default=False, help="Show every study, however many."
     ),
 }
 StudiesDir = Annotated[
@@ -178,9 +191,7 @@ def _output(
     if all_rows and limit is not None:
         raise UsageError("--all and --limit cannot be combined")
     format = Format.json if json else format
-    if limit is None and not all_rows and format in (Format.table, Format.markdown):
-        limit = TABLE_ROWS
-    return Output(format, parse_fields(fields), limit)
+    return Output(format, parse_fields(fields), limit, all_rows)
 
 
 def _source(studies_dir: list[Path] | None, no_cache: bool) -> Source:
@@ -252,11 +263,9 @@ def command(func: Callable[..., int | None]) -> Callable[..., None]:
 def _list(origin: Source, filters: Filters, output: Output) -> int:
     catalog = origin.load()
     entries = select(catalog.sorted_entries(), filters)
-    shown = entries if output.limit is None else entries[: output.limit]
-    make_renderer(output.format, sys.stdout, output.fields).studies(shown)
     say(f"{len(entries)} of {len(catalog.entries)} studies")
-    if len(shown) < len(entries):
-        say(f"showing {len(shown)} of {len(entries)}; use --all or --limit N for more")
+    shown = output.cut(entries, TABLE_ROWS, "studies")
+    make_renderer(output.format, sys.stdout, output.fields).studies(shown)
     report_problems(catalog)
     return 1 if catalog.problems else 0
 
@@ -326,8 +335,9 @@ def compare_studies(
     if study_ids:
         entries = [catalog.entry(i) for i in dict.fromkeys(study_ids)]
     chosen = select(entries, filters)
-    make_renderer(output.format, sys.stdout, output.fields).comparison(compare(chosen))
     say(f"{len(chosen)} of {len(catalog.entries)} studies compared")
+    chosen = output.cut(chosen, TABLE_COLUMNS, "studies")
+    make_renderer(output.format, sys.stdout, output.fields).comparison(compare(chosen))
     report_problems(catalog)
     return 1 if catalog.problems else 0
 

@@ -127,7 +127,7 @@ def test_long_tables_are_cut_with_a_note(catalog_dir: Path) -> None:
     args = ["list", "--studies-dir", str(catalog_dir)]
     limited = invoke(*args, "--limit", "2")
     assert "study-1" in limited.stdout and "study-2" not in limited.stdout
-    assert "showing 2 of 5; use --all or --limit N for more" in limited.stderr
+    assert "showing 2 of 5 studies; use --all or --limit N for more" in limited.stderr
     every = invoke(*args, "--all")
     assert "study-4" in every.stdout and "showing" not in every.stderr
     assert invoke(*args, "--all", "--limit", "2").exit_code == 2

@@ -127,6 +127,7 @@ def test_library_imports_without_typer() -> None:
         "import stemcell_cli.models, stemcell_cli.loader, stemcell_cli.catalog\n"
         "import stemcell_cli.query, stemcell_cli.evidence, stemcell_cli.records\n"
         "import stemcell_cli.report, stemcell_cli.describe, stemcell_cli.render.json\n"
+        "import stemcell_cli.index, stemcell_cli.entry, stemcell_cli.ctgov, stemcell_cli.cite\n"
         "from stemcell_cli.catalog import bundled_dir, load_catalog\n"
         "from stemcell_cli.evidence import assess\n"
         "catalog = load_catalog([bundled_dir()])\n"
