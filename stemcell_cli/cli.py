@@ -6,7 +6,6 @@ import functools
 import inspect
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -466,16 +465,14 @@ def main_options(
 
 
 def main() -> None:
-    """Console-script entry point: run the app; a closed pipe ends quietly."""
+    """Console-script entry point: run the app; a closed pipe ends quietly (exit 1)."""
     try:
         app()
-    except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(141)
+    except BrokenPipeError:  # click handles most; this catches one raised outside it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     except Exception:  # a last resort: the command wrapper handles domain errors
         if os.environ.get("STEMCELL_DEBUG"):
             raise
         say("stemcell: internal error (set STEMCELL_DEBUG=1 for a traceback)")
-        traceback.clear_frames(sys.exc_info()[2])
         sys.exit(1)
