@@ -119,8 +119,8 @@ class TableRenderer:
     def comparison(self, comparison: Comparison) -> None:
         has_bars = any(any(r.bars) for r in comparison.rows)
         grid = Table(
-            box=box.SIMPLE_HEAD,
-            padding=(0, 1, 1, 1),
+            box=box.HORIZONTALS,
+            show_lines=True,
             caption=describe.BAR_LEGEND if has_bars else None,
         )
         grid.add_column(text(""), style="bold", overflow="fold", max_width=24)
@@ -132,6 +132,5 @@ class TableRenderer:
             if i == 0 or rows[i - 1].section != row.section:
                 label = Text.assemble(text(row.section.upper(), "cyan"), "\n", label)
             cells = row.bars or row.cells  # bars: the terminal-only view of outcomes
-            last = i + 1 == len(rows) or rows[i + 1].section != row.section
-            grid.add_row(label, *(text(c) for c in cells), end_section=last)
+            grid.add_row(label, *(text(c) for c in cells))
         self.console.print(grid)
