@@ -89,10 +89,6 @@ class Index:
         except (sqlite3.Error, OSError) as error:
             raise IndexUnavailable(f"{self.path}: {error}") from error
 
-    def close(self) -> None:
-        """Close the database."""
-        self.db.close()
-
     def stamps(self) -> dict[str, tuple[int, int]]:
         """Path -> (size, mtime_ns) of every indexed file."""
         query = "SELECT path, size, mtime_ns FROM files"

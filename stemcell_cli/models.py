@@ -8,7 +8,6 @@ is left out (null); nothing is guessed.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -426,8 +425,3 @@ def descriptor_schema() -> dict:
     schema = Study.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
-
-
-def is_valid_id(value: str) -> bool:
-    """Whether ``value`` is a well-formed study id (lowercase slug)."""
-    return re.fullmatch(ID_PATTERN, value) is not None
