@@ -281,6 +281,8 @@ def _validation_problems(path: str, error: ValidationError, built: _Builder) -> 
         if not loc and (about := _LEADING_PATH.match(message)):  # a cross-field rule
             loc, message = parse_field_path(about.group(1)), about.group(2)
         node, key_node = find(built.root, loc)
+        if item["type"] == "missing":
+            message = "required field is missing"
         if item["type"] == "extra_forbidden":
             node = key_node
             message = "unknown field (not part of the descriptor; see `stemcell schema`)"
