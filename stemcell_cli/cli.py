@@ -440,8 +440,8 @@ def schema() -> None:
 
     Example: stemcell schema > study.schema.json
     """
+    from .jsontext import dumps
     from .models import descriptor_schema
-    from .render.json import dumps
 
     typer.echo(dumps(descriptor_schema(), indent=2))
 

@@ -66,8 +66,8 @@ class Entry:
     @cached_property
     def record(self) -> str:
         """The study's JSON record (descriptor fields plus evidence), compact."""
+        from .jsontext import dumps
         from .records import study_record
-        from .render.json import dumps
 
         return dumps(study_record(self.study))
 

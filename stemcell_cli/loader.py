@@ -9,15 +9,14 @@ duplicate key is an error, and every value keeps the line it came from.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from .files import read_bounded
 from .models import Study
 from .problems import Problem
 
@@ -201,24 +200,6 @@ def _yaml_problem(path: str, error: yaml.YAMLError) -> Problem:
     return Problem(path, f"YAML syntax error: {problem}", mark.line + 1, mark.column + 1)
 
 
-def read_file(path: Path) -> bytes:
-    """Read a regular file of at most MAX_BYTES without blocking on FIFOs or devices."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError("not a regular file")
-        if info.st_size > MAX_BYTES:
-            raise OSError(f"larger than 1 MiB ({info.st_size} bytes); not read")
-        with os.fdopen(fd, "rb", closefd=False) as stream:
-            data = stream.read(MAX_BYTES + 1)
-    finally:
-        os.close(fd)
-    if len(data) > MAX_BYTES:
-        raise OSError("larger than 1 MiB; not read")
-    return data
-
-
 def decode(path: str, data: bytes) -> str | Problem:
     """UTF-8 text (a leading BOM is dropped), or a problem naming the first bad byte."""
     start = len(_BOM) if data.startswith(_BOM) else 0
@@ -329,7 +310,7 @@ def load_study(path: Path, *, expect_id: str | None = None) -> tuple[Study | Non
     """Read, parse and validate one descriptor; never raises for bad content."""
     name = str(path)
     try:
-        data = read_file(path)
+        data = read_bounded(path, MAX_BYTES)
         text = decode(name, data)
         if isinstance(text, Problem):
             return None, [text]

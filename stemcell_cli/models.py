@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from .registry import NCT_PATTERN
 from .vocab import (
     DESIGN_KIND,
     Allocation,
@@ -39,7 +40,6 @@ from .vocab import (
 )
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-NCT_PATTERN = r"^NCT\d{8}$"
 P_VALUE_PATTERN = r"^(<|<=|>|=)?\s?(0?\.\d+|0|1(\.0+)?)$"
 
 

@@ -8,17 +8,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from ..entry import Entry
+from ..jsontext import dumps
 from ..query import Comparison
-from ..safe import json_escaped
-
-
-def dumps(value: Any, indent: int | None = None) -> str:
-    """Strict JSON text: UTF-8, no NaN or Infinity, terminal-unsafe characters escaped."""
-    separators = None if indent else (",", ":")
-    text = json.dumps(
-        value, ensure_ascii=False, allow_nan=False, indent=indent, separators=separators
-    )
-    return json_escaped(text)
 
 
 def comparison_rows(comparison: Comparison) -> list[dict[str, Any]]:
