@@ -1,120 +1,104 @@
-"""A catalog entry: one valid study and its ready-made views, computed once or read back.
+"""A catalog entry: one valid study and its views, in one of two explicit states.
 
-Everything the commands display (the JSON record, the list row, the filter facets, the
-``show`` view and the ``compare`` column) is available without the validated model, so a
-warm index serves every command without parsing, validating or even importing pydantic;
-``study`` is loaded only when a caller needs the model itself.
+- ``Entry``: the study was read from its file; every view is built from the model.
+- ``IndexedEntry``: the study was served by the index; views are the stored JSON, decoded
+  when first used, and the model is never needed to display it. Any cache trouble at any
+  moment (the database fails, a stored view is damaged) falls back to reading the file,
+  with one warning, and the damaged row is forgotten so the next run re-reads it.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import StemcellError
-from .query import Facets
+from .views import BUILDERS, StoredViews, decode, encode
 
 if TYPE_CHECKING:
+    from .index import Index, IndexRow
     from .models import Study
+    from .query import Facets
 
 
 class Entry:
-    """One valid study in a catalog."""
+    """A valid study read from its file; views built from the model when first used."""
 
-    def __init__(
-        self,
-        study_id: str,
-        path: str,
-        *,
-        study: Study | None = None,
-        fetch: Callable[[str], Any] | None = None,
-        stored: tuple[str, str, str] | None = None,
-    ) -> None:
-        """From a study, or from stored (record, summary, facets) plus ``fetch(name)``."""
-        self.id = study_id
+    def __init__(self, study: Study, path: str) -> None:
+        self.study = study
+        self.id = study.id
         self.path = path
-        self._fetch = fetch
-        if study is not None:
-            self.__dict__["study"] = study
-        self._summary = self._facets = None  # stored JSON, decoded only when used
-        if stored is not None:
-            self.__dict__["record"], self._summary, self._facets = stored
 
-    def _stored(self, name: str) -> Any:
-        if self._fetch is None:
-            raise LookupError(f"{self.id}: nothing stored for {name}")
-        return self._fetch(name)
-
-    @cached_property
-    def study(self) -> Study:
-        """The descriptor model, rebuilt from the stored record (commands that only display
-        use the stored views instead and never need it)."""
-        from pydantic import ValidationError
-
-        from .models import Study
-
-        fields = json.loads(self.record)
-        fields.pop("evidence", None)
-        try:
-            return Study.model_validate(fields)
-        except ValidationError as error:  # a damaged cache must not crash a command
-            message = f"the index entry for {self.id} is damaged; run again with --no-cache"
-            raise StemcellError(message) from error
+    def _view(self, name: str) -> Any:
+        return BUILDERS[name](self.study)
 
     @cached_property
     def record(self) -> str:
         """The study's JSON record (descriptor fields plus evidence), compact."""
-        from .jsontext import dumps
-        from .records import study_record
-
-        return dumps(study_record(self.study))
+        return self._view("record")
 
     @cached_property
     def summary(self) -> tuple[str, ...]:
         """The row ``list`` shows."""
-        if self._summary is not None:
-            return tuple(json.loads(self._summary))
-        from .report import summary_row
-
-        return summary_row(self.study)
+        return self._view("summary")
 
     @cached_property
     def facets(self) -> Facets:
         """What the filters look at."""
-        if self._facets is not None:
-            values = json.loads(self._facets)
-            values["conditions"] = tuple(values["conditions"])
-            values["cells"] = tuple(values["cells"])
-            return Facets(**values)
-        return Facets.of(self.study)
+        return self._view("facets")
 
     @cached_property
     def view(self) -> dict:
         """What ``show`` displays."""
-        if "study" not in self.__dict__ and self._fetch is not None:
-            return json.loads(self._stored("view"))
-        from .report import show_view
-
-        return show_view(self.study)
+        return self._view("show_view")
 
     @cached_property
     def column(self) -> dict:
         """This study's side of a comparison."""
-        if "study" not in self.__dict__ and self._fetch is not None:
-            return json.loads(self._stored("column"))
-        from .query import column
+        return self._view("compare_column")
 
-        return column(self.study)
+    def stored(self) -> StoredViews:
+        """Every view as the index keeps it."""
+        views = {"record": self.record, "summary": self.summary, "facets": self.facets}
+        views |= {"show_view": self.view, "compare_column": self.column}
+        return StoredViews(**{name: encode(name, value) for name, value in views.items()})
 
-    def stored(self) -> tuple[str, str, str, str, str]:
-        """(record, summary, facets, view, column) as kept in the index."""
-        compact = {"ensure_ascii": False, "separators": (",", ":")}
-        return (
-            self.record,
-            json.dumps(self.summary, **compact),
-            json.dumps(vars(self.facets), **compact),
-            json.dumps(self.view, **compact),
-            json.dumps(self.column, **compact),
-        )
+
+class IndexedEntry(Entry):
+    """A valid study as the index keeps it; the file is read only if the cache fails."""
+
+    def __init__(
+        self, row: IndexRow, index: Index, on_failure: Callable[[Exception], None]
+    ) -> None:
+        self.id = row.study_id or ""
+        self.path = row.path
+        self._row = row
+        self._index = index
+        self._on_failure = on_failure
+
+    @cached_property
+    def study(self) -> Study:  # type: ignore[override]
+        """The descriptor model, read from the file (only commands that need it ask)."""
+        from .loader import load_study
+
+        study, problems = load_study(Path(self.path), expect_id=Path(self.path).stem)
+        if study is None:
+            raise StemcellError(f"{problems[0]}" if problems else f"{self.path}: not readable")
+        return study
+
+    def _view(self, name: str) -> Any:
+        from .index import IndexUnavailable
+
+        try:
+            text = getattr(self._row, name)
+            if text is None:  # the large views are fetched only when shown
+                text = self._index.fetch(self.path, name)
+            if name == "record" and not text.startswith(f'{{"id":"{self.id}",'):
+                raise ValueError("the stored record is not this study's")
+            return decode(name, text)
+        except (IndexUnavailable, ValueError) as error:
+            self._on_failure(error)
+            self._index.forget(self.path)
+            return BUILDERS[name](self.study)

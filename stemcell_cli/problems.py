@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from .safe import visible
@@ -26,3 +27,16 @@ class Problem:
             f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         )
         return visible(line)
+
+
+def problems_to_text(problems: list[Problem]) -> str:
+    """Problems as the index stores them (JSON)."""
+    return json.dumps([[p.path, p.message, p.line, p.column, p.field] for p in problems])
+
+
+def problems_from_text(text: str) -> list[Problem]:
+    """Stored problems back as objects; ``ValueError`` when the text is damaged."""
+    try:
+        return [Problem(*item) for item in json.loads(text)]
+    except TypeError as error:
+        raise ValueError(f"stored problems are damaged ({error})") from error

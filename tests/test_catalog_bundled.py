@@ -14,7 +14,7 @@ from stemcell_cli.models import Study
 def catalog() -> dict[str, Study]:
     loaded = load_catalog([BUNDLED])
     assert loaded.problems == []
-    return loaded.studies
+    return {k: e.study for k, e in loaded.entries.items()}
 
 
 def test_bundled_catalog_holds_exactly_the_nine_studies(catalog: dict[str, Study]) -> None:

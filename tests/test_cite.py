@@ -57,7 +57,7 @@ def _ris_records(text: str) -> list[list[str]]:
 
 
 def test_mist_bibtex(catalog: Catalog) -> None:
-    text = cite([catalog.get("ms-mist")], "bibtex")
+    text = cite([catalog.entry("ms-mist").study], "bibtex")
     assert _balanced(text)
     (key, (kind, fields)), *_ = _bibtex_entries(text).items()
     assert key == "burt2019" and key.isascii()
@@ -75,7 +75,7 @@ def test_mist_bibtex(catalog: Catalog) -> None:
 
 
 def test_mist_ris(catalog: Catalog) -> None:
-    text = cite([catalog.get("ms-mist")], "ris")
+    text = cite([catalog.entry("ms-mist").study], "ris")
     assert text.startswith("TY  - JOUR\n")
     assert text.rstrip("\n").endswith("ER  - ")
     (record,) = _ris_records(text)
@@ -104,7 +104,7 @@ def test_mist_ris(catalog: Catalog) -> None:
 
 
 def test_mist_csl_json(catalog: Catalog) -> None:
-    items = json.loads(cite([catalog.get("ms-mist")], "csl-json"))
+    items = json.loads(cite([catalog.entry("ms-mist").study], "csl-json"))
     assert isinstance(items, list) and len(items) == 1
     (item,) = items
     assert item["DOI"] == "10.1001/jama.2018.18743"
@@ -120,7 +120,7 @@ def test_mist_csl_json(catalog: Catalog) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_whole_catalog_gives_unique_ascii_keys(catalog: Catalog, fmt: str) -> None:
-    studies = catalog.sorted()
+    studies = [e.study for e in catalog.sorted_entries()]
     text = cite(studies, fmt)  # type: ignore[arg-type]
     keys = [e.key for e in references(studies)]
     assert len(set(keys)) == len(keys) == len(studies)
@@ -138,14 +138,14 @@ def test_whole_catalog_gives_unique_ascii_keys(catalog: Catalog, fmt: str) -> No
 
 
 def test_clashing_keys_get_letter_suffixes(catalog: Catalog) -> None:
-    mist = catalog.get("ms-mist")
-    twins = [mist, mist.model_copy(update={"id": "ms-mist-2"}), catalog.get("ms-hsct")]
+    mist = catalog.entry("ms-mist").study
+    twins = [mist, mist.model_copy(update={"id": "ms-mist-2"}), catalog.entry("ms-hsct").study]
     assert [e.key for e in references(twins)] == ["burt2019a", "burt2019b", "boffa2021"]
     assert set(_bibtex_entries(cite(twins, "bibtex"))) == {"burt2019a", "burt2019b", "boffa2021"}
 
 
 def test_registry_only_study_cites_its_registry_record(catalog: Catalog) -> None:
-    study = catalog.get("ms-ram-ms")
+    study = catalog.entry("ms-ram-ms").study
     url = "https://clinicaltrials.gov/study/NCT03477500"
     (key, (kind, fields)), *_ = _bibtex_entries(cite([study], "bibtex")).items()
     assert (key, kind) == ("ms-ram-ms", "misc")
@@ -161,7 +161,7 @@ def test_registry_only_study_cites_its_registry_record(catalog: Catalog) -> None
 
 
 def test_accented_author_gives_an_ascii_key(catalog: Catalog) -> None:
-    study = catalog.get("pain-mge-mouse")
+    study = catalog.entry("pain-mge-mouse").study
     (entry,) = references([study])
     assert entry.key == "braz" and entry.key.isascii()
     bibtex = cite([study], "bibtex")
@@ -170,7 +170,7 @@ def test_accented_author_gives_an_ascii_key(catalog: Catalog) -> None:
 
 
 def test_expert_opinion_cites_its_page(catalog: Catalog) -> None:
-    study = catalog.get("spms-hsct-qa")
+    study = catalog.entry("spms-hsct-qa").study
     (_, (kind, fields)), *_ = _bibtex_entries(cite([study], "bibtex")).items()
     assert kind == "misc"
     assert fields["url"] == "{https://shift.ms/msreporters-video/will-hsct-work-spmsers}"
@@ -180,7 +180,7 @@ def test_expert_opinion_cites_its_page(catalog: Catalog) -> None:
 
 
 def test_bibtex_specials_are_escaped(catalog: Catalog) -> None:
-    study = catalog.get("ms-hsct")
+    study = catalog.entry("ms-hsct").study
     title = "R&D: 50% of {cells} cost $5 #1 a_b ~x^2 \\n"
     odd = study.model_copy(
         update={"publication": study.publication.model_copy(update={"title": title})}
@@ -226,7 +226,7 @@ def test_author_names(
 
 def test_unknown_format_is_a_usage_error(catalog: Catalog) -> None:
     with pytest.raises(UsageError, match="unknown citation format"):
-        cite([catalog.get("ms-mist")], "endnote")  # type: ignore[arg-type]
+        cite([catalog.entry("ms-mist").study], "endnote")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -351,7 +351,7 @@ def test_errors_never_show_a_traceback(args: list[str], code: int) -> None:
 
 
 def test_internal_error_is_one_line_without_debug(monkeypatch: pytest.MonkeyPatch) -> None:
-    import stemcell_cli.cli as cli
+    import stemcell_cli.cli.studies as cli
 
     def boom(*_args, **_kwargs):
         raise RuntimeError("boom")

@@ -85,7 +85,7 @@ def test_fifo_is_skipped_and_reported_without_blocking(tmp_path: Path) -> None:
     )
     os.mkfifo(tmp_path / "pipe.yaml")
     catalog = load_catalog([tmp_path])
-    assert list(catalog.studies) == ["good"]
+    assert list(catalog.entries) == ["good"]
     assert [str(p) for p in catalog.problems] == [
         f"{tmp_path}/pipe.yaml: not a regular file; skipped"
     ]

@@ -228,7 +228,7 @@ def test_fifo_in_a_catalog_is_skipped_and_reported(catalog_dir: Path) -> None:
     fifo = catalog_dir / "pipe.yaml"
     os.mkfifo(fifo)
     catalog = _in_thread(lambda: load_catalog([catalog_dir]))
-    assert list(catalog.studies) == ["demo-study"]
+    assert list(catalog.entries) == ["demo-study"]
     assert [str(p) for p in catalog.problems] == [f"{fifo}: not a regular file; skipped"]
 
 
@@ -248,7 +248,7 @@ def test_symlink_outside_the_catalog_is_reported_and_skipped(tmp_path: Path) -> 
     link = catalog_dir / "secret-study.yaml"
     link.symlink_to(outside)
     catalog = load_catalog([catalog_dir])
-    assert list(catalog.studies) == ["demo-study"]
+    assert list(catalog.entries) == ["demo-study"]
     assert [str(p) for p in catalog.problems] == [
         f"{link}: symlink points outside the catalog; skipped"
     ]
@@ -258,7 +258,7 @@ def test_symlink_inside_the_catalog_is_followed(catalog_dir: Path) -> None:
     target = write_study(catalog_dir / ".store", id="linked-study")  # hidden: not scanned
     (catalog_dir / "linked-study.yaml").symlink_to(target)
     catalog = load_catalog([catalog_dir])
-    assert list(catalog.studies) == ["linked-study"]
+    assert list(catalog.entries) == ["linked-study"]
     assert catalog.problems == []
 
 

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from stemcell_cli.catalog import load_catalog
 from stemcell_cli.loader import load_study
 from stemcell_cli.models import Study, descriptor_schema
-from stemcell_cli.records import study_record
+from stemcell_cli.views.record import study_record
 
 
 def errors(**overrides) -> list[tuple[tuple, str, str]]:
@@ -76,7 +76,7 @@ def test_file_name_must_equal_id(tmp_path: Path) -> None:
         f"{path}:1:5: id: id 'demo-study' does not match the file name 'other-name.yaml'"
     ]
     catalog = load_catalog([tmp_path])
-    assert catalog.studies == {}
+    assert catalog.entries == {}
     assert [p.field for p in catalog.problems] == ["id"]
 
 

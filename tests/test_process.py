@@ -96,10 +96,10 @@ def test_pipe_into_head_ends_quietly(tmp_path: Path) -> None:
 
 
 INTERNAL_ERROR = (
-    "import stemcell_cli.cli as cli\n"
+    "import stemcell_cli.cli as cli, stemcell_cli.cli.studies as studies\n"
     "def boom(*a, **k):\n"
     "    raise RuntimeError('deliberate failure')\n"
-    "cli.select = boom\n"
+    "studies.select = boom\n"
     "cli.main()\n"
 )
 
@@ -125,13 +125,13 @@ def test_library_imports_without_typer() -> None:
         "import sys\n"
         "sys.modules['typer'] = None\n"
         "import stemcell_cli.models, stemcell_cli.loader, stemcell_cli.catalog\n"
-        "import stemcell_cli.query, stemcell_cli.evidence, stemcell_cli.records\n"
-        "import stemcell_cli.report, stemcell_cli.describe, stemcell_cli.render.json\n"
+        "import stemcell_cli.query, stemcell_cli.evidence, stemcell_cli.views\n"
+        "import stemcell_cli.describe, stemcell_cli.render.json, stemcell_cli.indexer\n"
         "import stemcell_cli.index, stemcell_cli.entry, stemcell_cli.ctgov, stemcell_cli.cite\n"
         "from stemcell_cli.catalog import bundled_dir, load_catalog\n"
         "from stemcell_cli.evidence import assess\n"
         "catalog = load_catalog([bundled_dir()])\n"
-        "print(len(catalog.studies), assess(catalog.studies['ms-hsct']).level)\n"
+        "print(len(catalog.entries), assess(catalog.entry('ms-hsct').study).level)\n"
         "print('typer' in sys.modules and sys.modules['typer'] is not None)\n"
     )
     result = run([sys.executable, "-c", code])

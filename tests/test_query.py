@@ -9,7 +9,8 @@ import pytest
 from conftest import BUNDLED, BUNDLED_IDS, MS_IDS, PAIN_IDS, T2D_IDS, invoke, write_study
 
 from stemcell_cli.catalog import load_catalog
-from stemcell_cli.query import Filters, compare, select
+from stemcell_cli.query import Filters, select
+from stemcell_cli.views.compare import compare
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,9 @@ import pytest
 from conftest import BUNDLED_IDS, bundled_env, invoke, write_study
 
 from stemcell_cli.catalog import bundled_dir, load_catalog
-from stemcell_cli.query import compare
-from stemcell_cli.records import record_fields
 from stemcell_cli.render import FIELD_FORMATS, Format, make_renderer
+from stemcell_cli.views.compare import compare
+from stemcell_cli.views.record import record_fields
 
 MARKUP = "[bold]x[/bold] :smile: [/x] [link=http://e]y[/link]"
 CONTROLS = ("\x1b[31m", "\x1b]8;;http://x\x07", "\x9b", "\u202e")

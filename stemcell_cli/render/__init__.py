@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from ..errors import UsageError
-from ..query import Comparison
+from ..views.compare import Comparison
 
 if TYPE_CHECKING:
     from ..entry import Entry

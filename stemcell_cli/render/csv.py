@@ -7,9 +7,9 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from ..query import Comparison
-from ..records import csv_columns, flat_record
 from ..safe import visible
+from ..views.compare import Comparison
+from ..views.record import csv_columns, flat_record
 
 if TYPE_CHECKING:
     from ..entry import Entry

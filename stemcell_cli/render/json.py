@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     from ..entry import Entry
 from ..jsontext import dumps
-from ..query import Comparison
+from ..views.compare import Comparison
+from ..views.record import select_fields
 
 
 def comparison_rows(comparison: Comparison) -> list[dict[str, Any]]:
@@ -22,15 +23,14 @@ def comparison_rows(comparison: Comparison) -> list[dict[str, Any]]:
 
 
 class JsonRenderer:
-    """Indented JSON: lists are arrays (streamed study by study), show is an object."""
+    """JSON: lists are arrays (a compact study per line, streamed), show is an indented object."""
 
     def __init__(self, out: TextIO, fields: Sequence[str] | None = None) -> None:
         self.out = out
         self.fields = fields
 
     def _record(self, entry: Entry) -> dict[str, Any]:
-        record = json.loads(entry.record)
-        return record if self.fields is None else {name: record[name] for name in self.fields}
+        return select_fields(json.loads(entry.record), self.fields)
 
     def _line(self, entry: Entry) -> str:
         """One study as compact JSON: the stored record, or the selected fields of it."""

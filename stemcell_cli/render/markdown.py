@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from ..query import Comparison
-from ..report import SUMMARY_HEADERS, Section, view_sections
 from ..safe import visible
+from ..views.compare import Comparison
+from ..views.listing import SUMMARY_HEADERS
+from ..views.show import Section, view_sections
 
 if TYPE_CHECKING:
     from ..entry import Entry

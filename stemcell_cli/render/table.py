@@ -11,9 +11,10 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import describe
-from ..query import Comparison
-from ..report import SUMMARY_HEADERS, Section, view_sections
 from ..safe import visible
+from ..views.compare import Comparison
+from ..views.listing import SUMMARY_HEADERS
+from ..views.show import Section, view_sections
 
 if TYPE_CHECKING:
     from ..entry import Entry

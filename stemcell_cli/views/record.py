@@ -9,17 +9,17 @@ import typing
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .errors import UsageError
-from .evidence import assess
+from ..errors import UsageError
+from ..evidence import assess
 
 if TYPE_CHECKING:
-    from .models import Study
+    from ..models import Study
 
 
 @functools.cache
 def record_fields() -> tuple[str, ...]:
     """Top-level fields of a study record: the descriptor's, then ``evidence``."""
-    from .models import Study
+    from ..models import Study
 
     return (*Study.model_fields, "evidence")
 
@@ -38,13 +38,16 @@ def parse_fields(value: str | None) -> list[str] | None:
     return names
 
 
-def study_record(study: Study, fields: Sequence[str] | None = None) -> dict[str, Any]:
+def study_record(study: Study) -> dict[str, Any]:
     """A JSON-ready dict: every descriptor field (null when absent) and the evidence."""
     record = study.model_dump(mode="json")
     record["evidence"] = assess(study).as_dict()
-    if fields is None:
-        return record
-    return {name: record[name] for name in fields}
+    return record
+
+
+def select_fields(record: dict[str, Any], fields: Sequence[str] | None) -> dict[str, Any]:
+    """The record with only ``fields`` (all of it when None)."""
+    return record if fields is None else {name: record[name] for name in fields}
 
 
 def flat_cell(value: Any) -> str:
@@ -64,7 +67,7 @@ def _sub_fields(name: str) -> list[str]:
     """Sub-field names of a top-level field that holds a mapping, else []."""
     from pydantic import BaseModel
 
-    from .models import Study
+    from ..models import Study
 
     if name == "evidence":
         return ["level", "certainty", "flags"]

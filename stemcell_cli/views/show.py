@@ -1,4 +1,4 @@
-"""Format-neutral layout of human-readable output: what ``list`` and ``show`` say, not how."""
+"""What ``show`` says about one study, format-neutral: titled sections of pairs and rows."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import describe
-from .evidence import CAUTION, LEVEL_MEANING, assess
+from .. import describe
+from ..evidence import CAUTION, LEVEL_MEANING, assess
 
 if TYPE_CHECKING:
-    from .models import Finding, Study
+    from ..models import Finding, Study
 
 CERTAINTY_NOTE = "GRADE starting point for this design, not a full GRADE rating"
 
@@ -33,36 +33,6 @@ class Section:
 
     def __bool__(self) -> bool:
         return bool(self.pairs or self.rows or self.bullets or self.links)
-
-
-SUMMARY_HEADERS = (
-    "ID",
-    "Condition",
-    "Cells",
-    "Design",
-    "N",
-    "Follow-up",
-    "Level",
-    "Caution",
-    "Headline",
-)
-
-
-def summary_row(study: Study) -> tuple[str, ...]:
-    """The one-line summary shown by ``list``."""
-    evidence = assess(study)
-    caution = ", ".join(CAUTION[code] for code in evidence.codes) or "—"
-    return (
-        study.id,
-        study.condition.name,
-        describe.cells(study),
-        study.design.type.replace("-", " "),
-        describe.population(study),
-        describe.follow_up(study),
-        str(evidence.level),
-        caution,
-        study.headline,
-    )
 
 
 def _citation(study: Study) -> Section:

@@ -1,0 +1,64 @@
+"""The ``stemcell`` command: parse options, call the library, render, exit.
+
+``app`` is the typer application; the modules here define the commands, registered below.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from .. import __version__
+from . import cite, descriptors, imports, studies
+from .app import app, say
+
+__all__ = ["app", "main"]
+
+# Commands in the order --help lists them.
+app.command("list")(studies.list_studies)
+app.command("filter")(studies.filter_studies)
+app.command("show")(studies.show)
+app.command("compare")(studies.compare_studies)
+app.command("cite")(cite.cite_studies)
+import_app = typer.Typer(
+    help="Turn registry records into descriptors.", no_args_is_help=True, add_completion=False
+)
+import_app.command("ctgov")(imports.import_ctgov)
+app.add_typer(import_app, name="import")
+app.command("validate")(descriptors.validate)
+app.command("schema")(descriptors.schema)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"stemcell {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """See what stem-cell studies actually did, in whom, what they found, how far to trust them."""
+
+
+def main() -> None:
+    """Console-script entry point: run the app; a closed pipe ends quietly (exit 1)."""
+    try:
+        app()
+    except BrokenPipeError:  # click handles most; this catches one raised outside it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except Exception:  # a last resort: the command wrapper handles domain errors
+        if os.environ.get("STEMCELL_DEBUG"):
+            raise
+        say("stemcell: internal error (set STEMCELL_DEBUG=1 for a traceback)")
+        sys.exit(1)

@@ -1,0 +1,246 @@
+"""Option groups shared by several commands, each declared once and applied explicitly.
+
+A group is a decorator (as sqlite-utils' ``@output_options``): it adds its options to the
+command's signature and hands the command one built object in the parameter it names,
+e.g. ``@filter_options`` gives ``filters: Filters``. A command without that parameter, or
+with an option of the same name, is a programming error caught at import.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..catalog import ENV_VAR, Catalog, catalog_dirs, load_catalog, load_one
+from ..errors import UsageError
+from ..query import Filters
+from ..render import Format
+from ..vocab import CellSource, DesignType, Species
+from .app import say, warn
+
+FILTERS = "Filters"
+OUTPUT = "Output"
+CATALOG = "Catalog"
+TABLE_ROWS = 200  # default row limit for table and markdown lists
+TABLE_COLUMNS = 12  # default study limit for table and markdown comparisons
+
+
+@dataclass(frozen=True)
+class OptionGroup:
+    """Options declared once; the command receives ``build(**options)`` as ``param``."""
+
+    param: str
+    options: dict[str, tuple[Any, Any]]  # name -> (annotation, default)
+    build: Callable[..., Any]
+
+    def __call__(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        signature = inspect.signature(func, eval_str=True)
+        if self.param not in signature.parameters:
+            raise TypeError(f"{func.__name__} takes no '{self.param}' for these options")
+        params = [p for p in signature.parameters.values() if p.name != self.param]
+        if clash := set(self.options) & {p.name for p in params}:
+            raise TypeError(f"{func.__name__}: option names used twice: {sorted(clash)}")
+        params += [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=a)
+            for name, (a, d) in self.options.items()
+        ]
+
+        @functools.wraps(func)
+        def wrapper(**kwargs: Any) -> Any:
+            built = self.build(**{name: kwargs.pop(name) for name in self.options})
+            return func(**kwargs, **{self.param: built})
+
+        wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+        return wrapper
+
+
+def _option(kind: Any, *names: str, panel: str, default: Any = None, **settings: Any) -> Any:
+    """(annotation, default) of one shared option."""
+    return Annotated[kind, typer.Option(*names, rich_help_panel=panel, **settings)], default
+
+
+def _year(help: str) -> Any:
+    return _option(int | None, panel=FILTERS, min=1900, max=2100, metavar="YEAR", help=help)
+
+
+filter_options = OptionGroup(
+    "filters",
+    {
+        "condition": _option(
+            str | None,
+            panel=FILTERS,
+            metavar="TEXT",
+            help="Condition name, synonym or abbreviation, any case (ms, 'type 2 diabetes').",
+        ),
+        "cell_type": _option(
+            str | None,
+            "--cell-type",
+            panel=FILTERS,
+            metavar="TEXT",
+            help="Cell type: msc, hsc, ipsc.",
+        ),
+        "source": _option(CellSource | None, panel=FILTERS, help="Where the cells came from."),
+        "design": _option(DesignType | None, panel=FILTERS, help="Study design."),
+        "species": _option(Species | None, panel=FILTERS, help="Who was treated."),
+        "min_n": _option(
+            int | None,
+            "--min-n",
+            panel=FILTERS,
+            min=0,
+            metavar="N",
+            help="At least N participants.",
+        ),
+        "since": _year("Dated this year or later."),
+        "until": _year("Dated this year or earlier."),
+        "search": _option(
+            str | None,
+            panel=FILTERS,
+            metavar="WORDS",
+            help="Words that must all appear in titles, summaries or outcomes.",
+        ),
+        "max_level": _option(
+            int | None,
+            "--max-level",
+            panel=FILTERS,
+            min=1,
+            max=5,
+            metavar="N",
+            help="Evidence level N or stronger (1 strongest, 5 weakest).",
+        ),
+    },
+    Filters,
+)
+
+
+@dataclass(frozen=True)
+class Output:
+    """The chosen output format and record fields (json, jsonl and csv only)."""
+
+    format: Format
+    fields: list[str] | None
+
+
+def _output(format: Format, json: bool, fields: str | None) -> Output:
+    from ..views.record import parse_fields
+
+    if json and format not in (Format.table, Format.json):
+        raise UsageError(f"--json conflicts with --format {format.value}")
+    format = Format.json if json else format
+    return Output(format, parse_fields(fields))
+
+
+output_options = OptionGroup(
+    "output",
+    {
+        "format": _option(
+            Format, "--format", "-f", panel=OUTPUT, default=Format.table, help="Output format."
+        ),
+        "json": _option(
+            bool, "--json", panel=OUTPUT, default=False, help="Shortcut for --format json."
+        ),
+        "fields": _option(
+            str | None,
+            panel=OUTPUT,
+            metavar="FIELDS",
+            help="Comma-separated top-level fields for json, jsonl and csv (e.g. id,evidence).",
+        ),
+    },
+    _output,
+)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """How many studies to show: ``limit``, everything (``all_rows``), or the default."""
+
+    limit: int | None
+    all_rows: bool
+
+    def cut(self, items: list, output: Output, default: int, what: str) -> list:
+        """The first ``limit`` items (a default for people's formats); a note if cut."""
+        limit = self.limit
+        if limit is None and not self.all_rows and output.format in (Format.table, Format.markdown):
+            limit = default
+        if limit is None or len(items) <= limit:
+            return items
+        say(f"showing {limit} of {len(items)} {what}; use --all or --limit N for more")
+        return items[:limit]
+
+
+def _limit(limit: int | None, all_rows: bool) -> Limit:
+    if all_rows and limit is not None:
+        raise UsageError("--all and --limit cannot be combined")
+    return Limit(limit, all_rows)
+
+
+limit_options = OptionGroup(
+    "limit",
+    {
+        "limit": _option(
+            int | None,
+            panel=OUTPUT,
+            min=0,
+            metavar="N",
+            help=f"Show at most N studies (table and markdown: {TABLE_ROWS} in lists, "
+            f"{TABLE_COLUMNS} in comparisons; other formats: all).",
+        ),
+        "all_rows": _option(
+            bool, "--all", panel=OUTPUT, default=False, help="Show every study, however many."
+        ),
+    },
+    _limit,
+)
+
+StudiesDir = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--studies-dir",
+        metavar="DIR",
+        file_okay=False,
+        rich_help_panel=CATALOG,
+        help=f"Catalog folder to use instead of the bundled one (repeatable; or set {ENV_VAR}, "
+        "several paths joined with the OS path separator).",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the catalog comes from, and whether its index may be used."""
+
+    dirs: list[Path]
+    cache: bool
+
+    def load(self) -> Catalog:
+        """Every study of the catalog; cache warnings go to stderr as they happen."""
+        return load_catalog(self.dirs, cache=self.cache, notify=warn)
+
+    def load_for(self, study_id: str) -> Catalog:
+        """A catalog that holds ``study_id`` if the catalog does: from the index when current."""
+        return (load_one(self.dirs, study_id, notify=warn) if self.cache else None) or self.load()
+
+
+def _origin(studies_dir: list[Path] | None, no_cache: bool) -> Origin:
+    return Origin(catalog_dirs(studies_dir), cache=not no_cache)
+
+
+catalog_options = OptionGroup(
+    "origin",
+    {
+        "studies_dir": (StudiesDir, None),
+        "no_cache": _option(
+            bool,
+            "--no-cache",
+            panel=CATALOG,
+            default=False,
+            help="Read every descriptor instead of using the index in the user cache folder.",
+        ),
+    },
+    _origin,
+)
