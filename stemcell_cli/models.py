@@ -405,7 +405,8 @@ class Study(Model):
 
     @property
     def year(self) -> int | None:
-        """Year the study is dated by: publication, else registry start, else first source."""
+        """Year the study is dated by: publication, else registry start or first posting, else
+        the first dated source."""
         candidates = [self.publication.date]
         if self.registration:
             candidates += [self.registration.start_date, self.registration.first_posted]
@@ -414,10 +415,6 @@ class Study(Model):
             if date:
                 return int(date[:4])
         return None
-
-    def source(self, key: str) -> Source:
-        """The source with this key."""
-        return next(s for s in self.sources if s.key == key)
 
 
 def descriptor_schema() -> dict:

@@ -325,31 +325,6 @@ def test_empty_catalog_folder_lists_nothing(catalog_dir: Path) -> None:
     assert (result.exit_code, result.stdout, result.stderr) == (0, "[]\n", "0 of 0 studies\n")
 
 
-# No traceback, whatever goes wrong
-
-
-@pytest.mark.parametrize(
-    ("args", "code"),
-    [
-        (["list", "--format", "yaml"], 2),
-        (["list", "--bogus"], 2),
-        (["list", "--min-n", "x"], 2),
-        (["nonsense"], 2),
-        (["filter"], 2),
-        (["show", "nope"], 1),
-        (["compare", "nope"], 1),
-        (["list", "--json", "--fields", "nope"], 2),
-        (["list", "--studies-dir", "/definitely/not/here"], 1),
-        (["validate", "/definitely/not/here"], 1),
-    ],
-)
-def test_errors_never_show_a_traceback(args: list[str], code: int) -> None:
-    result = invoke(*args)
-    assert result.exit_code == code
-    assert result.stderr.strip()
-    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
-
-
 def test_internal_error_is_one_line_without_debug(monkeypatch: pytest.MonkeyPatch) -> None:
     import stemcell_cli.cli.studies as cli
 

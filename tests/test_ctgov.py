@@ -170,7 +170,7 @@ def test_record_without_results_is_pending_with_registered_outcomes(tmp_path: Pa
         "umbilical-cord",
         "allogeneic",
     )
-    pubmed = study.source("pubmed-35610000")
+    pubmed = next(s for s in study.sources if s.key == "pubmed-35610000")
     assert pubmed.kind == "paper" and pubmed.url == "https://pubmed.ncbi.nlm.nih.gov/35610000/"
     assert study.condition.name == "Type 2 Diabetes"
     assert study.condition.synonyms == ["T2DM", "mesenchymal stromal cells"]

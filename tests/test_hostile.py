@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import time
 from pathlib import Path
 
 import pytest
@@ -14,9 +12,7 @@ from hypothesis import strategies as st
 from rich.table import Table
 from typer.testing import CliRunner
 
-from stemcell_cli.catalog import load_catalog
 from stemcell_cli.cli import app
-from stemcell_cli.loader import MAX_BYTES, load_study
 from stemcell_cli.render import table
 from stemcell_cli.safe import visible
 
@@ -54,62 +50,6 @@ def test_show_serves_a_valid_study_beside_broken_ones() -> None:
     assert "python-tag.yaml:2:8" in result.stderr
 
 
-def test_python_tag_is_reported_not_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    study, problems = load_study(HOSTILE / "python-tag.yaml")
-    assert study is None
-    assert any("!!python/object/apply:os.system" in p.message for p in problems)
-    assert not (tmp_path / "pwned.txt").exists()
-
-
-def test_alias_bomb_is_refused_in_milliseconds() -> None:
-    start = time.perf_counter()
-    study, problems = load_study(HOSTILE / "alias-bomb.yaml")
-    assert time.perf_counter() - start < 0.5
-    assert study is None
-    assert [(p.line, p.column) for p in problems] == [(1, 4)]
-
-
-def test_oversized_file_is_refused_without_parsing(tmp_path: Path) -> None:
-    big = tmp_path / "big.yaml"
-    big.write_bytes(b"id: big\ntitle: " + b"x" * MAX_BYTES)
-    study, problems = load_study(big)
-    assert study is None
-    assert "larger than 1 MiB" in problems[0].message
-
-
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
-def test_fifo_is_skipped_and_reported_without_blocking(tmp_path: Path) -> None:
-    (tmp_path / "good.yaml").write_text(
-        (HOSTILE / "valid-study.yaml").read_text().replace("id: valid-study", "id: good")
-    )
-    os.mkfifo(tmp_path / "pipe.yaml")
-    catalog = load_catalog([tmp_path])
-    assert list(catalog.entries) == ["good"]
-    assert [str(p) for p in catalog.problems] == [
-        f"{tmp_path}/pipe.yaml: not a regular file; skipped"
-    ]
-
-
-def test_symlinks_out_of_the_catalog_and_loops_are_not_followed(tmp_path: Path) -> None:
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    secret = outside / "secret.yaml"
-    secret.write_text("id: secret\ntitle: private contents\n")
-    catalog_dir = tmp_path / "catalog"
-    catalog_dir.mkdir()
-    (catalog_dir / "leak.yaml").symlink_to(secret)
-    (catalog_dir / "up").symlink_to(outside, target_is_directory=True)
-    (catalog_dir / "loop").symlink_to(catalog_dir, target_is_directory=True)
-    catalog = load_catalog([catalog_dir])
-    lines = sorted(str(p) for p in catalog.problems)
-    assert lines == [
-        f"{catalog_dir}/leak.yaml: symlink points outside the catalog; skipped",
-        f"{catalog_dir}/up: symlink points outside the catalog; skipped",
-    ]
-    assert not any("private contents" in line for line in lines)
-
-
 def test_same_id_in_two_folders_names_both_files(tmp_path: Path) -> None:
     paths = []
     for folder in ("a", "b"):
@@ -139,17 +79,11 @@ def test_markup_and_control_characters_are_shown_literally() -> None:
 def test_no_format_writes_raw_control_characters(fmt: str) -> None:
     args = ["list", "--studies-dir", str(HOSTILE), "--format", fmt]
     result = runner.invoke(app, args)
+    assert result.exit_code == 1  # the broken files are reported ...
+    assert all(study_id in result.stdout for study_id in VALID_IDS)  # ... the rest is shown
     for raw in RAW_CONTROLS:
         assert raw not in result.stdout
         assert raw not in result.stderr
-
-
-def test_json_escapes_controls_but_keeps_the_value() -> None:
-    result = runner.invoke(
-        app, ["show", "markup-and-controls", "--json", "--studies-dir", str(HOSTILE)]
-    )
-    title = json.loads(result.stdout)["title"]
-    assert title.startswith("[bold]b[/bold]") and "\x1b]52;c;" in title and "\u202e" in title
 
 
 @settings(max_examples=200, deadline=None)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import multiprocessing.pool
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
 from conftest import BUNDLED, invoke, write_study
 
-from stemcell_cli import index
+from stemcell_cli import index, indexer, loader
 from stemcell_cli.catalog import load_catalog, load_one
+from stemcell_cli.cli import options
+from stemcell_cli.entry import IndexedEntry
 
 
 def titles(result) -> dict[str, str]:
@@ -22,16 +26,61 @@ def cache_files() -> list[Path]:
     return sorted(index.cache_home().glob("index-*.sqlite"))
 
 
-def test_warm_answers_equal_a_direct_read(catalog_dir: Path) -> None:
+def settle(path: Path) -> Path:
+    """Date a file a minute back, so the index trusts its stamp (it is not 'racy')."""
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - 60 * 10**9))
+    return path
+
+
+def no_file_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, reading any descriptor file fails the test."""
+
+    def never(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a descriptor file was read")
+
+    monkeypatch.setattr(loader, "load_study", never)
+
+
+COMMANDS = (
+    ["list", "--json"],
+    ["show", "study-1"],
+    ["compare"],
+    ["list", "--condition", "diabetes"],
+)
+
+
+def test_warm_answers_equal_a_direct_read_without_reading_any_file(
+    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for n in range(3):
-        write_study(catalog_dir, id=f"study-{n}", title=f"Title {n}")
+        settle(write_study(catalog_dir, id=f"study-{n}", title=f"Title {n}"))
     args = ["--studies-dir", str(catalog_dir)]
-    for command in (["list", "--json"], ["show", "study-1"], ["compare", "--json"]):
-        cold = invoke(*command, *args)
-        warm = invoke(*command, *args)
-        direct = invoke(*command, *args, "--no-cache")
-        assert cold.stdout == warm.stdout == direct.stdout
+    direct = [invoke(*command, *args, "--no-cache").stdout for command in COMMANDS]
+    cold = [invoke(*command, *args).stdout for command in COMMANDS]
+    no_file_reading(monkeypatch)
+    warm = [invoke(*command, *args) for command in COMMANDS]
+    assert [r.exit_code for r in warm] == [0] * len(COMMANDS), [r.stderr for r in warm]
+    assert direct == cold == [r.stdout for r in warm]
     assert len(cache_files()) == 1
+
+
+def test_show_takes_the_shortcut_when_the_index_is_current(
+    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(3):
+        settle(write_study(catalog_dir, id=f"study-{n}", title=f"Title {n}"))
+    args = ["show", "study-1", "--json", "--studies-dir", str(catalog_dir)]
+    assert invoke("list", "--studies-dir", str(catalog_dir)).exit_code == 0  # builds the index
+
+    def whole_catalog(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the whole catalog was loaded")
+
+    monkeypatch.setattr(options, "load_catalog", whole_catalog)
+    no_file_reading(monkeypatch)
+    result = invoke(*args)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["title"] == "Title 1"
 
 
 def test_no_cache_writes_no_index(catalog_dir: Path) -> None:
@@ -51,9 +100,12 @@ def test_edited_added_and_deleted_files_are_never_served_stale(catalog_dir: Path
     assert titles(invoke(*args)) == {"study-a": "After!", "study-c": "A demo study"}
 
 
-def test_same_size_edit_within_the_same_timestamp_is_still_seen(catalog_dir: Path) -> None:
+def test_same_size_edit_within_the_same_timestamp_is_still_seen(
+    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write_study(catalog_dir, id="study-a", title="AAAA")
     stamp = path.stat().st_mtime_ns
+    monkeypatch.setattr(indexer.time, "time_ns", lambda: stamp + 1)  # read in the same tick
     args = ["list", "--json", "--studies-dir", str(catalog_dir)]
     assert titles(invoke(*args))["study-a"] == "AAAA"
     path.write_text(path.read_text().replace("AAAA", "BBBB"), encoding="utf-8")
@@ -71,8 +123,7 @@ def test_show_rereads_its_file_when_edited(catalog_dir: Path) -> None:
 
 def test_show_from_a_current_index_needs_only_its_own_file(catalog_dir: Path) -> None:
     for name in ("study-a", "study-b"):
-        path = write_study(catalog_dir, id=name)
-        os.utime(path, (path.stat().st_atime - 60, path.stat().st_mtime - 60))  # not racy
+        settle(write_study(catalog_dir, id=name))
     load_catalog([catalog_dir], cache=True)
     one = load_one([catalog_dir], "study-b")
     assert one is not None and list(one.entries) == ["study-b"]
@@ -139,6 +190,85 @@ def test_a_study_rebuilt_from_the_index_equals_the_one_read_from_yaml() -> None:
     indexed = load_catalog([BUNDLED], cache=True)  # warm: every entry comes from the index
     assert set(indexed.entries) == set(direct.entries)
     for study_id, entry in indexed.entries.items():
-        assert "study" not in vars(entry)  # nothing was validated to serve the listing
+        assert isinstance(entry, IndexedEntry)
         assert entry.study == direct.entries[study_id].study
         assert entry.record == direct.entries[study_id].record
+
+
+def _damage(column: str, value: str) -> None:
+    (path,) = cache_files()
+    with sqlite3.connect(path) as db:
+        db.execute(f"UPDATE files SET {column} = ? WHERE study_id = 'study-1'", (value,))
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("problems", "garbage"),
+        ("problems", "[1]"),
+        ("record", "{}"),
+        ("record", '{"id":"study-2","title":"not mine"}'),
+        ("summary", '["too", "short"]'),
+        ("facets", '{"conditions": []}'),
+        ("show_view", "[]"),
+        ("show_view", '{"id": "study-1"}'),
+        ("compare_column", '{"head": [["x"]], "outcomes": [], "tail": []}'),
+    ],
+)
+def test_damaged_rows_are_read_from_their_file_with_one_warning(
+    catalog_dir: Path, column: str, value: str
+) -> None:
+    for n in range(3):
+        settle(write_study(catalog_dir, id=f"study-{n}", title=f"Title {n}"))
+    args = ["--studies-dir", str(catalog_dir)]
+    direct = [invoke(*command, *args, "--no-cache").stdout for command in COMMANDS]
+    invoke("list", *args)
+    _damage(column, value)
+    damaged = [invoke(*command, *args) for command in COMMANDS]
+    assert [r.stdout for r in damaged] == direct
+    assert all(r.exit_code == 0 for r in damaged)
+    warned = [r.stderr.count("warning: index not used") for r in damaged]
+    assert set(warned) <= {0, 1} and sum(warned) >= 1  # once, where the damage was met
+    healed = [invoke(*command, *args) for command in COMMANDS]  # the damaged row was forgotten
+    assert [r.stdout for r in healed] == direct
+    assert not any("warning" in r.stderr for r in healed)
+
+
+def test_a_failed_update_is_rolled_back(catalog_dir: Path) -> None:
+    settle(write_study(catalog_dir, id="study-a"))
+    load_catalog([catalog_dir], cache=True)
+    db = index.Index(catalog_dir)
+
+    def rows():
+        yield indexer.index_row(str(catalog_dir / "study-a.yaml"), (1, 2), 0)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        db.update(rows(), [str(catalog_dir / "study-a.yaml")], {})
+    assert not db.db.in_transaction
+    assert list(db.stamps()) == [str(catalog_dir / "study-a.yaml")]  # nothing was changed
+    assert db.stamps()[str(catalog_dir / "study-a.yaml")] != (1, 2)
+    assert db.folders() != {}
+
+
+def test_a_parallel_cold_build_equals_a_direct_read(
+    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(12):
+        settle(write_study(catalog_dir / f"part-{n % 3}", id=f"study-{n:02d}", title=f"T {n}"))
+    (catalog_dir / "part-1" / "broken.yaml").write_text("id: [\n", encoding="utf-8")
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 4)
+    imap = multiprocessing.pool.Pool.imap
+    chunks = []
+
+    def spy(self, func, jobs, chunksize=1):
+        chunks.append(chunksize)
+        return imap(self, func, jobs, chunksize)
+
+    monkeypatch.setattr(multiprocessing.pool.Pool, "imap", spy)
+    direct = load_catalog([catalog_dir])
+    built = load_catalog([catalog_dir], cache=True)
+    assert chunks  # the files were read by a pool of workers
+    assert [e.record for e in built.sorted_entries()] == [e.record for e in direct.sorted_entries()]
+    assert [str(p) for p in built.problems] == [str(p) for p in direct.problems]
+    assert len(built.entries) == 12 and len(built.problems) == 1

@@ -162,6 +162,18 @@ def test_clinical_study_must_state_its_control() -> None:
     assert any("design.control" in m for _, _, m in found)
 
 
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"intervention": DROP}, "intervention: a study needs an 'intervention' section"),
+        ({"design__type": "animal-study"}, "kind: design.type animal-study needs kind preclinical"),
+        ({"population__species": "mouse"}, "kind: a study in animals is kind preclinical"),
+    ],
+)
+def test_cross_field_rules_name_their_field(overrides: dict, message: str) -> None:
+    assert any(message in m for _, _, m in errors(**overrides))
+
+
 def test_preclinical_study_may_leave_control_out() -> None:
     study = make_study(kind="preclinical", design={"type": "animal-study"})
     assert Study.model_validate(study).design.control is None

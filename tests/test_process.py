@@ -144,3 +144,39 @@ def test_blocking_typer_really_blocks_the_cli() -> None:
     code = "import sys\nsys.modules['typer'] = None\nimport stemcell_cli.cli\n"
     result = run([sys.executable, "-c", code])
     assert result.returncode != 0 and "ModuleNotFoundError" in result.stderr
+
+
+# No traceback, whatever goes wrong (a real process: CliRunner would hide one)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["list", "--format", "yaml"], 2),
+        (["list", "--bogus"], 2),
+        (["list", "--min-n", "x"], 2),
+        (["nonsense"], 2),
+        (["filter"], 2),
+        (["show", "nope"], 1),
+        (["compare", "nope"], 1),
+        (["list", "--json", "--fields", "nope"], 2),
+        (["list", "--studies-dir", "/definitely/not/here"], 1),
+        (["validate", "/definitely/not/here"], 1),
+    ],
+)
+def test_errors_are_one_message_and_an_exit_code(args: list[str], code: int) -> None:
+    result = run([sys.executable, "-m", "stemcell_cli", *args])
+    assert result.returncode == code
+    assert result.stderr.strip() and "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_closed_pipe_outside_any_command_ends_quietly() -> None:
+    code = (
+        "import stemcell_cli.cli as cli\n"
+        "def closed(*a, **k):\n"
+        "    raise BrokenPipeError\n"
+        "cli.app = closed\n"
+        "cli.main()\n"
+    )
+    result = run([sys.executable, "-c", code])
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", "")

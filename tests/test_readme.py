@@ -23,4 +23,7 @@ def test_every_stemcell_command_in_the_readme_has_help() -> None:
     commands = set(re.findall(r"^\$? ?stemcell ([a-z]+)", README, re.MULTILINE))
     assert {"list", "show", "compare", "validate", "schema", "import", "cite"} <= commands
     for command in commands:
-        assert invoke(command, "--help").exit_code == 0, command
+        shown = invoke(command, "--help")
+        assert shown.exit_code == 0, command
+        assert f"Usage: stemcell {command}" in " ".join(shown.stdout.split()), command
+        assert "Example:" in shown.stdout or "Commands:" in shown.stdout, command

@@ -14,7 +14,7 @@ import pytest
 from conftest import BUNDLED_IDS, bundled_env, invoke, write_study
 
 from stemcell_cli.catalog import bundled_dir, load_catalog
-from stemcell_cli.render import FIELD_FORMATS, Format, make_renderer
+from stemcell_cli.render import Format, make_renderer
 from stemcell_cli.views.compare import compare
 from stemcell_cli.views.record import record_fields
 
@@ -219,21 +219,50 @@ def test_json_shortcut_conflicting_with_format_exits_2() -> None:
 
 
 @pytest.mark.parametrize("fmt", list(Format))
-def test_every_format_has_a_renderer(fmt: Format) -> None:
+def test_every_format_renders_every_kind_of_output(fmt: Format) -> None:
     entries = load_catalog([bundled_dir()]).sorted_entries()
-    for method, arg in (
-        ("studies", entries),
-        ("study", entries[0]),
-        ("comparison", compare(entries[:2])),
+    for method, arg, ids in (
+        ("studies", entries, [e.id for e in entries]),
+        ("study", entries[0], [entries[0].id]),
+        ("comparison", compare(entries[:2]), [e.id for e in entries[:2]]),
     ):
         stream = io.StringIO()
         getattr(make_renderer(fmt, stream), method)(arg)
-        assert stream.getvalue().strip(), (fmt, method)
+        assert all(i in stream.getvalue() for i in ids), (fmt, method)
 
 
-def test_fields_formats_are_exactly_the_machine_formats() -> None:
-    assert {Format.json, Format.jsonl, Format.csv} == FIELD_FORMATS
-    assert {f.value for f in Format} == {"table", "json", "jsonl", "csv", "markdown"}
+FIELD_CASES = [
+    (command, fmt)
+    for command in (["list"], ["show", "ms-mist"], ["compare", "ms-mist", "ms-hsct"])
+    for fmt in ("json", "jsonl", "csv")
+]
+
+
+def _parsed(text: str, fmt: str) -> list[dict]:
+    """Every object (json, jsonl) or row (csv) of an output."""
+    if fmt == "csv":
+        return list(csv.DictReader(io.StringIO(text)))
+    if fmt == "jsonl":
+        return [json.loads(line) for line in text.splitlines()]
+    value = json.loads(text)
+    return value if isinstance(value, list) else [value]
+
+
+@pytest.mark.parametrize(("command", "fmt"), FIELD_CASES, ids=lambda v: str(v))
+def test_fields_apply_in_every_format_of_every_command(command: list[str], fmt: str) -> None:
+    picked = _parsed(out(*command, "--format", fmt, "--fields", "id,evidence"), fmt)
+    full = _parsed(out(*command, "--format", fmt), fmt)
+    assert picked and len(picked) <= len(full)
+    if command[0] != "compare":
+        keys = {k.split(".")[0] for row in picked for k in row}
+        assert keys == {"id", "evidence"}
+        return
+    # compare: only the rows that come from these fields (json also trims its study records)
+    rows = picked[0]["rows"] if fmt == "json" else picked
+    sections = {row["section"] for row in rows}
+    assert sections == {"Evidence"}, sections
+    if fmt == "json":
+        assert all(list(s) == ["id", "evidence"] for s in picked[0]["studies"])
 
 
 # Hostile strings
