@@ -365,18 +365,18 @@ def protect_case(escaped: str) -> str:
     ``Long-term outcomes of HSCT in RRMS`` -> ``Long-term outcomes of {HSCT} in {RRMS}``;
     ``Human iPSC-derived GABAergic cells`` -> ``Human {iPSC}-derived {GABAergic} cells``.
     """
-
-    def brace(match: re.Match[str]) -> str:
-        word = match.group()
-        if not any(c.isupper() for c in word):
-            return word
-        start = escaped[: match.start()].rstrip()
-        sentence_start = not start or start.endswith(":")
-        if sentence_start and word[0].isupper() and not any(c.isupper() for c in word[1:]):
-            return word
-        return "{" + word + "}"
-
-    return _WORD.sub(brace, escaped)
+    out: list[str] = []
+    done = 0
+    follows = ""  # the last non-space character before the current word ("" at the start)
+    for match in _WORD.finditer(escaped):
+        word, gap = match.group(), escaped[done : match.start()].rstrip()
+        follows = gap[-1] if gap else follows
+        plain_start = follows in ("", ":") and not any(c.isupper() for c in word[1:])
+        braced = any(c.isupper() for c in word) and not plain_start
+        out += [escaped[done : match.start()], "{" + word + "}" if braced else word]
+        follows, done = word[-1], match.end()
+    out.append(escaped[done:])
+    return "".join(out)
 
 
 def _bibtex_verbatim(text: str | None) -> str | None:
@@ -388,8 +388,8 @@ def _bibtex_verbatim(text: str | None) -> str | None:
 
 
 def _protect_and(name: str) -> str:
-    """An escaped name braced whole when it contains the word "and" (BibTeX's separator)."""
-    return "{" + name + "}" if re.search(r"\band\b", name, re.IGNORECASE) else name
+    """An escaped name braced whole when it has the word "and" (BibTeX's separator) or a comma."""
+    return "{" + name + "}" if re.search(r"\band\b|,", name, re.IGNORECASE) else name
 
 
 def _bibtex_name(author: Name) -> str:
