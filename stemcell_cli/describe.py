@@ -202,11 +202,18 @@ def arms(study: Study) -> str:
 
 
 def citation(study: Study) -> str:
-    """A one-line citation from the publication fields."""
+    """A one-line citation from the publication fields (authors as :mod:`.authors` shortens them).
+
+    Only the publication's own title is shown, never the descriptor's short title.
+    """
+    from .authors import split_authors
+
     p = study.publication
-    authors = ", ".join(a for a in p.authors[:3] if a not in ("...", "…"))
-    authors += " et al" if len(p.authors) > 3 or "..." in p.authors else ""
-    where = " ".join(x for x in (p.journal, (p.date or "")[:4] or None) if x)
+    authors = split_authors(p.authors).short()
+    where = " ".join(x for x in (p.journal, (p.print_date or p.date or "")[:4] or None) if x)
     issue = f"{p.volume}({p.issue})" if p.volume and p.issue else p.volume
     tail = ":".join(x for x in (issue, p.pages) if x)
-    return ". ".join(x for x in (authors, p.title, where, tail) if x) or "—"
+    text = ""
+    for part in (x for x in (authors, p.title, where, tail) if x):
+        text += (" " if text.endswith(".") else ". ") + part if text else part
+    return text or "—"

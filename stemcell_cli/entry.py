@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -80,13 +81,30 @@ class IndexedEntry(Entry):
 
     @cached_property
     def study(self) -> Study:  # type: ignore[override]
-        """The descriptor model, read from the file (only commands that need it ask)."""
+        """The descriptor model, rebuilt from the stored record (only commands that need the
+        model ask: ``cite``); from the file when the record is damaged."""
+        from .models import Study
+
+        try:
+            fields = json.loads(self.record)
+            fields.pop("evidence", None)
+            return Study.model_validate(fields)
+        except ValueError as error:  # pydantic's ValidationError is a ValueError
+            self._failed(error)
+            return self._read_file()
+
+    def _read_file(self) -> Study:
         from .loader import load_study
 
         study, problems = load_study(Path(self.path), expect_id=Path(self.path).stem)
         if study is None:
             raise StemcellError(f"{problems[0]}" if problems else f"{self.path}: not readable")
         return study
+
+    def _failed(self, error: Exception) -> None:
+        """Say the cache failed (once per catalog) and forget the row, so it is read again."""
+        self._on_failure(error)
+        self._index.forget(self.path)
 
     def _view(self, name: str) -> Any:
         from .index import IndexUnavailable
@@ -99,6 +117,5 @@ class IndexedEntry(Entry):
                 raise ValueError("the stored record is not this study's")
             return decode(name, text)
         except (IndexUnavailable, ValueError) as error:
-            self._on_failure(error)
-            self._index.forget(self.path)
-            return BUILDERS[name](self.study)
+            self._failed(error)
+            return BUILDERS[name](self._read_file())

@@ -1,22 +1,90 @@
-"""Citations: BibTeX, RIS and CSL-JSON that reference managers can import."""
+"""Citations: BibTeX, RIS and CSL-JSON that reference managers can import and trust.
+
+Every bundled study is cited in every format and read back with real clients: bibtexparser
+(v2) for BibTeX, rispy for RIS, and a JSON Schema of CSL data (jsonschema) for CSL-JSON.
+"""
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
+from typing import Any
 
+import bibtexparser
+import jsonschema
 import pytest
+import rispy
+from bibtexparser import middlewares
 from conftest import invoke
 
 from stemcell_cli.catalog import Catalog, bundled_dir, load_catalog
-from stemcell_cli.cite import FORMATS, cite, parse_author, references
+from stemcell_cli.cite import FORMATS, CitationFormat, Citations, citations
+from stemcell_cli.cite.formats import protect_case
+from stemcell_cli.cite.references import ENTRY_TYPES, references
 from stemcell_cli.ctgov import descriptor_from_record
 from stemcell_cli.errors import UsageError
 from stemcell_cli.models import Study
+from stemcell_cli.safe import UNSAFE
 
-FIXTURES = Path(__file__).parent / "fixtures" / "ctgov"
-RIS_LINE = re.compile(r"^[A-Z][A-Z0-9]  - ")
+FIXTURES = Path(__file__).parent / "fixtures"
+CTGOV = FIXTURES / "ctgov"
+BUNDLED = sorted(p.stem for p in bundled_dir().glob("*.yaml"))
+
+# The CSL data schema's rules for one item, restated for the fields CSL defines (types, name
+# and date shapes, unknown fields rejected), after citation-style-language/schema
+# (schemas/input/csl-data.json, MIT). If a copy of that file is put at
+# tests/fixtures/csl-data.json, it is used as well.
+_CSL_TYPES = [
+    *("article", "article-journal", "article-magazine", "article-newspaper", "bill", "book"),
+    *("broadcast", "chapter", "classic", "collection", "dataset", "document", "entry"),
+    *("entry-dictionary", "entry-encyclopedia", "figure", "graphic", "hearing", "interview"),
+    *("legal_case", "legislation", "manuscript", "map", "motion_picture", "musical_score"),
+    *("pamphlet", "paper-conference", "patent", "performance", "periodical"),
+    *("personal_communication", "post", "post-weblog", "regulation", "report", "review"),
+    *("review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage"),
+]
+_TEXT_FIELDS = ("title", "container-title", "medium", "note", "DOI", "URL", "PMID", "PMCID")
+_STRING = {"type": "string"}
+_STRING_OR_NUMBER = {"type": ["string", "number"]}
+_NAME = {
+    "type": "object",
+    "properties": {
+        k: _STRING
+        for k in ("family", "given", "dropping-particle", "non-dropping-particle", "suffix")
+    }
+    | {"literal": _STRING},
+    "additionalProperties": False,
+}
+_DATE = {
+    "type": "object",
+    "properties": {
+        "date-parts": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 2,
+            "items": {"type": "array", "minItems": 1, "maxItems": 3, "items": _STRING_OR_NUMBER},
+        },
+        "literal": _STRING,
+        "raw": _STRING,
+    },
+    "additionalProperties": False,
+}
+CSL_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["id", "type"],
+        "additionalProperties": False,
+        "properties": {
+            "id": _STRING_OR_NUMBER,
+            "type": {"enum": _CSL_TYPES},
+            "author": {"type": "array", "items": _NAME},
+            "issued": _DATE,
+            **{k: _STRING for k in _TEXT_FIELDS},
+            **{k: _STRING_OR_NUMBER for k in ("volume", "issue", "page", "number")},
+        },
+    },
+}
 
 
 @pytest.fixture(scope="module")
@@ -24,159 +92,288 @@ def catalog() -> Catalog:
     return load_catalog([bundled_dir()])
 
 
-def _balanced(text: str) -> bool:
-    """Whether unescaped braces pair up (``\\{`` and ``\\}`` do not count)."""
-    depth = 0
-    escaped = False
-    for char in text:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char in "{}":
-            depth += 1 if char == "{" else -1
-            if depth < 0:
-                return False
-    return depth == 0
+@pytest.fixture(scope="module")
+def everything(catalog: Catalog) -> dict[str, Citations]:
+    """Every bundled study cited together, in each format."""
+    return {
+        fmt: citations([e.study for e in catalog.sorted_entries()], fmt) for fmt in CitationFormat
+    }
 
 
-def _bibtex_entries(text: str) -> dict[str, tuple[str, dict[str, str]]]:
-    """``{key: (type, {field: raw value})}`` from our one-field-per-line BibTeX."""
-    found = {}
-    for block in text.strip().split("\n\n"):
-        head = re.match(r"@(\w+)\{([^,]+),\n", block)
-        assert head, block
-        assert block.endswith("\n}"), block
-        fields = dict(re.findall(r"^  (\w+) = (.*),$", block, re.MULTILINE))
-        found[head.group(2)] = (head.group(1), fields)
-    return found
+def parse_bibtex(text: str) -> list[Any]:
+    """Entries as bibtexparser v2 reads them (braces removed, authors split into parts)."""
+    library = bibtexparser.parse_string(
+        text, append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()]
+    )
+    assert library.failed_blocks == [], [b.error for b in library.failed_blocks]
+    return library.entries
 
 
-def _ris_records(text: str) -> list[list[str]]:
-    return [block.splitlines() for block in text.strip("\n").split("\n\n")]
+def raw_bibtex(text: str) -> list[Any]:
+    """Entries as bibtexparser v2 reads them, values as written (braces kept)."""
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    assert library.failed_blocks == []
+    return library.entries
 
 
-def test_mist_bibtex(catalog: Catalog) -> None:
-    text = cite([catalog.entry("ms-mist").study], "bibtex")
-    assert _balanced(text)
-    (key, (kind, fields)), *_ = _bibtex_entries(text).items()
-    assert key == "burt2019" and key.isascii()
-    assert kind == "article"
-    assert fields["doi"] == "{10.1001/jama.2018.18743}"
-    assert fields["journal"] == "{JAMA}"
-    assert fields["year"] == "{2019}"
-    assert fields["month"] == "jan"
-    assert fields["pages"] == "{165--174}"
-    assert (fields["volume"], fields["number"]) == ("{321}", "{2}")
-    assert fields["author"] == "{Burt and others}"  # "..." in the descriptor
-    assert fields["pmid"] == "{30644983}" and fields["pmcid"] == "{PMC6439765}"
-    assert fields["url"] == "{https://pmc.ncbi.nlm.nih.gov/articles/PMC6439765}"
-    assert "title" not in fields  # the descriptor does not give the paper's title
+def parse_ris(text: str) -> list[dict[str, Any]]:
+    return rispy.loads(text)
 
 
-def test_mist_ris(catalog: Catalog) -> None:
-    text = cite([catalog.entry("ms-mist").study], "ris")
-    assert text.startswith("TY  - JOUR\n")
-    assert text.rstrip("\n").endswith("ER  - ")
-    (record,) = _ris_records(text)
-    assert all(RIS_LINE.match(line) for line in record)
-    tags = [line[:2] for line in record]
-    assert tags == [
-        "TY",
-        "AU",
-        "T2",
-        "PY",
-        "DA",
-        "VL",
-        "IS",
-        "SP",
-        "EP",
-        "DO",
-        "UR",
-        "N1",
-        "N1",
-        "ER",
-    ]
-    assert "DO  - 10.1001/jama.2018.18743" in record
-    assert "AU  - Burt" in record and not [line for line in record if "..." in line]
-    assert (record[7], record[8]) == ("SP  - 165", "EP  - 174")
-    assert "N1  - PMID: 30644983" in record
+def parse_csl(text: str) -> list[dict[str, Any]]:
+    items = json.loads(text)
+    jsonschema.validate(items, CSL_SCHEMA)
+    official = FIXTURES / "csl-data.json"
+    if official.exists():
+        jsonschema.validate(items, json.loads(official.read_text(encoding="utf-8")))
+    return items
 
 
-def test_mist_csl_json(catalog: Catalog) -> None:
-    items = json.loads(cite([catalog.entry("ms-mist").study], "csl-json"))
-    assert isinstance(items, list) and len(items) == 1
-    (item,) = items
-    assert item["DOI"] == "10.1001/jama.2018.18743"
-    assert item["type"] == "article-journal"
-    assert item["id"] == "burt2019"
-    assert item["container-title"] == "JAMA"
-    assert item["author"] == [{"family": "Burt"}]
-    assert item["issued"] == {"date-parts": [[2019, 1, 15]]}
-    assert (item["volume"], item["issue"], item["page"]) == ("321", "2", "165-174")
-    assert (item["PMID"], item["PMCID"]) == ("30644983", "PMC6439765")
-    assert "title" not in item
+def _family(parts: Any) -> str:
+    """The family name (an organisation's name, braced whole in BibTeX, without its braces)."""
+    name = " ".join(parts.last)
+    return name[1:-1] if name.startswith("{") and name.endswith("}") else name
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_whole_catalog_gives_unique_ascii_keys(catalog: Catalog, fmt: str) -> None:
-    studies = [e.study for e in catalog.sorted_entries()]
-    text = cite(studies, fmt)  # type: ignore[arg-type]
-    keys = [e.key for e in references(studies)]
-    assert len(set(keys)) == len(keys) == len(studies)
-    assert all(re.fullmatch(r"[a-z0-9-]+", key) for key in keys)
-    if fmt == "bibtex":
-        assert _balanced(text)
-        assert list(_bibtex_entries(text)) == keys
-    elif fmt == "ris":
-        records = _ris_records(text)
-        assert len(records) == len(studies)
-        assert all(r[0].startswith("TY  - ") and r[-1] == "ER  - " for r in records)
-        assert all(RIS_LINE.match(line) for r in records for line in r)
+# --- every bundled study, every format, real parsers ---------------------------------------
+
+
+@pytest.mark.parametrize("study_id", BUNDLED)
+def test_each_study_parses_in_every_format(catalog: Catalog, study_id: str) -> None:
+    study = catalog.entry(study_id).study
+    (ref,) = references([study])
+    named = [n.family or n.literal for n in ref.authors]
+
+    (entry,) = parse_bibtex(citations([study], "bibtex").text)
+    assert entry.entry_type == ref.type.bibtex
+    authors = [_family(p) for p in entry.fields_dict["author"].value] if named else []
+    assert authors == ([*named, "others"] if ref.authors.partial else named)
+
+    (record,) = parse_ris(citations([study], "ris").text)
+    assert record["type_of_reference"] == ref.type.ris
+    assert [a.split(",")[0] for a in record.get("authors", [])] == named
+
+    (item,) = parse_csl(citations([study], "csl-json").text)
+    assert item["type"] == ref.type.csl
+    assert [a.get("family") or a.get("literal") for a in item.get("author", [])] == named
+
+    note = ref.authors.omission_note()
+    if note:  # a partial list is marked in every format
+        assert note in entry.fields_dict["note"].value
+        assert note in record["notes"]
+        assert note in item["note"].splitlines()
     else:
-        assert [item["id"] for item in json.loads(text)] == keys
+        assert "incomplete" not in json.dumps(item) + str(record) + str(entry.fields_dict)
 
 
-def test_clashing_keys_get_letter_suffixes(catalog: Catalog) -> None:
-    mist = catalog.entry("ms-mist").study
-    twins = [mist, mist.model_copy(update={"id": "ms-mist-2"}), catalog.entry("ms-hsct").study]
-    assert [e.key for e in references(twins)] == ["burt2019a", "burt2019b", "boffa2021"]
-    assert set(_bibtex_entries(cite(twins, "bibtex"))) == {"burt2019a", "burt2019b", "boffa2021"}
+@pytest.mark.parametrize("study_id", BUNDLED)
+def test_one_entry_type_per_study_across_formats(catalog: Catalog, study_id: str) -> None:
+    study = catalog.entry(study_id).study
+    (entry,) = parse_bibtex(citations([study], "bibtex").text)
+    (record,) = parse_ris(citations([study], "ris").text)
+    (item,) = parse_csl(citations([study], "csl-json").text)
+    found = (entry.entry_type, record["type_of_reference"], item["type"])
+    assert found in {(t.bibtex, t.ris, t.csl) for t in ENTRY_TYPES.values()}
+
+
+@pytest.mark.parametrize("study_id", BUNDLED)
+def test_key_is_the_same_alone_or_with_every_other_study(
+    catalog: Catalog, study_id: str, everything: dict[str, Citations]
+) -> None:
+    study = catalog.entry(study_id).study
+    alone = {
+        parse_bibtex(citations([study], "bibtex").text)[0].key,
+        parse_csl(citations([study], "csl-json").text)[0]["id"],
+    }
+    together = {e.key for e in parse_bibtex(everything[CitationFormat.BIBTEX].text)}
+    ids = {i["id"] for i in parse_csl(everything[CitationFormat.CSL_JSON].text)}
+    assert len(alone) == 1 and alone <= together and alone <= ids
+
+
+@pytest.mark.parametrize("study_id", BUNDLED)
+def test_title_is_only_ever_the_works_own(catalog: Catalog, study_id: str) -> None:
+    study = catalog.entry(study_id).study
+    (item,) = parse_csl(citations([study], "csl-json").text)
+    assert item.get("title") == study.publication.title
+    (record,) = parse_ris(citations([study], "ris").text)
+    assert record.get("title") == study.publication.title
+    labels = [study.title] + [s.title for s in study.sources if s.title]
+    for fmt in FORMATS:
+        text = citations([study], fmt).text
+        assert not [label for label in labels if label in text], fmt
+
+
+def test_whole_catalog_parses_with_unique_keys(
+    catalog: Catalog, everything: dict[str, Citations]
+) -> None:
+    n = len([e.study for e in catalog.sorted_entries()])
+    keys = [e.key for e in parse_bibtex(everything[CitationFormat.BIBTEX].text)]
+    assert len(set(keys)) == len(keys) == n and all(k.isascii() for k in keys)
+    assert len(parse_ris(everything[CitationFormat.RIS].text)) == n
+    assert [i["id"] for i in parse_csl(everything[CitationFormat.CSL_JSON].text)] == keys
+
+
+# --- what the issue reported ----------------------------------------------------------------
+
+
+def test_ms_hsct_keeps_its_last_author_last_and_marks_the_gap(catalog: Catalog) -> None:
+    study = catalog.entry("ms-hsct").study
+    (entry,) = parse_bibtex(citations([study], "bibtex").text)
+    names = [_family(p) for p in entry.fields_dict["author"].value]
+    assert names == ["Boffa", "Massacesi", "Inglese", "Mancardi", "others"]
+    gap = "authors omitted between Inglese M and Mancardi G"
+    assert gap in entry.fields_dict["note"].value
+    (record,) = parse_ris(citations([study], "ris").text)
+    assert record["authors"] == ["Boffa, G.", "Massacesi, L.", "Inglese, M.", "Mancardi, G."]
+    assert any(gap in n for n in record["notes"])
+    (item,) = parse_csl(citations([study], "csl-json").text)
+    assert item["author"][-1] == {"family": "Mancardi", "given": "G."}
+    assert gap in item["note"]
+    assert not [a for a in item["author"] if "et al" in json.dumps(a)]
+
+
+def test_mist(catalog: Catalog) -> None:
+    study = catalog.entry("ms-mist").study
+    (entry,) = raw_bibtex(citations([study], "bibtex").text)
+    fields = {f.key: f.value for f in entry.fields}
+    assert (entry.entry_type, entry.key) == ("article", "burt2019")
+    assert fields["author"] == "{Burt and others}"
+    assert fields["doi"] == "{10.1001/jama.2018.18743}"
+    assert (fields["journal"], fields["year"], fields["month"]) == ("{JAMA}", "{2019}", "jan")
+    assert (fields["volume"], fields["number"], fields["pages"]) == ("{321}", "{2}", "{165--174}")
+    assert "title" not in fields  # the descriptor does not give the paper's title
+    (record,) = parse_ris(citations([study], "ris").text)
+    assert (record["start_page"], record["end_page"]) == ("165", "174")
+    assert "PMID: 30644983" in record["notes"]
+    (item,) = parse_csl(citations([study], "csl-json").text)
+    assert item["issued"] == {"date-parts": [[2019, 1, 15]]}
+    assert (item["PMID"], item["PMCID"], item["page"]) == ("30644983", "PMC6439765", "165-174")
+
+
+def test_pain_mge_mouse_is_an_article_everywhere_and_warns(catalog: Catalog) -> None:
+    study = catalog.entry("pain-mge-mouse").study
+    result = citations([study], "bibtex")
+    assert result.text.startswith("@article{braz,")
+    assert [w.message for w in result.warnings] == [
+        "article citation has no title",
+        "article citation has no journal",
+        "article citation has no year",
+    ]
+    assert str(result.warnings[0]) == "pain-mge-mouse: article citation has no title"
+    for fmt in FORMATS:  # the same warnings whatever the format
+        assert citations([study], fmt).warnings == result.warnings
+
+
+def test_complete_entries_do_not_warn(catalog: Catalog) -> None:
+    assert citations([catalog.entry("pain-ipsc").study], "ris").warnings == []
+    warned = {
+        w.study_id
+        for w in citations([e.study for e in catalog.sorted_entries()], "bibtex").warnings
+    }
+    assert "ms-hsct" not in warned and "ms-mist" in warned
 
 
 def test_registry_only_study_cites_its_registry_record(catalog: Catalog) -> None:
     study = catalog.entry("ms-ram-ms").study
     url = "https://clinicaltrials.gov/study/NCT03477500"
-    (key, (kind, fields)), *_ = _bibtex_entries(cite([study], "bibtex")).items()
-    assert (key, kind) == ("ms-ram-ms", "misc")
+    (entry,) = raw_bibtex(citations([study], "bibtex").text)
+    fields = {f.key: f.value for f in entry.fields}
+    assert (entry.key, entry.entry_type) == ("ms-ram-ms", "misc")
     assert fields["howpublished"] == "{ClinicalTrials.gov}"
     assert fields["url"] == "{" + url + "}"
     assert fields["note"] == "{ClinicalTrials.gov identifier: NCT03477500}"
     assert fields["author"] == "{{Haukeland University Hospital (Norway)}}"
-    ris = cite([study], "ris")
-    assert ris.startswith("TY  - ELEC\n") and f"UR  - {url}" in ris
-    (item,) = json.loads(cite([study], "csl-json"))
+    (item,) = parse_csl(citations([study], "csl-json").text)
     assert (item["type"], item["URL"]) == ("webpage", url)
     assert item["author"] == [{"literal": "Haukeland University Hospital (Norway)"}]
+    assert [w.message for w in citations([study], "ris").warnings] == [
+        "registry-record citation has no title"
+    ]
+
+
+def test_imported_registry_record_cites_the_registrys_titles() -> None:
+    record = json.loads((CTGOV / "no-results.json").read_text(encoding="utf-8"))
+    study = Study.model_validate(descriptor_from_record(record)[0])
+    ident = record["protocolSection"]["identificationModule"]
+    (ris,) = parse_ris(citations([study], "ris").text)
+    assert ris["type_of_reference"] == "ELEC"
+    assert ris["title"] == ident["officialTitle"]
+    assert ris["authors"] == ["Example Cell Therapy Institute"]
+    assert ris["urls"] == ["https://clinicaltrials.gov/study/NCT90000002"]
+    assert ris["year"] == "2024"  # first posted
+    brief = study.model_copy(
+        update={"publication": study.publication.model_copy(update={"title": None})}
+    )
+    (item,) = parse_csl(citations([brief], "csl-json").text)
+    assert item["title"] == ident["briefTitle"]
+    curated = brief.model_copy(update={"provenance": None})  # our own title: never cited
+    assert "title" not in parse_csl(citations([curated], "csl-json").text)[0]
+
+
+def test_expert_opinion_cites_its_page_without_our_label(catalog: Catalog) -> None:
+    study = catalog.entry("spms-hsct-qa").study
+    result = citations([study], "bibtex")
+    (entry,) = parse_bibtex(result.text)
+    assert entry.entry_type == "misc" and "title" not in entry.fields_dict
+    url = "https://shift.ms/msreporters-video/will-hsct-work-spmsers"
+    assert entry.fields_dict["url"].value == url
+    assert [w.message for w in result.warnings] == ["web-page citation has no title"]
+
+
+# --- keys ---------------------------------------------------------------------------------
+
+
+def test_clashing_keys_take_the_study_id_whatever_the_order(catalog: Catalog) -> None:
+    mist = catalog.entry("ms-mist").study
+    twin = mist.model_copy(update={"id": "ms-mist-2"})
+    hsct = catalog.entry("ms-hsct").study
+    forward = [e.key for e in references([mist, twin, hsct])]
+    assert forward == ["burt2019-ms-mist", "burt2019-ms-mist-2", "boffa2021"]
+    backward = [e.key for e in references([hsct, twin, mist])]
+    assert backward == forward[::-1]
+    keys = {e.key for e in parse_bibtex(citations([mist, twin, hsct], "bibtex").text)}
+    assert keys == set(forward)
+
+
+def test_universe_keeps_a_key_stable_whatever_is_cited(catalog: Catalog) -> None:
+    mist = catalog.entry("ms-mist").study
+    twin = mist.model_copy(update={"id": "ms-mist-2"})
+    universe = [mist, twin, catalog.entry("ms-hsct").study]
+    alone = citations([mist], "csl-json", universe=universe)
+    together = citations([twin, mist], "csl-json", universe=universe)
+    assert parse_csl(alone.text)[0]["id"] == "burt2019-ms-mist"
+    assert parse_csl(together.text)[1]["id"] == "burt2019-ms-mist"
 
 
 def test_accented_author_gives_an_ascii_key(catalog: Catalog) -> None:
-    study = catalog.entry("pain-mge-mouse").study
-    (entry,) = references([study])
-    assert entry.key == "braz" and entry.key.isascii()
-    bibtex = cite([study], "bibtex")
-    assert bibtex.startswith("@misc{braz,")  # no journal in the descriptor
-    assert "Bráz" in bibtex and "PMC3361692" in bibtex
+    (entry,) = parse_bibtex(citations([catalog.entry("pain-mge-mouse").study], "bibtex").text)
+    assert entry.key == "braz"
+    assert _family(entry.fields_dict["author"].value[0]) == "Bráz"
 
 
-def test_expert_opinion_cites_its_page(catalog: Catalog) -> None:
-    study = catalog.entry("spms-hsct-qa").study
-    (_, (kind, fields)), *_ = _bibtex_entries(cite([study], "bibtex")).items()
-    assert kind == "misc"
-    assert fields["url"] == "{https://shift.ms/msreporters-video/will-hsct-work-spmsers}"
-    assert fields["title"].startswith("{Shift.ms MS Reporters video Q\\&A")
-    assert cite([study], "ris").startswith("TY  - ELEC\n")
-    assert json.loads(cite([study], "csl-json"))[0]["type"] == "webpage"
+# --- BibTeX text --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "protected"),
+    [
+        ("Long-term outcomes of HSCT in RRMS", "Long-term outcomes of {HSCT} in {RRMS}"),
+        ("Human iPSC-derived GABAergic cells", "Human {iPSC}-derived {GABAergic} cells"),
+        ("An Italian cohort", "An {Italian} cohort"),
+        ("Trial: A randomized study", "Trial: A randomized study"),
+        ("UC-MSCs in type 2 diabetes", "{UC}-{MSCs} in type 2 diabetes"),
+        ("HSCT works", "{HSCT} works"),
+        (r"Cost \textbackslash{}n", r"Cost \textbackslash{}n"),
+    ],
+)
+def test_titles_protect_acronyms_and_names(title: str, protected: str) -> None:
+    assert protect_case(title) == protected
+
+
+def test_protected_title_survives_a_real_parser(catalog: Catalog) -> None:
+    (entry,) = raw_bibtex(citations([catalog.entry("pain-ipsc").study], "bibtex").text)
+    title = next(f.value for f in entry.fields if f.key == "title")
+    assert "{GABAergic}" in title and title.startswith("{Human induced")
 
 
 def test_bibtex_specials_are_escaped(catalog: Catalog) -> None:
@@ -185,48 +382,56 @@ def test_bibtex_specials_are_escaped(catalog: Catalog) -> None:
     odd = study.model_copy(
         update={"publication": study.publication.model_copy(update={"title": title})}
     )
-    text = cite([odd], "bibtex")
-    assert _balanced(text)
+    (entry,) = raw_bibtex(citations([odd], "bibtex").text)
     expected = (
-        r"R\&D: 50\% of \{cells\} cost \$5 \#1 a\_b \textasciitilde{}x\textasciicircum{}2 "
-        r"\textbackslash{}n"
+        r"{R\&{D}: 50\% of \{cells\} cost \$5 \#1 a\_b \textasciitilde{}x\textasciicircum{}2 "
+        r"\textbackslash{}n}"
     )
-    assert "  title = {" + expected + "}," in text
+    assert next(f.value for f in entry.fields if f.key == "title") == expected
 
 
-def test_imported_registry_record_is_cited_as_such() -> None:
-    record = json.loads((FIXTURES / "no-results.json").read_text(encoding="utf-8"))
-    study = Study.model_validate(descriptor_from_record(record)[0])
-    ris = _ris_records(cite([study], "ris"))[0]
-    assert ris[0] == "TY  - ELEC"
-    assert "AU  - Example Cell Therapy Institute" in ris
-    assert "UR  - https://clinicaltrials.gov/study/NCT90000002" in ris
-    assert "PY  - 2024" in ris  # first posted
-    assert ris[-1] == "ER  - "
+# --- hostile text -------------------------------------------------------------------------
+
+OSC8 = "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\"
 
 
-@pytest.mark.parametrize(
-    ("name", "family", "given", "literal"),
-    [
-        ("Boffa G", "Boffa", "G.", None),
-        ("Littleboy JB", "Littleboy", "J. B.", None),
-        ("Burt", "Burt", None, None),
-        ("Smith, Jane", "Smith", "Jane", None),
-        ("Jane Q. Public", None, None, "Jane Q. Public"),
-    ],
-)
-def test_author_names(
-    name: str, family: str | None, given: str | None, literal: str | None
-) -> None:
-    author = parse_author(name)
-    assert author is not None
-    assert (author.family, author.given, author.literal) == (family, given, literal)
-    assert parse_author("...") is None
+def test_no_format_lets_terminal_controls_through(catalog: Catalog) -> None:
+    study = catalog.entry("ms-mist").study
+    hostile = study.model_copy(
+        update={
+            "publication": study.publication.model_copy(
+                update={
+                    "authors": [f"Burt{OSC8}", "\x9b31mEvil \u202eX", "…"],
+                    "title": f"Title\x1b[2J\u2066{OSC8}",
+                    "journal": "JAMA\x07",
+                    "doi": "10.1001/jama\x1b]8;;x\x07",
+                }
+            ),
+            "sources": [
+                study.sources[0].model_copy(update={"url": f"https://x.example/{OSC8}"}),
+                *study.sources[1:],
+            ],
+        }
+    )
+    for fmt in FORMATS:
+        text = citations([hostile], fmt).text
+        assert not UNSAFE.search(text), (fmt, UNSAFE.findall(text))
+    (entry,) = parse_bibtex(citations([hostile], "bibtex").text)
+    assert entry.fields_dict["url"].value.startswith("https://x.example/%1B]8;;")
+    assert parse_ris(citations([hostile], "ris").text)[0]["doi"] == "10.1001/jama%1B]8;;x%07"
+
+
+# --- formats and the CLI ------------------------------------------------------------------
+
+
+def test_formats_are_defined_once() -> None:
+    assert FORMATS == ("bibtex", "ris", "csl-json") == tuple(CitationFormat)
+    assert CitationFormat("csl-json") is CitationFormat.CSL_JSON
 
 
 def test_unknown_format_is_a_usage_error(catalog: Catalog) -> None:
-    with pytest.raises(UsageError, match="unknown citation format"):
-        cite([catalog.entry("ms-mist").study], "endnote")  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="unknown citation format 'endnote'; choose one of"):
+        citations([catalog.entry("ms-mist").study], "endnote")
 
 
 @pytest.mark.parametrize(
@@ -243,3 +448,32 @@ def test_cite_command_unknown_id_is_an_error() -> None:
     result = invoke("cite", "ms-mistt")
     assert result.exit_code == 1
     assert "did you mean ms-mist" in result.stderr
+
+
+def test_every_entry_type_maps_to_known_types() -> None:
+    for entry_type in ENTRY_TYPES.values():
+        assert entry_type.bibtex in {"article", "misc"}  # standard BibTeX types only
+        assert entry_type.ris in rispy.TYPE_OF_REFERENCE_MAPPING
+        assert entry_type.csl in _CSL_TYPES
+        assert set(entry_type.required) <= {"author", "title", "journal", "year", "url"}
+
+
+def test_a_study_known_only_from_the_news_is_a_document(catalog: Catalog) -> None:
+    study = catalog.entry("ms-hsct").study
+    news = next(s for s in study.sources if s.kind == "news")
+    bare = study.model_copy(
+        update={
+            "publication": study.publication.model_copy(update={"title": None, "journal": None}),
+            "sources": [news.model_copy(update={"url": "https://news.example/hsct"})],
+        }
+    )
+    (ref,) = references([bare])
+    assert ref.type is ENTRY_TYPES["document"]
+    assert parse_bibtex(citations([bare], "bibtex").text)[0].entry_type == "misc"
+    assert parse_ris(citations([bare], "ris").text)[0]["type_of_reference"] == "GEN"
+    (item,) = parse_csl(citations([bare], "csl-json").text)
+    assert item["type"] == "document" and "title" not in item
+    assert item["URL"] == "https://news.example/hsct"
+    assert [w.message for w in citations([bare], "ris").warnings] == [
+        "document citation has no title"
+    ]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 
-from .app import command, finish
+from ..cite import CitationFormat, citations
+from .app import command, finish, warn
 from .options import Origin, catalog_options
 
 
@@ -17,18 +18,28 @@ def cite_studies(
     study_ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Studies to cite.")],
     *,
     style: Annotated[
-        Literal["bibtex", "ris", "csl-json"],
+        CitationFormat,
         typer.Option("--format", "-f", help="Citation format for reference managers."),
-    ] = "bibtex",
+    ] = CitationFormat.BIBTEX,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Exit 1 when a citation lacks a field its type requires."),
+    ] = False,
     origin: Origin,
 ) -> int:
     """Citations of the studies' papers (or registry records) for reference managers.
 
+    A study's key depends only on the catalog, never on what else is cited with it. A
+    missing required field (title, journal, year ...) is a warning on stderr.
+
     Example: stemcell cite ms-mist ms-hsct --format ris > studies.ris
     """
-    from ..cite import cite
-
     catalog = origin.load()
     studies = [catalog.entry(i).study for i in dict.fromkeys(study_ids)]
-    sys.stdout.write(cite(studies, style))
-    return finish(catalog)
+    universe = [e.study for e in catalog.sorted_entries()]
+    result = citations(studies, style, universe)
+    sys.stdout.write(result.text)
+    for warning in result.warnings:
+        warn(str(warning))
+    code = finish(catalog)
+    return 1 if strict and result.warnings else code
