@@ -38,6 +38,18 @@ def test_text_lines_fit_the_width(width, measure):
     assert len(lines) >= 1 + len(rows) + 1 + 1  # header, studies, pooled, axis, heterogeneity
 
 
+@pytest.mark.parametrize("width", [60, 75, 200])
+def test_long_labels_counts_and_effects_still_fit(width):
+    rows = [
+        ForestRow("A" * 150, 123456.0, 0.000012, 9876543.0, 99.9, ("123456789/987654321", "1/2")),
+        ForestRow("b", -0.00001234, -0.5, 0.25, 0.1, ("0/1", "1/1")),
+    ]
+    summary = ForestSummary("pooled " * 30, 2.0, 0.001, 4000.0, "Heterogeneity: " + "x " * 200)
+    for log_scale in (True, False):
+        lines = forest_text(rows, summary, width=width, log_scale=log_scale)
+        assert all(len(line) <= width for line in lines), max(lines, key=len)
+
+
 def test_text_shows_counts_weights_effects_diamond_and_heterogeneity():
     rows, summary = bcg_forest()
     lines = forest_text(rows, summary, width=120)

@@ -213,7 +213,7 @@ def forest_text(
     lines.append(" " * (width - plot_w) + _axis(scale, plot_w, pos))
     if summary is not None and summary.heterogeneity:
         lines += textwrap.wrap(summary.heterogeneity, width, subsequent_indent="  ")
-    return [ln[:width] for ln in lines]
+    return lines
 
 
 def _axis(scale: _Scale, plot_w: int, pos: object) -> str:
