@@ -285,3 +285,15 @@ def test_escalc_feeds_pool_as_metafor_yi_vi():
     first = escalc("RR", Table2x2(*BCG[0]))
     assert first is not None
     assert close(first.yi, -0.8893113339) and close(first.vi, 0.325584765)
+
+
+def test_closed_form_traces_equal_the_matrix_ones():
+    from stemcell_cli.synthesis import _wls
+
+    w = [1 / 0.3, 1 / 0.05, 1 / 0.9, 1 / 0.2]
+    x = [(1.0,)] * 4
+    fit = _wls.wls([0.0] * 4, w, x)
+    pm = _wls.p_matrix(w, x, fit.vcov)
+    tr_p = sum(pm[i][i] for i in range(4))
+    tr_pp = sum(value * value for row in pm for value in row)
+    assert _wls._traces(w, x, fit.vcov) == pytest.approx((tr_p, tr_pp))

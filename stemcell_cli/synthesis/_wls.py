@@ -76,8 +76,7 @@ def trace_p(v: Sequence[float], x: Sequence[Row], tau2: float = 0.0) -> float:
     """tr(P) at a given tau²."""
     w = [1.0 / (vi + tau2) for vi in v]
     fit = wls([0.0] * len(v), w, x)
-    pm = p_matrix(w, x, fit.vcov)
-    return sum(pm[i][i] for i in range(len(v)))
+    return _traces(w, x, fit.vcov)[0]
 
 
 def tau2_dl(y: Sequence[float], v: Sequence[float], x: Sequence[Row]) -> float:
@@ -86,6 +85,17 @@ def tau2_dl(y: Sequence[float], v: Sequence[float], x: Sequence[Row]) -> float:
     if df <= 0:
         return 0.0
     return max(0.0, (q_statistic(y, v, x) - df) / trace_p(v, x))
+
+
+def _traces(w: Sequence[float], x: Sequence[Row], vcov: Sequence[Row]) -> tuple[float, float]:
+    """(tr P, tr PP); closed form for an intercept-only model (P = W − w wᵀ/Σw)."""
+    if len(x[0]) == 1 and all(row[0] == 1.0 for row in x):
+        s1 = sum(w)
+        s2 = sum(wi * wi for wi in w)
+        s3 = sum(wi**3 for wi in w)
+        return s1 - s2 / s1, s2 - 2 * s3 / s1 + (s2 / s1) ** 2
+    pm = p_matrix(w, x, vcov)
+    return sum(pm[i][i] for i in range(len(w))), sum(value * value for row in pm for value in row)
 
 
 def tau2_reml(
@@ -103,11 +113,9 @@ def tau2_reml(
     for iteration in range(1, REML_MAX_ITER + 1):
         w = [1.0 / (vi + tau2) for vi in v]
         fit = wls(y, w, x)
-        pm = p_matrix(w, x, fit.vcov)
         py = [wi * r for wi, r in zip(w, fit.residuals, strict=True)]  # P y = W (y − Xb)
         ypy2 = sum(value * value for value in py)
-        tr_p = sum(pm[i][i] for i in range(len(v)))
-        tr_pp = sum(value * value for row in pm for value in row)
+        tr_p, tr_pp = _traces(w, x, fit.vcov)
         new = tau2 + (ypy2 - tr_p) / tr_pp
         if new < 0.0:
             new = 0.0
