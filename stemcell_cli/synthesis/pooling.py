@@ -1,0 +1,253 @@
+"""Pooling one effect across studies: fixed effect, DerSimonian–Laird and REML.
+
+Everything follows metafor's ``rma.uni`` (and ``predict``/``weights``) with its defaults:
+inverse-variance weights on the analysis scale (log RR / log OR, raw RD), normal-based
+95 % CI and test (``test="z"``), Cochran's Q on k − 1 df with inverse-variance weights,
+I² and H² as metafor computes them for each model:
+
+* fixed effect (FE): I² = max(0, (Q − df)/Q)·100, H² = Q/df;
+* random effects (DL, REML): I² = 100·tau²/(tau² + s²), H² = (tau² + s²)/s², with the
+  "typical" within-study variance s² = (k − 1)·Σw / ((Σw)² − Σw²).
+
+The 95 % prediction interval (random effects, k ≥ 3) is metafor's ``predict()`` default
+with ``test="z"``: mu ± 1.959964·√(SE² + tau²) (normal quantile, not Higgins' t_{k−2}).
+Ratios are exponentiated back after pooling.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from . import _wls
+from .distributions import Z95, chi2_sf, normal_two_sided_p
+from .effects import RATIO_MEASURES, Measure, Table2x2, escalc
+
+Method = Literal["FE", "DL", "REML"]
+METHOD_LABELS: dict[str, str] = {
+    "FE": "fixed effect, inverse variance",
+    "DL": "random effects, DerSimonian–Laird",
+    "REML": "random effects, REML",
+}
+INTERCEPT: tuple[float, ...] = (1.0,)
+
+
+@dataclass(frozen=True)
+class StudyRow:
+    """One study in a pooled analysis: its effect with 95 % CI and its weight (percent)."""
+
+    label: str
+    yi: float
+    vi: float
+    estimate: float
+    lower: float
+    upper: float
+    weight: float
+
+
+@dataclass(frozen=True)
+class Pooled:
+    """A pooled estimate with heterogeneity statistics (unrounded).
+
+    ``beta``, ``se``, ``ci_lb``, ``ci_ub``, ``pi_lb``, ``pi_ub`` are on the analysis scale
+    (log for RR/OR); ``estimate``, ``lower``, ``upper``, ``pi_lower``, ``pi_upper`` are on
+    the reporting scale (exponentiated for RR/OR).
+    """
+
+    measure: str
+    method: str
+    k: int
+    beta: float
+    se: float
+    ci_lb: float
+    ci_ub: float
+    z: float
+    p: float
+    q: float
+    q_df: int
+    q_p: float
+    i2: float
+    h2: float
+    tau2: float
+    pi_lb: float | None
+    pi_ub: float | None
+    studies: tuple[StudyRow, ...]
+    iterations: int = 0
+    excluded: tuple[str, ...] = ()
+
+    @property
+    def tau(self) -> float:
+        return math.sqrt(self.tau2)
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.measure in RATIO_MEASURES
+
+    def back(self, value: float) -> float:
+        """Analysis scale → reporting scale (exp for ratios)."""
+        return math.exp(value) if self.is_ratio else value
+
+    @property
+    def estimate(self) -> float:
+        return self.back(self.beta)
+
+    @property
+    def lower(self) -> float:
+        return self.back(self.ci_lb)
+
+    @property
+    def upper(self) -> float:
+        return self.back(self.ci_ub)
+
+    @property
+    def pi_lower(self) -> float | None:
+        return None if self.pi_lb is None else self.back(self.pi_lb)
+
+    @property
+    def pi_upper(self) -> float | None:
+        return None if self.pi_ub is None else self.back(self.pi_ub)
+
+    @property
+    def null(self) -> float:
+        """The value of no effect on the reporting scale."""
+        return 1.0 if self.is_ratio else 0.0
+
+    @property
+    def label(self) -> str:
+        return METHOD_LABELS[self.method]
+
+
+def _check(yi: Sequence[float], vi: Sequence[float], labels: Sequence[str] | None) -> None:
+    if len(yi) == 0:
+        raise ValueError("pooling needs at least one study")
+    if len(yi) != len(vi) or (labels is not None and len(labels) != len(yi)):
+        raise ValueError("effects, variances and labels must have the same length")
+    for value in yi:
+        if not _wls.finite(value):
+            raise ValueError(f"effect {value!r} is not a finite number")
+    for value in vi:
+        if not _wls.finite(value) or value <= 0:
+            raise ValueError(f"sampling variance {value!r} must be a positive finite number")
+
+
+def pool(
+    yi: Sequence[float],
+    vi: Sequence[float],
+    *,
+    measure: str = "RR",
+    method: Method = "REML",
+    labels: Sequence[str] | None = None,
+) -> Pooled:
+    """Pool effects ``yi`` (log scale for RR/OR) with sampling variances ``vi``.
+
+    ``measure`` only decides the back-transformation (RR/OR: exp; anything else: none).
+    """
+    if method not in METHOD_LABELS:
+        raise ValueError(f"unknown pooling method {method!r}: use FE, DL or REML")
+    _check(yi, vi, labels)
+    k = len(yi)
+    names = list(labels) if labels is not None else [f"Study {i + 1}" for i in range(k)]
+    x = [INTERCEPT] * k
+    q = _wls.q_statistic(yi, vi, x) if k > 1 else 0.0
+    df = k - 1
+    iterations = 0
+    if method == "FE":
+        tau2 = 0.0
+    elif method == "DL":
+        tau2 = _wls.tau2_dl(yi, vi, x)
+    else:
+        tau2, iterations = _wls.tau2_reml(yi, vi, x)
+    w = [1.0 / (v + tau2) for v in vi]
+    fit = _wls.wls(yi, w, x)
+    beta = fit.beta[0]
+    se = math.sqrt(fit.vcov[0][0])
+    z = beta / se
+    i2, h2 = _heterogeneity(method, q, df, vi, tau2)
+    pi_lb = pi_ub = None
+    if method != "FE" and k >= 3:
+        half = Z95 * math.sqrt(se * se + tau2)
+        pi_lb, pi_ub = beta - half, beta + half
+    total_w = sum(w)
+    rows = tuple(
+        _row(measure, name, y, v, 100.0 * wi / total_w)
+        for name, y, v, wi in zip(names, yi, vi, w, strict=True)
+    )
+    return Pooled(
+        measure=measure,
+        method=method,
+        k=k,
+        beta=beta,
+        se=se,
+        ci_lb=beta - Z95 * se,
+        ci_ub=beta + Z95 * se,
+        z=z,
+        p=normal_two_sided_p(z),
+        q=q,
+        q_df=df,
+        q_p=chi2_sf(q, df) if df > 0 else 1.0,
+        i2=i2,
+        h2=h2,
+        tau2=tau2,
+        pi_lb=pi_lb,
+        pi_ub=pi_ub,
+        studies=rows,
+        iterations=iterations,
+    )
+
+
+def _heterogeneity(
+    method: str, q: float, df: int, vi: Sequence[float], tau2: float
+) -> tuple[float, float]:
+    """(I² in percent, H²) as metafor computes them for the given model."""
+    if df <= 0:
+        return 0.0, 1.0
+    if method == "FE":
+        i2 = max(0.0, 100.0 * (q - df) / q) if q > 0 else 0.0
+        return i2, q / df
+    w = [1.0 / v for v in vi]
+    sw, sw2 = sum(w), sum(wi * wi for wi in w)
+    typical = df * sw / (sw * sw - sw2)
+    return 100.0 * tau2 / (tau2 + typical), (tau2 + typical) / typical
+
+
+def _row(measure: str, label: str, yi: float, vi: float, weight: float) -> StudyRow:
+    half = Z95 * math.sqrt(vi)
+    lo, hi = yi - half, yi + half
+    if measure in RATIO_MEASURES:
+        return StudyRow(label, yi, vi, math.exp(yi), math.exp(lo), math.exp(hi), weight)
+    return StudyRow(label, yi, vi, yi, lo, hi, weight)
+
+
+def pool_tables(
+    tables: Sequence[tuple[int, int, int, int]],
+    *,
+    measure: Measure = "RR",
+    method: Method = "REML",
+    labels: Sequence[str] | None = None,
+) -> Pooled:
+    """Pool 2×2 tables (events_exp, total_exp, events_ctl, total_ctl) with :func:`escalc`.
+
+    Tables not estimable for RR/OR (no events, or only events, in both arms) are left out
+    and named in ``excluded``; if none is left, ValueError.
+    """
+    names = list(labels) if labels is not None else [f"Study {i + 1}" for i in range(len(tables))]
+    if len(names) != len(tables):
+        raise ValueError("tables and labels must have the same length")
+    yi: list[float] = []
+    vi: list[float] = []
+    kept: list[str] = []
+    excluded: list[str] = []
+    for name, counts in zip(names, tables, strict=True):
+        effect = escalc(measure, Table2x2(*counts))
+        if effect is None:
+            excluded.append(name)
+            continue
+        yi.append(effect.yi)
+        vi.append(effect.vi)
+        kept.append(name)
+    if not yi:
+        raise ValueError(f"no study has an estimable {measure} (no events, or all events)")
+    pooled = pool(yi, vi, measure=measure, method=method, labels=kept)
+    return replace(pooled, excluded=tuple(excluded))

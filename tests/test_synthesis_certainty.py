@@ -1,0 +1,127 @@
+"""GRADE body-of-evidence rating: each rule fires where it should and only there."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from test_synthesis_funnel import EGGER2001, effects
+from test_synthesis_pooling import BCG
+
+from stemcell_cli.synthesis import StudyFacts, egger_test, pool, pool_tables, rate_certainty
+
+SE = 0.1
+V = SE * SE
+
+
+def facts(n: int, randomized: bool = True, **flags: bool) -> list[StudyFacts]:
+    return [StudyFacts(f"S{i + 1}", randomized, **flags) for i in range(n)]
+
+
+def clean_pool(k: int = 3):
+    """k identical, precise, clearly beneficial studies: nothing to downgrade."""
+    return pool([math.log(0.5)] * k, [V] * k, measure="RR", labels=[f"S{i + 1}" for i in range(k)])
+
+
+def domains(rating) -> list[str]:
+    return [d.domain for d in rating.downgrades]
+
+
+def test_clean_randomized_evidence_stays_high_and_is_labelled():
+    rating = rate_certainty(clean_pool(), facts(3), total_events=500)
+    assert rating.start == "high" and rating.final == "high"
+    assert rating.downgrades == ()
+    assert rating.label == "a transparent first rating, not a panel's judgement"
+    assert rating.not_assessed[0][0] == "publication bias"
+    assert "not assessable" in rating.not_assessed[0][1]
+
+
+def test_observational_evidence_starts_low():
+    studies = facts(3)
+    studies[1] = StudyFacts("S2", randomized=False)
+    rating = rate_certainty(clean_pool(), studies, total_events=500)
+    assert rating.start == "low" and rating.final == "low"
+
+
+def test_risk_of_bias_fires_above_half_the_weight():
+    pooled = pool([math.log(0.5)] * 3, [V, V, V / 2], labels=["S1", "S2", "S3"])
+    studies = facts(3)
+    studies[2] = StudyFacts("S3", True, not_blinded=True)  # weight 50 %: not more than half
+    assert "risk of bias" not in domains(rate_certainty(pooled, studies, 500))
+    studies[1] = StudyFacts("S2", True, retrospective=True)  # now 75 %
+    rating = rate_certainty(pooled, studies, 500)
+    (downgrade,) = rating.downgrades
+    assert downgrade.domain == "risk of bias" and downgrade.levels == 1
+    assert "75%" in downgrade.reason and "S3 (not blinded)" in downgrade.reason
+    assert rating.final == "moderate"
+
+
+def test_inconsistency_fires_with_high_i2_and_non_overlapping_cis():
+    pooled = pool_tables(BCG, measure="RR")
+    rating = rate_certainty(pooled, facts(13), total_events=5000)
+    found = [d for d in rating.downgrades if d.domain == "inconsistency"]
+    assert len(found) == 1
+    assert "I² = 92%" in found[0].reason and "do not overlap" in found[0].reason
+
+
+def test_inconsistency_needs_both_conditions():
+    # two studies 3 SEs apart: I² = 78 % but their 95 % CIs (± 1.96 SE) still overlap
+    apart = pool([math.log(0.5), math.log(0.5) + 3 * SE], [V, V], method="DL")
+    assert apart.i2 > 50
+    assert "inconsistency" not in domains(rate_certainty(apart, facts(2), 5000))
+    # low I²: identical studies never downgrade
+    assert "inconsistency" not in domains(rate_certainty(clean_pool(), facts(3), 5000))
+
+
+def test_imprecision_ci_crossing_no_effect():
+    wide = pool([math.log(0.8)] * 3, [0.25] * 3)
+    assert wide.lower < 1 < wide.upper
+    rating = rate_certainty(wide, facts(3), total_events=1000)
+    (downgrade,) = rating.downgrades
+    assert downgrade.domain == "imprecision" and "includes no effect (1)" in downgrade.reason
+    assert rating.final == "moderate"
+
+
+def test_imprecision_few_events_and_both_criteria_give_two_levels():
+    one = rate_certainty(clean_pool(), facts(3), total_events=299)
+    assert [d.domain for d in one.downgrades] == ["imprecision"]
+    assert "299 events" in one.downgrades[0].reason
+    assert rate_certainty(clean_pool(), facts(3), total_events=300).downgrades == ()
+    wide = pool([math.log(0.8)] * 3, [0.25] * 3)
+    both = rate_certainty(wide, facts(3), total_events=40)
+    assert sum(d.levels for d in both.downgrades) == 2 and both.final == "low"
+
+
+def test_imprecision_uses_zero_for_risk_differences():
+    rd = pool([0.02, 0.03, 0.025], [0.004] * 3, measure="RD")
+    assert rd.lower < 0 < rd.upper
+    rating = rate_certainty(rd, facts(3), total_events=1000)
+    assert "includes no effect (0)" in rating.downgrades[0].reason
+
+
+def test_publication_bias_judged_only_with_ten_studies():
+    yi, vi = effects(EGGER2001, "OR")
+    pooled = pool(yi, vi, measure="OR")
+    funnel = egger_test(yi, vi)
+    rating = rate_certainty(pooled, facts(16), total_events=5000, funnel=funnel)
+    found = [d for d in rating.downgrades if d.domain == "publication bias"]
+    assert len(found) == 1 and "Egger's test p = 3.03e-06" in found[0].reason
+    # BCG: k = 13, Egger p = 0.42: judged, no downgrade, nothing "not assessed"
+    yi, vi = effects(BCG, "RR")
+    bcg = rate_certainty(pool(yi, vi), facts(13), 5000, funnel=egger_test(yi, vi))
+    assert "publication bias" not in domains(bcg) and bcg.not_assessed == ()
+    # fewer than ten: not assessable, never a downgrade
+    small = rate_certainty(clean_pool(9), facts(9), 5000, funnel=egger_test(yi[:9], vi[:9]))
+    assert "publication bias" not in domains(small)
+    assert "9 studies" in small.not_assessed[0][1]
+
+
+def test_rating_floors_at_very_low_and_validates_input():
+    wide = pool([math.log(0.8)] * 3, [0.25] * 3)
+    rating = rate_certainty(wide, facts(3, randomized=False, not_randomized=True), 10)
+    assert rating.start == "low" and rating.final == "very low"
+    assert sum(d.levels for d in rating.downgrades) == 3
+    with pytest.raises(ValueError, match="2 study facts for 3"):
+        rate_certainty(wide, facts(2), 10)
+    with pytest.raises(ValueError, match="negative"):
+        rate_certainty(wide, facts(3), -1)
