@@ -13,15 +13,19 @@ from conftest import invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stemcell_cli import ctgov
+from stemcell_cli import ctgov, files
 from stemcell_cli.ctgov import (
     NO_INTERVENTION,
     NO_RESULT,
+    Status,
     descriptor_from_record,
     import_files,
     plain_descriptor,
-    records_from_file,
+    read_records,
+    to_yaml,
 )
+from stemcell_cli.ctgov import read as ctgov_read
+from stemcell_cli.ctgov.mapping import SUMMARY_CHARS
 from stemcell_cli.errors import StemcellError
 from stemcell_cli.evidence import assess
 from stemcell_cli.loader import load_study
@@ -51,7 +55,7 @@ def _load(path: Path) -> Study:
 
 def _imported(tmp_path: Path, name: str) -> tuple[Study, ctgov.StudyImport]:
     report = _import(tmp_path / "out", name)
-    result = next(s for s in report.studies if s.status == "written")
+    result = next(s for s in report.studies if s.status is Status.WRITTEN)
     assert result.path is not None
     return _load(result.path), result
 
@@ -72,7 +76,7 @@ def test_every_shape_round_trips_through_the_written_yaml(
     assert study.id == study_id
     assert result.path == tmp_path / "out" / f"{study_id}.yaml"
     descriptor, _ = descriptor_from_record(
-        next(r for r in records_from_file(FIXTURES / name) if ctgov.nct_id_of(r))
+        next(r for r in read_records(FIXTURES / name)[0] if ctgov.nct_id_of(r))
     )
     order = list(Study.model_fields)
     assert list(descriptor) == sorted(descriptor, key=order.index)  # the model's key order
@@ -209,12 +213,12 @@ def test_existing_descriptor_survives_without_force_and_is_replaced_with_it(
     target.write_text(edited, encoding="utf-8")
 
     again = _import(out, SAMPLE.name)
-    assert [s.status for s in again.studies] == ["skipped: exists"]
+    assert [s.status for s in again.studies] == [Status.SKIPPED_EXISTS]
     assert again.ok and again.exit_code == 0
     assert target.read_text(encoding="utf-8") == edited
 
     forced = _import(out, SAMPLE.name, force=True)
-    assert [s.status for s in forced.studies] == ["written"]
+    assert [s.status for s in forced.studies] == [Status.WRITTEN]
     assert "replaced (--force)" in forced.studies[0].notes
     assert target.read_text(encoding="utf-8") == fresh
     assert _files(out) == ["nct00763412.yaml"]
@@ -231,7 +235,7 @@ def test_malformed_input_is_an_error_naming_the_file(
     tmp_path: Path, name: str, message: str
 ) -> None:
     with pytest.raises(StemcellError, match=message) as caught:
-        records_from_file(FIXTURES / name)
+        read_records(FIXTURES / name)
     assert name in str(caught.value)
     out = tmp_path / "out"
     report = _import(out, name)
@@ -258,7 +262,7 @@ def test_unusable_files_are_clean_errors(tmp_path: Path, content: bytes, message
     path = tmp_path / "input.json"
     path.write_bytes(content)
     with pytest.raises(StemcellError, match=message) as caught:
-        records_from_file(path)
+        read_records(path)
     assert str(path) in str(caught.value)
 
 
@@ -266,22 +270,26 @@ def test_unreadable_paths_and_oversized_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with pytest.raises(StemcellError, match="cannot read"):
-        records_from_file(tmp_path / "missing.json")
+        read_records(tmp_path / "missing.json")
     with pytest.raises(StemcellError, match="folder"):
-        records_from_file(tmp_path)
-    monkeypatch.setattr(ctgov, "MAX_INPUT_BYTES", 100)
-    with pytest.raises(StemcellError, match="larger than 64 MiB"):
-        records_from_file(SAMPLE)
+        read_records(tmp_path)
+    monkeypatch.setattr(ctgov_read, "MAX_INPUT_BYTES", 100)
+    with pytest.raises(StemcellError, match=r"larger than 100 bytes \(\d+ bytes\)") as caught:
+        read_records(SAMPLE)
+    assert str(SAMPLE) in str(caught.value) and "MiB" not in str(caught.value)
 
 
 def test_one_bad_study_in_a_page_does_not_stop_the_others(tmp_path: Path) -> None:
     out = tmp_path / "out"
     report = _import(out, "page-of-two.json")
     statuses = [(s.position, s.nct_id, s.status) for s in report.studies]
-    assert statuses[0] == (1, "NCT90000004", "written")
-    assert statuses[1][:2] == (2, None) and statuses[1][2].startswith("failed: no valid NCT id")
-    assert report.studies[1].where.endswith("page-of-two.json, study 2")
-    assert not report.ok and report.count("written") == 1 and report.count("failed") == 1
+    assert statuses == [(1, "NCT90000004", Status.WRITTEN), (2, None, Status.FAILED)]
+    failed = report.studies[1]
+    assert failed.reason and failed.reason.startswith("no valid NCT id")
+    assert failed.where.endswith("page-of-two.json, study 2")
+    assert failed.lines()[0].endswith(": no NCT id: failed: " + failed.reason)
+    assert not report.ok and report.count(Status.WRITTEN) == 1 and report.count(Status.FAILED) == 1
+    assert report.summary() == "1 written, 0 skipped, 1 failed"
     assert _files(out) == ["nct90000004.yaml"]
 
 
@@ -289,10 +297,9 @@ def test_files_after_a_bad_one_are_still_imported(tmp_path: Path) -> None:
     out = tmp_path / "out"
     report = _import(out, "malformed.json", SAMPLE.name, SAMPLE.name)
     assert [e.path.name for e in report.errors] == ["malformed.json"]
-    assert [s.status for s in report.studies] == [
-        "written",
-        "skipped: same study earlier in this import",
-    ]
+    assert [s.status for s in report.studies] == [Status.WRITTEN, Status.SKIPPED_DUPLICATE]
+    assert report.studies[1].lines()[0].endswith(": skipped: same study earlier in this import")
+    assert report.summary() == "1 written, 1 skipped, 0 failed; 1 file not read"
     assert _files(out) == ["nct00763412.yaml"]
 
 
@@ -306,10 +313,11 @@ def test_writes_leave_no_temporary_files(tmp_path: Path, monkeypatch: pytest.Mon
     def broken_replace(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(ctgov.os, "replace", broken_replace)
+    monkeypatch.setattr(files.os, "replace", broken_replace)
     report = _import(out, SAMPLE.name, force=True)
-    assert report.studies[0].status.startswith("failed: cannot write")
-    assert "No space left on device" in report.studies[0].status
+    failed = report.studies[0]
+    assert failed.status is Status.FAILED and failed.reason
+    assert failed.reason.startswith("cannot write") and "No space left on device" in failed.reason
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
@@ -377,7 +385,7 @@ def test_long_summary_is_cut_at_a_sentence() -> None:
     record["protocolSection"]["descriptionModule"]["briefSummary"] = sentence * 40
     descriptor, _ = descriptor_from_record(record)
     summary = descriptor["summary"]
-    assert len(summary) <= ctgov.SUMMARY_CHARS and summary.endswith("year. …")
+    assert len(summary) <= SUMMARY_CHARS and summary.endswith("year. …")
 
 
 _JSON = st.recursive(
@@ -409,7 +417,7 @@ def test_any_module_content_gives_a_valid_descriptor(where: tuple[str, str], val
     record[where[0]][where[1]] = value
     descriptor, _ = descriptor_from_record(record)
     Study.model_validate(descriptor)
-    ctgov.to_yaml(descriptor)
+    to_yaml(descriptor)
 
 
 # The command line
