@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -377,6 +378,53 @@ def test_odd_values_are_cleaned_or_left_out() -> None:
     assert study.design.phases == ["PHASE2"]
     assert [a.key for a in study.arms] == ["uc-msc", "placebo", "uc-msc-2"]
     assert any("PHASE9" in note for note in notes)
+
+
+def _numbers(value: Any) -> list[int | float]:
+    """Every number in plain data."""
+    if isinstance(value, dict):
+        return [n for item in value.values() for n in _numbers(item)]
+    if isinstance(value, list):
+        return [n for item in value for n in _numbers(item)]
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    return [value] if is_number else []
+
+
+_COUNTS = [  # where the sample record holds counts of people
+    "protocolSection.designModule.enrollmentInfo.count",
+    "resultsSection.adverseEventsModule.eventGroups[0].seriousNumAtRisk",
+    "resultsSection.adverseEventsModule.eventGroups[1].deathsNumAffected",
+    "resultsSection.participantFlowModule.periods[0].milestones[0].achievements[0].numSubjects",
+    "resultsSection.outcomeMeasuresModule.outcomeMeasures[0].denoms[0].counts[1].value",
+]
+
+
+@pytest.mark.parametrize("huge", [10**200, 10**10, "99999999999"], ids=["1e200", "1e10", "text"])
+@pytest.mark.parametrize("place", _COUNTS)
+def test_counts_too_large_for_people_are_left_out_and_noted(place: str, huge: Any) -> None:
+    record = _record(SAMPLE.name)
+    *path, last = [int(k) if k.isdigit() else k for k in re.split(r"[.\[\]]+", place) if k]
+    node = record
+    for key in path:
+        node = node[key]
+    assert int(node[last]) < 1000  # the place holds a real count
+    assert max(_numbers(descriptor_from_record(record)[0])) < 1000
+    node[last] = huge
+    descriptor, notes = descriptor_from_record(record)
+    assert max(_numbers(descriptor)) < 10**10
+    assert any("not a number of people" in n and place in n for n in notes), notes
+    Study.model_validate(descriptor)
+
+
+def test_count_of_participants_too_large_is_not_kept_as_an_estimate() -> None:
+    record = _record("page-of-two.json")["studies"][0]
+    measure = record["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"][0]
+    assert measure["paramType"] == "COUNT_OF_PARTICIPANTS"
+    value = measure["classes"][0]["categories"][0]["measurements"][0]
+    value["value"] = str(10**30)
+    descriptor, notes = descriptor_from_record(record)
+    assert max(_numbers(descriptor)) < 10**10
+    assert any("not usable numbers" in n for n in notes)
 
 
 def test_long_summary_is_cut_at_a_sentence() -> None:

@@ -6,6 +6,7 @@ Only what the record states is mapped; everything else is left out and named in
 - ``condition.chronic`` keeps the model default (true): the registry does not say.
 - ``results`` is ``published`` when the record has a ``resultsSection`` (or says
   ``hasResults``), ``not-applicable`` for a withdrawn study, else ``pending``.
+- Counts of people of 10**10 or more are not counts: they are left out, with a note.
 - The design, the arms and the intervention: see ``design.py``.
 """
 
@@ -154,6 +155,13 @@ def _build(rec: Record, nct: str, log: Log) -> dict[str, Any]:
             "limitations": _limitations(rec),
         }
     )
+    if rec.too_large:
+        places = list(dict.fromkeys(rec.too_large))
+        log.note(
+            f"{len(places)} count(s) of 10**10 or more left out (not a number of people): "
+            + ", ".join(places[:3])
+            + (" ..." if len(places) > 3 else "")
+        )
     fields["not_available"] = log.missing
     fields["provenance"] = PROVENANCE.format(nct=nct)
     return _nest(fields)

@@ -11,6 +11,7 @@ from ..registry import is_nct_id
 from ..safe import one_line, without_unsafe
 
 TEXT_CHARS = 500
+MAX_PEOPLE = 10**10  # a count of people is below this; anything larger is not a count
 
 # where an API v2 record keeps things
 PROTOCOL = "protocolSection"
@@ -28,20 +29,29 @@ RESULTS = "resultsSection"
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>=|~^])")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _INTEGER = re.compile(r"[+-]?\d{1,15}")
-_COUNT = re.compile(r"\d{1,15}")
+_DIGITS = re.compile(r"\d+")
 _DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 
 
 class Record:
-    """A JSON object with typed readers by dotted path (``"designModule.enrollmentInfo.count"``)."""
+    """A JSON object with typed readers by dotted path (``"designModule.enrollmentInfo.count"``).
 
-    __slots__ = ("data",)
+    Objects read from it remember where they are, and share one list of the places whose
+    count was too large to be a number of people (``too_large``), so the mapping can say so.
+    """
 
-    def __init__(self, data: object) -> None:
+    __slots__ = ("data", "too_large", "where")
+
+    def __init__(self, data: object, where: str = "", too_large: list[str] | None = None) -> None:
         self.data: dict[str, Any] = data if isinstance(data, dict) else {}
+        self.where = where
+        self.too_large = [] if too_large is None else too_large
 
     def __bool__(self) -> bool:
         return bool(self.data)
+
+    def _at(self, path: str) -> str:
+        return f"{self.where}.{path}" if self.where else path
 
     def get(self, path: str) -> object:
         """The value at ``path`` as it is, or None when a step on the way is not an object."""
@@ -58,11 +68,15 @@ class Record:
 
     def obj(self, path: str) -> Record:
         """The object at ``path`` (an empty one when there is none)."""
-        return Record(self.get(path))
+        return Record(self.get(path), self._at(path), self.too_large)
 
     def objs(self, path: str) -> list[Record]:
         """The objects in the list at ``path`` (other items are skipped)."""
-        return [Record(item) for item in self.values(path) if isinstance(item, dict)]
+        return [
+            Record(item, f"{self._at(path)}[{index}]", self.too_large)
+            for index, item in enumerate(self.values(path))
+            if isinstance(item, dict)
+        ]
 
     def values(self, path: str) -> list[Any]:
         """The list at ``path`` as it is (an empty one when it is not a list)."""
@@ -104,11 +118,18 @@ class Record:
         return parse_number(self.get(path))
 
     def count(self, path: str) -> int | None:
-        """A non-negative whole number given as an integer or as digits ("8")."""
+        """A count of people: a whole number below ``MAX_PEOPLE``, as an integer or digits ("8").
+
+        A larger one is not a count: it reads as None and its place joins ``too_large``.
+        """
         value = self.get(path)
-        if isinstance(value, str) and _COUNT.fullmatch(value.strip()):
-            value = int(value.strip())
+        if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+            digits = value.strip()
+            value = int(digits) if len(digits) <= 15 else MAX_PEOPLE
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return None
+        if value >= MAX_PEOPLE:
+            self.too_large.append(self._at(path))
             return None
         return value
 

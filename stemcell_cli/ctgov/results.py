@@ -9,7 +9,7 @@ from typing import Any
 
 from ..describe import number as shown
 from .log import Log
-from .record import OUTCOMES, RESULTS, Record, norm, parse_number, text
+from .record import MAX_PEOPLE, OUTCOMES, RESULTS, Record, norm, parse_number, text
 
 MAX_OUTCOMES = 400
 NO_RESULT = "Registered outcome; no result in the record"
@@ -52,7 +52,7 @@ def _measure_outcomes(measure: Record) -> tuple[list[dict[str, Any]], int]:
         "primary": measure.code("type") == "PRIMARY",
         "source": "registry",
     }
-    shape = _Shape(unit, param.replace("_", " ").lower() if param else None, measure)
+    shape = _Shape(unit, param.replace("_", " ").lower() if param else None, measure, counting)
     rows: list[dict[str, Any]] = []
     skipped = 0
     for cls in measure.objs("classes"):
@@ -97,16 +97,17 @@ def _counts(value: Record, total: int | None) -> dict[str, Any] | None:
 
 @dataclass(frozen=True)
 class _Shape:
-    """How a posted measure's numbers are to be read: unit, method, dispersion."""
+    """How a posted measure's numbers are to be read: unit, method, dispersion, counting."""
 
     unit: str | None
     method: str | None
     measure: Record
+    counting: bool
 
     def estimate(self, value: Record, total: int | None) -> dict[str, Any] | None:
-        """``{"estimate": ..., "statement": ...}`` for one group's value, or None if not numeric."""
+        """``{"estimate": ..., "statement": ...}`` for one group's value, or None if not usable."""
         number = value.number("value")
-        if number is None:
+        if number is None or (self.counting and number >= MAX_PEOPLE):
             return None
         words, level = _dispersion(self.measure.get("dispersionType"))
         estimate: dict[str, Any] = {"value": number, "unit": self.unit, "method": self.method}
