@@ -26,6 +26,7 @@ from stemcell_cli.ctgov import (
     to_yaml,
 )
 from stemcell_cli.ctgov import read as ctgov_read
+from stemcell_cli.ctgov import run as ctgov_run
 from stemcell_cli.ctgov.mapping import SUMMARY_CHARS
 from stemcell_cli.errors import StemcellError
 from stemcell_cli.evidence import assess
@@ -280,6 +281,17 @@ def test_unreadable_paths_and_oversized_files(
     assert str(SAMPLE) in str(caught.value) and "MiB" not in str(caught.value)
 
 
+def test_descriptor_over_the_size_cap_fails_with_the_cap_in_its_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ctgov_run, "MAX_DESCRIPTOR_BYTES", 100)
+    out = tmp_path / "out"
+    report = _import(out, SAMPLE.name)
+    failed = report.studies[0]
+    assert (failed.status, failed.reason) == (Status.FAILED, "descriptor larger than 100 bytes")
+    assert _files(out) == []
+
+
 def test_one_bad_study_in_a_page_does_not_stop_the_others(tmp_path: Path) -> None:
     out = tmp_path / "out"
     report = _import(out, "page-of-two.json")
@@ -380,6 +392,29 @@ def test_odd_values_are_cleaned_or_left_out() -> None:
     assert any("PHASE9" in note for note in notes)
 
 
+def test_posted_results_missing_from_the_file_still_count_as_published() -> None:
+    record = _record("no-results.json")
+    record["hasResults"] = True
+    descriptor, notes = descriptor_from_record(record)
+    assert descriptor["results"] == "published"
+    assert "posted results (not in the downloaded file)" in descriptor["not_available"]
+    assert "results" not in descriptor["not_available"]
+    assert any("hasResults is true but the file has no resultsSection" in n for n in notes)
+    assert "results posted on the registry" in descriptor["headline"]
+
+
+def test_withdrawn_study_without_results_is_not_applicable() -> None:
+    record = _record("no-results.json")
+    record["protocolSection"]["statusModule"]["overallStatus"] = "WITHDRAWN"
+    descriptor, notes = descriptor_from_record(record)
+    assert descriptor["results"] == "not-applicable"
+    assert "results" not in descriptor["not_available"]
+    assert "no resultsSection: study withdrawn before enrolment" in notes
+    assert descriptor["headline"].endswith("no results (withdrawn); imported, not curated")
+    record["hasResults"] = True  # posted results win over the status
+    assert descriptor_from_record(record)[0]["results"] == "published"
+
+
 def _numbers(value: Any) -> list[int | float]:
     """Every number in plain data."""
     if isinstance(value, dict):
@@ -425,6 +460,15 @@ def test_count_of_participants_too_large_is_not_kept_as_an_estimate() -> None:
     descriptor, notes = descriptor_from_record(record)
     assert max(_numbers(descriptor)) < 10**10
     assert any("not usable numbers" in n for n in notes)
+
+
+def test_ids_with_non_ascii_digits_are_not_nct_ids() -> None:
+    record = _record("no-results.json")
+    assert ctgov.nct_id_of(record) == "NCT90000002"
+    record["protocolSection"]["identificationModule"]["nctId"] = "NCT９０００００02"
+    assert ctgov.nct_id_of(record) is None
+    with pytest.raises(ValueError, match="no valid NCT id"):
+        descriptor_from_record(record)
 
 
 def test_long_summary_is_cut_at_a_sentence() -> None:
