@@ -6,7 +6,7 @@ Only what the record states is mapped; everything else is left out and named in
 - ``condition.chronic`` keeps the model default (true): the registry does not say.
 - ``results`` is ``published`` when the record has a ``resultsSection`` (or says
   ``hasResults``), ``not-applicable`` for a withdrawn study, else ``pending``.
-- Counts of people of 10**10 or more are not counts: they are left out, with a note.
+- A count of people of ``MAX_PEOPLE`` (10**10) or more is not one: it is left out, noted.
 - The design, the arms and the intervention: see ``design.py``.
 """
 
@@ -35,6 +35,7 @@ from .record import (
     DESCRIPTION,
     DESIGN,
     IDENT,
+    MAX_PEOPLE,
     PROTOCOL,
     REFERENCES,
     RESULTS,
@@ -157,10 +158,10 @@ def _build(rec: Record, nct: str, log: Log) -> dict[str, Any]:
     )
     if rec.too_large:
         places = list(dict.fromkeys(rec.too_large))
+        more = " ..." if len(places) > 3 else ""
         log.note(
-            f"{len(places)} count(s) of 10**10 or more left out (not a number of people): "
-            + ", ".join(places[:3])
-            + (" ..." if len(places) > 3 else "")
+            f"{len(places)} count(s) of {MAX_PEOPLE:,} or more left out (not a number of "
+            f"people): {', '.join(places[:3])}{more}"
         )
     fields["not_available"] = log.missing
     fields["provenance"] = PROVENANCE.format(nct=nct)
