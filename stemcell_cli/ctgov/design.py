@@ -231,16 +231,15 @@ def _cell_facts(words: str, log: Log) -> dict[str, str]:
 
 def population_of(rec: Record, fields: dict[str, Any], log: Log) -> dict[str, Any]:
     """Enrollment type only with a count; the eligibility summary in words."""
-    if fields["population.n"] is None:
+    n = fields["population.n"]
+    if n is None:
         log.lack("number of participants")
     eligibility = rec.obj(ELIGIBILITY)
     if not eligibility:
         log.lack("eligibility criteria")
     log.lack("participants' age (the registry gives eligibility limits only)")
     return {
-        "population.n_type": None
-        if fields["population.n"] is None
-        else fields["population.n_type"],
+        "population.n_type": None if n is None else fields["population.n_type"],
         "population.description": _eligibility_words(eligibility),
         "population.inclusion": _inclusion(eligibility.raw("eligibilityCriteria"), log),
     }

@@ -21,6 +21,43 @@ _ADVERSE_EVENTS = (  # field prefix, measure, whether the frequency threshold ap
 )
 
 
+def outcomes_of(rec: Record, log: Log) -> list[dict[str, Any]]:
+    """Posted results, then registered outcomes without a posted result, then adverse events."""
+    results = rec.obj(RESULTS)
+    posted, reported = posted_outcomes(results, log)
+    extra = _registered_outcomes(rec, reported) + adverse_events(results, log)
+    room = max(MAX_OUTCOMES - len(extra), MAX_OUTCOMES // 2)
+    if len(posted) > room:  # keep primary results first
+        posted = sorted(posted, key=lambda outcome: not outcome.get("primary"))
+    outcomes = posted[:room] + extra
+    if not outcomes:
+        log.lack("outcome measures")
+    left_out = len(posted) - len(posted[:room]) + max(len(outcomes) - MAX_OUTCOMES, 0)
+    if left_out:
+        log.note(f"{left_out} outcome rows left out (at most {MAX_OUTCOMES} are kept)")
+    return outcomes[:MAX_OUTCOMES]
+
+
+def _registered_outcomes(rec: Record, reported: set[str]) -> list[dict[str, Any]]:
+    """Registered primary and secondary measures that have no posted result."""
+    out = []
+    for key, primary in (("primaryOutcomes", True), ("secondaryOutcomes", False)):
+        for item in rec.objs(f"{OUTCOMES}.{key}"):
+            measure = item.text("measure", 300)
+            if measure is None or norm(measure) in reported:
+                continue
+            out.append(
+                {
+                    "measure": measure,
+                    "timepoint": item.text("timeFrame", 300),
+                    "primary": primary,
+                    "statement": NO_RESULT,
+                    "source": "registry",
+                }
+            )
+    return out
+
+
 def posted_outcomes(results: Record, log: Log) -> tuple[list[dict[str, Any]], set[str]]:
     """One outcome per group (and class/category) of each posted measure; the measures' titles.
 
@@ -211,40 +248,3 @@ def arm_sizes(arms: list[dict[str, Any]], flow: Record, log: Log) -> None:
         arms[index]["n"] = n
     if len(matched) < len(arms):
         log.lack("number of participants in some arms")
-
-
-def outcomes_of(rec: Record, log: Log) -> list[dict[str, Any]]:
-    """Posted results, then registered outcomes without a posted result, then adverse events."""
-    results = rec.obj(RESULTS)
-    posted, reported = posted_outcomes(results, log)
-    extra = _registered_outcomes(rec, reported) + adverse_events(results, log)
-    room = max(MAX_OUTCOMES - len(extra), MAX_OUTCOMES // 2)
-    if len(posted) > room:  # keep primary results first
-        posted = sorted(posted, key=lambda outcome: not outcome.get("primary"))
-    outcomes = posted[:room] + extra
-    if not outcomes:
-        log.lack("outcome measures")
-    left_out = len(posted) - len(posted[:room]) + max(len(outcomes) - MAX_OUTCOMES, 0)
-    if left_out:
-        log.note(f"{left_out} outcome rows left out (at most {MAX_OUTCOMES} are kept)")
-    return outcomes[:MAX_OUTCOMES]
-
-
-def _registered_outcomes(rec: Record, reported: set[str]) -> list[dict[str, Any]]:
-    """Registered primary and secondary measures that have no posted result."""
-    out = []
-    for key, primary in (("primaryOutcomes", True), ("secondaryOutcomes", False)):
-        for item in rec.objs(f"{OUTCOMES}.{key}"):
-            measure = item.text("measure", 300)
-            if measure is None or norm(measure) in reported:
-                continue
-            out.append(
-                {
-                    "measure": measure,
-                    "timepoint": item.text("timeFrame", 300),
-                    "primary": primary,
-                    "statement": NO_RESULT,
-                    "source": "registry",
-                }
-            )
-    return out
