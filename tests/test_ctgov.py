@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,15 +14,20 @@ from conftest import invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stemcell_cli import ctgov
+from stemcell_cli import ctgov, files
 from stemcell_cli.ctgov import (
     NO_INTERVENTION,
     NO_RESULT,
+    Status,
     descriptor_from_record,
     import_files,
     plain_descriptor,
-    records_from_file,
+    read_records,
+    to_yaml,
 )
+from stemcell_cli.ctgov import read as ctgov_read
+from stemcell_cli.ctgov import run as ctgov_run
+from stemcell_cli.ctgov.mapping import SUMMARY_CHARS
 from stemcell_cli.errors import StemcellError
 from stemcell_cli.evidence import assess
 from stemcell_cli.loader import load_study
@@ -51,7 +57,7 @@ def _load(path: Path) -> Study:
 
 def _imported(tmp_path: Path, name: str) -> tuple[Study, ctgov.StudyImport]:
     report = _import(tmp_path / "out", name)
-    result = next(s for s in report.studies if s.status == "written")
+    result = next(s for s in report.studies if s.status is Status.WRITTEN)
     assert result.path is not None
     return _load(result.path), result
 
@@ -72,7 +78,7 @@ def test_every_shape_round_trips_through_the_written_yaml(
     assert study.id == study_id
     assert result.path == tmp_path / "out" / f"{study_id}.yaml"
     descriptor, _ = descriptor_from_record(
-        next(r for r in records_from_file(FIXTURES / name) if ctgov.nct_id_of(r))
+        next(r for r in read_records(FIXTURES / name)[0] if ctgov.nct_id_of(r))
     )
     order = list(Study.model_fields)
     assert list(descriptor) == sorted(descriptor, key=order.index)  # the model's key order
@@ -209,12 +215,12 @@ def test_existing_descriptor_survives_without_force_and_is_replaced_with_it(
     target.write_text(edited, encoding="utf-8")
 
     again = _import(out, SAMPLE.name)
-    assert [s.status for s in again.studies] == ["skipped: exists"]
+    assert [s.status for s in again.studies] == [Status.SKIPPED_EXISTS]
     assert again.ok and again.exit_code == 0
     assert target.read_text(encoding="utf-8") == edited
 
     forced = _import(out, SAMPLE.name, force=True)
-    assert [s.status for s in forced.studies] == ["written"]
+    assert [s.status for s in forced.studies] == [Status.WRITTEN]
     assert "replaced (--force)" in forced.studies[0].notes
     assert target.read_text(encoding="utf-8") == fresh
     assert _files(out) == ["nct00763412.yaml"]
@@ -231,7 +237,7 @@ def test_malformed_input_is_an_error_naming_the_file(
     tmp_path: Path, name: str, message: str
 ) -> None:
     with pytest.raises(StemcellError, match=message) as caught:
-        records_from_file(FIXTURES / name)
+        read_records(FIXTURES / name)
     assert name in str(caught.value)
     out = tmp_path / "out"
     report = _import(out, name)
@@ -258,7 +264,7 @@ def test_unusable_files_are_clean_errors(tmp_path: Path, content: bytes, message
     path = tmp_path / "input.json"
     path.write_bytes(content)
     with pytest.raises(StemcellError, match=message) as caught:
-        records_from_file(path)
+        read_records(path)
     assert str(path) in str(caught.value)
 
 
@@ -266,22 +272,37 @@ def test_unreadable_paths_and_oversized_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with pytest.raises(StemcellError, match="cannot read"):
-        records_from_file(tmp_path / "missing.json")
+        read_records(tmp_path / "missing.json")
     with pytest.raises(StemcellError, match="folder"):
-        records_from_file(tmp_path)
-    monkeypatch.setattr(ctgov, "MAX_INPUT_BYTES", 100)
-    with pytest.raises(StemcellError, match="larger than 64 MiB"):
-        records_from_file(SAMPLE)
+        read_records(tmp_path)
+    monkeypatch.setattr(ctgov_read, "MAX_INPUT_BYTES", 100)
+    with pytest.raises(StemcellError, match=r"larger than 100 bytes \(\d+ bytes\)") as caught:
+        read_records(SAMPLE)
+    assert str(SAMPLE) in str(caught.value) and "MiB" not in str(caught.value)
+
+
+def test_descriptor_over_the_size_cap_fails_with_the_cap_in_its_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ctgov_run, "MAX_DESCRIPTOR_BYTES", 100)
+    out = tmp_path / "out"
+    report = _import(out, SAMPLE.name)
+    failed = report.studies[0]
+    assert (failed.status, failed.reason) == (Status.FAILED, "descriptor larger than 100 bytes")
+    assert _files(out) == []
 
 
 def test_one_bad_study_in_a_page_does_not_stop_the_others(tmp_path: Path) -> None:
     out = tmp_path / "out"
     report = _import(out, "page-of-two.json")
     statuses = [(s.position, s.nct_id, s.status) for s in report.studies]
-    assert statuses[0] == (1, "NCT90000004", "written")
-    assert statuses[1][:2] == (2, None) and statuses[1][2].startswith("failed: no valid NCT id")
-    assert report.studies[1].where.endswith("page-of-two.json, study 2")
-    assert not report.ok and report.count("written") == 1 and report.count("failed") == 1
+    assert statuses == [(1, "NCT90000004", Status.WRITTEN), (2, None, Status.FAILED)]
+    failed = report.studies[1]
+    assert failed.reason and failed.reason.startswith("no valid NCT id")
+    assert failed.where.endswith("page-of-two.json, study 2")
+    assert failed.lines()[0].endswith(": no NCT id: failed: " + failed.reason)
+    assert not report.ok and report.count(Status.WRITTEN) == 1 and report.count(Status.FAILED) == 1
+    assert report.summary() == "1 written, 0 skipped, 1 failed"
     assert _files(out) == ["nct90000004.yaml"]
 
 
@@ -289,10 +310,9 @@ def test_files_after_a_bad_one_are_still_imported(tmp_path: Path) -> None:
     out = tmp_path / "out"
     report = _import(out, "malformed.json", SAMPLE.name, SAMPLE.name)
     assert [e.path.name for e in report.errors] == ["malformed.json"]
-    assert [s.status for s in report.studies] == [
-        "written",
-        "skipped: same study earlier in this import",
-    ]
+    assert [s.status for s in report.studies] == [Status.WRITTEN, Status.SKIPPED_DUPLICATE]
+    assert report.studies[1].lines()[0].endswith(": skipped: same study earlier in this import")
+    assert report.summary() == "1 written, 1 skipped, 0 failed; 1 file not read"
     assert _files(out) == ["nct00763412.yaml"]
 
 
@@ -306,10 +326,11 @@ def test_writes_leave_no_temporary_files(tmp_path: Path, monkeypatch: pytest.Mon
     def broken_replace(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(ctgov.os, "replace", broken_replace)
+    monkeypatch.setattr(files.os, "replace", broken_replace)
     report = _import(out, SAMPLE.name, force=True)
-    assert report.studies[0].status.startswith("failed: cannot write")
-    assert "No space left on device" in report.studies[0].status
+    failed = report.studies[0]
+    assert failed.status is Status.FAILED and failed.reason
+    assert failed.reason.startswith("cannot write") and "No space left on device" in failed.reason
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
@@ -371,13 +392,92 @@ def test_odd_values_are_cleaned_or_left_out() -> None:
     assert any("PHASE9" in note for note in notes)
 
 
+def test_posted_results_missing_from_the_file_still_count_as_published() -> None:
+    record = _record("no-results.json")
+    record["hasResults"] = True
+    descriptor, notes = descriptor_from_record(record)
+    assert descriptor["results"] == "published"
+    assert "posted results (not in the downloaded file)" in descriptor["not_available"]
+    assert "results" not in descriptor["not_available"]
+    assert any("hasResults is true but the file has no resultsSection" in n for n in notes)
+    assert "results posted on the registry" in descriptor["headline"]
+
+
+def test_withdrawn_study_without_results_is_not_applicable() -> None:
+    record = _record("no-results.json")
+    record["protocolSection"]["statusModule"]["overallStatus"] = "WITHDRAWN"
+    descriptor, notes = descriptor_from_record(record)
+    assert descriptor["results"] == "not-applicable"
+    assert "results" not in descriptor["not_available"]
+    assert "no resultsSection: study withdrawn before enrolment" in notes
+    assert descriptor["headline"].endswith("no results (withdrawn); imported, not curated")
+    record["hasResults"] = True  # posted results win over the status
+    assert descriptor_from_record(record)[0]["results"] == "published"
+
+
+def _numbers(value: Any) -> list[int | float]:
+    """Every number in plain data."""
+    if isinstance(value, dict):
+        return [n for item in value.values() for n in _numbers(item)]
+    if isinstance(value, list):
+        return [n for item in value for n in _numbers(item)]
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    return [value] if is_number else []
+
+
+_COUNTS = [  # where the sample record holds counts of people
+    "protocolSection.designModule.enrollmentInfo.count",
+    "resultsSection.adverseEventsModule.eventGroups[0].seriousNumAtRisk",
+    "resultsSection.adverseEventsModule.eventGroups[1].deathsNumAffected",
+    "resultsSection.participantFlowModule.periods[0].milestones[0].achievements[0].numSubjects",
+    "resultsSection.outcomeMeasuresModule.outcomeMeasures[0].denoms[0].counts[1].value",
+]
+
+
+@pytest.mark.parametrize("huge", [10**200, 10**10, "99999999999"], ids=["1e200", "1e10", "text"])
+@pytest.mark.parametrize("place", _COUNTS)
+def test_counts_too_large_for_people_are_left_out_and_noted(place: str, huge: Any) -> None:
+    record = _record(SAMPLE.name)
+    *path, last = [int(k) if k.isdigit() else k for k in re.split(r"[.\[\]]+", place) if k]
+    node = record
+    for key in path:
+        node = node[key]
+    assert int(node[last]) < 1000  # the place holds a real count
+    assert max(_numbers(descriptor_from_record(record)[0])) < 1000
+    node[last] = huge
+    descriptor, notes = descriptor_from_record(record)
+    assert max(_numbers(descriptor)) < 10**10
+    assert any("not a number of people" in n and place in n for n in notes), notes
+    Study.model_validate(descriptor)
+
+
+def test_count_of_participants_too_large_is_not_kept_as_an_estimate() -> None:
+    record = _record("page-of-two.json")["studies"][0]
+    measure = record["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"][0]
+    assert measure["paramType"] == "COUNT_OF_PARTICIPANTS"
+    value = measure["classes"][0]["categories"][0]["measurements"][0]
+    value["value"] = str(10**30)
+    descriptor, notes = descriptor_from_record(record)
+    assert max(_numbers(descriptor)) < 10**10
+    assert any("not usable numbers" in n for n in notes)
+
+
+def test_ids_with_non_ascii_digits_are_not_nct_ids() -> None:
+    record = _record("no-results.json")
+    assert ctgov.nct_id_of(record) == "NCT90000002"
+    record["protocolSection"]["identificationModule"]["nctId"] = "NCT９０００００02"
+    assert ctgov.nct_id_of(record) is None
+    with pytest.raises(ValueError, match="no valid NCT id"):
+        descriptor_from_record(record)
+
+
 def test_long_summary_is_cut_at_a_sentence() -> None:
     record = _record("no-results.json")
     sentence = "Cells are given twice and participants are followed for one year. "
     record["protocolSection"]["descriptionModule"]["briefSummary"] = sentence * 40
     descriptor, _ = descriptor_from_record(record)
     summary = descriptor["summary"]
-    assert len(summary) <= ctgov.SUMMARY_CHARS and summary.endswith("year. …")
+    assert len(summary) <= SUMMARY_CHARS and summary.endswith("year. …")
 
 
 _JSON = st.recursive(
@@ -409,7 +509,7 @@ def test_any_module_content_gives_a_valid_descriptor(where: tuple[str, str], val
     record[where[0]][where[1]] = value
     descriptor, _ = descriptor_from_record(record)
     Study.model_validate(descriptor)
-    ctgov.to_yaml(descriptor)
+    to_yaml(descriptor)
 
 
 # The command line
@@ -435,5 +535,7 @@ def test_import_command_writes_validates_and_keeps_hand_edits(tmp_path: Path) ->
 def test_import_command_reports_malformed_input_cleanly(tmp_path: Path) -> None:
     result = invoke("import", "ctgov", str(FIXTURES / "malformed.json"), "--out", str(tmp_path))
     assert result.exit_code == 1
-    assert "malformed.json" in result.stderr and "Traceback" not in result.stderr
+    first, last = result.stderr.splitlines()
+    assert first.startswith(str(FIXTURES / "malformed.json") + ": not valid JSON")
+    assert last == "0 written, 0 skipped, 0 failed; 1 file not read"
     assert list(tmp_path.iterdir()) == []
