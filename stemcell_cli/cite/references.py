@@ -105,7 +105,7 @@ def _first(study: Study, kinds: set[str]) -> Source | None:
 
 def _imported_brief_title(study: Study) -> str | None:
     """The registry's brief title, when the descriptor was imported (``stemcell import``)."""
-    from ..ctgov import PROVENANCE  # only for imported records; keeps the import light
+    from ..ctgov.mapping import PROVENANCE  # only for imported records; keeps the import light
 
     nct = study.registration.nct_id if study.registration else None
     if nct is None or study.provenance != PROVENANCE.format(nct=nct):
