@@ -126,7 +126,7 @@ class Index:
     def fetch(self, path: str, view: str) -> str:
         """One large stored view of a file's study: ``show_view`` or ``compare_column``."""
         if view not in LARGE_VIEWS:
-            raise ValueError(f"not a large view: {view}")
+            raise KeyError(view)
         query = f"SELECT {view} FROM files WHERE path = ?"
         found = self._guard(lambda: self.db.execute(query, (path,)).fetchone())
         if found is None or not isinstance(found[0], str):
