@@ -98,9 +98,11 @@ def test_short_form(names: list[str], short: str) -> None:
 
 
 def test_show_citation_uses_the_same_author_rules(catalog: Catalog) -> None:
-    hsct = describe.citation(catalog.entry("ms-hsct").study)
-    assert hsct.startswith("Boffa G, Massacesi L, Inglese M, …, Mancardi G. Long-term")
-    assert describe.citation(catalog.entry("ms-mist").study).startswith("Burt et al. JAMA 2019.")
+    hsct = describe.citation(catalog.entry("ms-hsct").study)  # 25 named authors
+    assert hsct.startswith("Boffa G, Massacesi L, Inglese M et al. Long-term")
+    mist = describe.citation(catalog.entry("ms-mist").study)  # first and last named
+    assert mist.startswith("Burt RK, …, Helenowski IB. Effect of")
+    assert describe.citation(catalog.entry("t2d-bmsc").study).startswith("Nguyen et al. STEM")
     ram = catalog.entry(
         "ms-ram-ms"
     ).study  # no paper: the descriptor's own title is not a work's title

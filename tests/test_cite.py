@@ -131,7 +131,7 @@ def parse_csl(text: str) -> list[dict[str, Any]]:
 
 def _family(parts: Any) -> str:
     """The family name (an organisation's name, braced whole in BibTeX, without its braces)."""
-    name = " ".join(parts.last)
+    name = " ".join([*parts.von, *parts.last])
     return name[1:-1] if name.startswith("{") and name.endswith("}") else name
 
 
@@ -216,20 +216,28 @@ def test_whole_catalog_parses_with_unique_keys(
 # --- what the issue reported ----------------------------------------------------------------
 
 
-def test_ms_hsct_keeps_its_last_author_last_and_marks_the_gap(catalog: Catalog) -> None:
-    study = catalog.entry("ms-hsct").study
+def test_a_partial_list_keeps_its_last_author_last_and_marks_the_gap(catalog: Catalog) -> None:
+    study = catalog.entry("ms-mist").study  # first and last of 23 authors
     (entry,) = parse_bibtex(citations([study], "bibtex").text)
     names = [_family(p) for p in entry.fields_dict["author"].value]
-    assert names == ["Boffa", "Massacesi", "Inglese", "Mancardi", "others"]
-    gap = "authors omitted between Inglese M and Mancardi G"
+    assert names == ["Burt", "Helenowski", "others"]
+    gap = "authors omitted between Burt RK and Helenowski IB"
     assert gap in entry.fields_dict["note"].value
     (record,) = parse_ris(citations([study], "ris").text)
-    assert record["authors"] == ["Boffa, G.", "Massacesi, L.", "Inglese, M.", "Mancardi, G."]
+    assert record["authors"] == ["Burt, R. K.", "Helenowski, I. B."]
     assert any(gap in n for n in record["notes"])
     (item,) = parse_csl(citations([study], "csl-json").text)
-    assert item["author"][-1] == {"family": "Mancardi", "given": "G."}
+    assert item["author"][-1] == {"family": "Helenowski", "given": "I. B."}
     assert gap in item["note"]
     assert not [a for a in item["author"] if "et al" in json.dumps(a)]
+
+
+def test_a_complete_list_is_cited_whole_in_order(catalog: Catalog) -> None:
+    study = catalog.entry("ms-hsct").study  # all 25 authors
+    (record,) = parse_ris(citations([study], "ris").text)
+    assert len(record["authors"]) == 25
+    assert (record["authors"][0], record["authors"][-1]) == ("Boffa, G.", "Mancardi, G.")
+    assert not any("incomplete" in n for n in record.get("notes", []))
 
 
 def test_mist(catalog: Catalog) -> None:
@@ -237,11 +245,11 @@ def test_mist(catalog: Catalog) -> None:
     (entry,) = raw_bibtex(citations([study], "bibtex").text)
     fields = {f.key: f.value for f in entry.fields}
     assert (entry.entry_type, entry.key) == ("article", "burt2019")
-    assert fields["author"] == "{Burt and others}"
+    assert fields["author"] == "{Burt, R. K. and Helenowski, I. B. and others}"
     assert fields["doi"] == "{10.1001/jama.2018.18743}"
     assert (fields["journal"], fields["year"], fields["month"]) == ("{JAMA}", "{2019}", "jan")
     assert (fields["volume"], fields["number"], fields["pages"]) == ("{321}", "{2}", "{165--174}")
-    assert "title" not in fields  # the descriptor does not give the paper's title
+    assert fields["title"].startswith("{Effect of {Nonmyeloablative}")
     (record,) = parse_ris(citations([study], "ris").text)
     assert (record["start_page"], record["end_page"]) == ("165", "174")
     assert "PMID: 30644983" in record["notes"]
@@ -270,7 +278,7 @@ def test_complete_entries_do_not_warn(catalog: Catalog) -> None:
         w.study_id
         for w in citations([e.study for e in catalog.sorted_entries()], "bibtex").warnings
     }
-    assert "ms-hsct" not in warned and "ms-mist" in warned
+    assert "ms-hsct" not in warned and "ms-mist" not in warned and "t2d-bmsc" in warned
 
 
 def test_registry_only_study_cites_its_registry_record(catalog: Catalog) -> None:
