@@ -34,6 +34,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from .evidence import CONTROLLED
+from .query import words
 from .synthesis import (
     Effect,
     absolute_effects,
@@ -103,9 +104,14 @@ def _controlled(study: Study) -> bool:
     return study.design.control in CONTROLLED or any(a.role in COMPARATOR for a in study.arms)
 
 
+def _bare(text: str | None) -> str:
+    """Letters and digits only: ``UC-MSC``, ``uc msc`` and ``ucmsc`` are the same name."""
+    return "".join(words(text or ""))
+
+
 def _arm_of(study: Study, group: str | None) -> Arm | None:
-    name = norm(group)
-    return next((a for a in study.arms if name in (norm(a.key), norm(a.label))), None)
+    name = _bare(group)
+    return next((a for a in study.arms if name in (_bare(a.key), _bare(a.label))), None)
 
 
 def _sides(study: Study, results: Sequence[Outcome]) -> tuple[list, list, str]:
@@ -144,6 +150,10 @@ def _comparison(
         "absolute": None,
         "notes": [],
     }
+    without = [o.group for o in results if o.counts is None]
+    if len(results) - len(without) < 2:
+        why = f"counts (events of total) are needed in both arms; {without[0]!r} gives none"
+        return base | _not_computed(why)
     exp, ctl, how = _sides(study, results)
     groups = ", ".join(repr(o.group) for o in results)
     if len(exp) != 1 or len(ctl) != 1:

@@ -266,3 +266,24 @@ def test_svg_is_refused_outside_pool(command: list[str]) -> None:
     result = invoke(*command, "-f", "svg")
     assert result.exit_code == 2 and "use it with stemcell pool --measure" in result.stderr
     assert result.stdout == ""
+
+
+def test_ids_too_long_for_the_label_column_are_numbered_with_a_key(tmp_path: Path) -> None:
+    long_ids = [f"a-rather-long-study-identifier-{i}" for i in range(3)]
+    for i, study_id in enumerate(long_ids):
+        write_two_arm(tmp_path, study_id, 3 + i, 30, 9, 30)
+    args = ("pool", "--studies-dir", str(tmp_path), "--measure", "tuberculosis")
+    lines = invoke(*args, env={"COLUMNS": "80"}).stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert any(line.startswith("[2] ") and "4/30" in line and "%" in line for line in lines)
+    assert f"[2] {long_ids[1]}: 4/30 vs 9/30" in lines
+
+
+def test_the_svg_stays_valid_xml_whatever_the_outcome_text(tmp_path: Path) -> None:
+    for i in range(2):
+        write_two_arm(tmp_path, f"s{i}", 3 + i, 30, 9, 30, measure="TB <b>&\x1b[31m</b>\u202e")
+    args = ("pool", "--studies-dir", str(tmp_path), "--measure", "tb b 31m b", "-f", "svg")
+    result = invoke(*args)
+    assert result.exit_code == 0, result.stderr
+    title = ET.fromstring(result.stdout.encode()).find("{http://www.w3.org/2000/svg}text")
+    assert title is not None and title.text.startswith("TB <b>& [31m</b>")

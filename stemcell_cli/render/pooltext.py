@@ -6,9 +6,11 @@ and the certainty is labelled a transparent first rating.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from ..safe import one_line
 from ..synthesis import ForestRow, forest_svg, forest_text, from_pooled
 from ..views.effects import interval, num, points, whole
 
@@ -180,11 +182,30 @@ def forest_rows(a: Analysis, with_counts: bool = False) -> tuple[list[ForestRow]
     return rows, summary
 
 
+def forest_lines(a: Analysis, width: int, ascii_only: bool) -> list[str]:
+    """The forest plot, every study labelled in full: when an id does not fit its column,
+    rows are numbered and a key under the plot names each study with its counts."""
+    rows, summary = forest_rows(a)
+
+    def draw(rows: list[ForestRow]) -> list[str]:
+        log = a.pooled.is_ratio
+        return forest_text(rows, summary, log_scale=log, width=width, ascii_only=ascii_only)  # type: ignore[arg-type]
+
+    lines = draw(rows)
+    if all(line.startswith(r.label + " ") for line, r in zip(lines[1:], rows, strict=False)):
+        return lines
+    numbered = [replace(r, label=f"[{i}]") for i, r in enumerate(rows, 1)]
+    key: list[str] = []
+    for i, r in enumerate(rows, 1):
+        counts = f": {r.counts[0]} vs {r.counts[1]}" if r.counts else ""
+        key += textwrap.wrap(f"[{i}] {r.label}{counts}", width, subsequent_indent="    ")
+    return draw(numbered) + key
+
+
 def block(a: Analysis, width: int = 80, ascii_only: bool = False) -> Block:
     """The forest plot and the notes of one analysis."""
-    rows, summary = forest_rows(a)
     p = a.pooled
-    forest = forest_text(rows, summary, log_scale=p.is_ratio, width=width, ascii_only=ascii_only)  # type: ignore[arg-type]
+    forest = forest_lines(a, width, ascii_only)
     heading = (
         f"{a.outcome}: {p.k} {a.label} comparisons, {a.participants:,} participants; "
         f"{NAMES[p.measure]}, {p.label} (computed)"
@@ -217,7 +238,7 @@ def svg(result: PoolResult) -> str:
         rows,
         summary,  # type: ignore[arg-type]
         log_scale=a.pooled.is_ratio,
-        title=f"{a.outcome} ({a.label}); computed, {a.certainty.final} certainty",
+        title=one_line(f"{a.outcome} ({a.label}); computed, {a.certainty.final} certainty") or "",
         measure_label=a.pooled.measure,
     )
 

@@ -97,7 +97,7 @@ class TableRenderer:
     def pooled(self, result: PoolResult) -> None:
         from .pooltext import blocks
 
-        for b in blocks(result, width=max(60, min(self.console.width, 100))):
+        for b in blocks(result, width=max(60, min(self.console.width, 120))):
             self.console.print(text(b.heading, "bold"))
             for line in b.forest:  # laid out to the width: never wrapped
                 self.console.print(text(line), soft_wrap=True)

@@ -20,11 +20,11 @@ NAMES = {"RR": "Risk ratio", "OR": "Odds ratio", "RD": "Risk difference"}
 
 
 def num(value: float) -> str:
-    """A rounded figure: 1,882 · 17.42 · 0.088 · 0.00012."""
+    """A rounded figure: 1,882 · 17.42 · 0.70 · 0.088 · 0.00012."""
     size = abs(value)
     if size >= 100:
         return f"{value:,.0f}"
-    if size >= 1 or size == 0:
+    if size >= 0.1 or size == 0:
         return f"{value:.2f}"
     return f"{value:.2g}" if size >= 1e-4 else f"{value:.1e}"
 
