@@ -287,3 +287,19 @@ def test_the_svg_stays_valid_xml_whatever_the_outcome_text(tmp_path: Path) -> No
     assert result.exit_code == 0, result.stderr
     title = ET.fromstring(result.stdout.encode()).find("{http://www.w3.org/2000/svg}text")
     assert title is not None and title.text.startswith("TB <b>& [31m</b>")
+
+
+def test_risk_difference_pools_as_metafor_and_the_plot_keeps_the_counts(bcg: Path) -> None:
+    data = pooled_json(bcg, "--measure", "tuberculosis", "--effect", "rd", "--method", "dl")
+    p = data["pooled"]  # [metan]: RD DL -0.0071 (-0.0101, -0.0040), tau² 0.0000, I² 95.6596
+    assert [round(p[k], 4) for k in ("estimate", "lower", "upper", "i2")] == [
+        -0.0071,
+        -0.0101,
+        -0.0040,
+        95.6596,
+    ]
+    assert close(p["q"], 276.4737127) and close(p["tau2"], 1.873474993e-05)
+    args = ("pool", "--studies-dir", str(bcg), "--measure", "tuberculosis", "--effect", "rd")
+    lines = invoke(*args, env={"COLUMNS": "80"}).stdout.splitlines()
+    assert "bcg-08: 505/88391 vs 499/88391" in lines  # no room for count columns: a key
+    assert any(line.startswith("Pooled RD -2.5 (95% CI") for line in lines)

@@ -183,8 +183,9 @@ def forest_rows(a: Analysis, with_counts: bool = False) -> tuple[list[ForestRow]
 
 
 def forest_lines(a: Analysis, width: int, ascii_only: bool) -> list[str]:
-    """The forest plot, every study labelled in full: when an id does not fit its column,
-    rows are numbered and a key under the plot names each study with its counts."""
+    """The forest plot, every study labelled in full with its counts: when an id does not fit
+    its column, rows are numbered; when ids or counts do not fit, a key under the plot names
+    each study with its counts."""
     rows, summary = forest_rows(a)
 
     def draw(rows: list[ForestRow]) -> list[str]:
@@ -192,14 +193,17 @@ def forest_lines(a: Analysis, width: int, ascii_only: bool) -> list[str]:
         return forest_text(rows, summary, log_scale=log, width=width, ascii_only=ascii_only)  # type: ignore[arg-type]
 
     lines = draw(rows)
-    if all(line.startswith(r.label + " ") for line, r in zip(lines[1:], rows, strict=False)):
+    labelled = all(line.startswith(r.label + " ") for line, r in zip(lines[1:], rows, strict=False))
+    if labelled and "Exp." in lines[0]:
         return lines
-    numbered = [replace(r, label=f"[{i}]") for i, r in enumerate(rows, 1)]
+    if not labelled:
+        lines = draw([replace(r, label=f"[{i}]") for i, r in enumerate(rows, 1)])
     key: list[str] = []
     for i, r in enumerate(rows, 1):
+        name = r.label if labelled else f"[{i}] {r.label}"
         counts = f": {r.counts[0]} vs {r.counts[1]}" if r.counts else ""
-        key += textwrap.wrap(f"[{i}] {r.label}{counts}", width, subsequent_indent="    ")
-    return draw(numbered) + key
+        key += textwrap.wrap(f"{name}{counts}", width, subsequent_indent="    ")
+    return [*lines, "Events/participants, experimental vs comparator:", *key]
 
 
 def block(a: Analysis, width: int = 80, ascii_only: bool = False) -> Block:
