@@ -10,9 +10,10 @@ why in ``reason``):
    or an estimate) for different ``group`` names, and the study has a control (its design
    names one, or an arm has a comparator role). Other groups are not comparisons and are
    not mentioned.
-3. Each result's ``group`` is matched to an arm by the arm's key or label (case and spacing
-   ignored). Arms with role EXPERIMENTAL are experimental; ACTIVE_COMPARATOR,
-   PLACEBO_COMPARATOR, SHAM_COMPARATOR and NO_INTERVENTION are comparators; OTHER is neither.
+3. Each result's ``group`` is matched to an arm by the arm's key or label (case, spaces and
+   punctuation ignored: ``UC-MSC`` names the arm ``ucmsc``). Arms with role EXPERIMENTAL are
+   experimental; ACTIVE_COMPARATOR, PLACEBO_COMPARATOR, SHAM_COMPARATOR and NO_INTERVENTION
+   are comparators; OTHER is neither.
    When no group names an arm (or the study lists no arms), a group named like a control
    (control, placebo, sham, untreated, usual or standard care, or the design's comparator
    text) is the comparator, and the one other group, if there is exactly one, experimental.
@@ -54,13 +55,16 @@ CONTROL_NAMES = {
     "controls",
     "control group",
     "placebo",
+    "placebo group",
     "sham",
+    "sham group",
     "untreated",
     "no treatment",
     "usual care",
     "standard care",
     "comparator",
 }
+NO_COUNTS = "counts (events of total) are needed in both arms; {!r} gives none"
 NAMES = {"RR": "risk ratio", "OR": "odds ratio", "RD": "risk difference"}
 NNT_METHOD = "1/|RD|, CI from the inverted Newcombe RD limits"
 NO_COMPARATOR_EVENTS = (
@@ -152,8 +156,7 @@ def _comparison(
     }
     without = [o.group for o in results if o.counts is None]
     if len(results) - len(without) < 2:
-        why = f"counts (events of total) are needed in both arms; {without[0]!r} gives none"
-        return base | _not_computed(why)
+        return base | _not_computed(NO_COUNTS.format(without[0]))
     exp, ctl, how = _sides(study, results)
     groups = ", ".join(repr(o.group) for o in results)
     if len(exp) != 1 or len(ctl) != 1:
@@ -165,8 +168,7 @@ def _comparison(
     (e_out, e_arm), (c_out, c_arm) = exp[0], ctl[0]
     missing = [o.group for o in (e_out, c_out) if o.counts is None]
     if missing:
-        why = f"counts (events of total) are needed in both arms; {missing[0]!r} gives none"
-        return base | _not_computed(why)
+        return base | _not_computed(NO_COUNTS.format(missing[0]))
     assert e_out.counts and c_out.counts
     a, n1 = e_out.counts.events, e_out.counts.total
     c, n2 = c_out.counts.events, c_out.counts.total

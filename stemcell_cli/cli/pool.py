@@ -66,7 +66,8 @@ def pool(
     together. The certainty is a transparent first rating by fixed rules, not a panel's
     judgement. --format svg writes the forest plot as a standalone SVG picture.
 
-    Example: stemcell pool --condition diabetes   ·   stemcell pool --measure progression -f svg
+    Example: stemcell pool --condition diabetes   ·   stemcell pool --studies-dir trials/
+    --measure mortality -f svg > forest.svg
     """
     from ..pooling_outcome import pool_outcome
     from ..pooling_view import summary_of_findings
