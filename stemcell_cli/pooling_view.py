@@ -10,6 +10,9 @@
 * Each body is pooled with :func:`synthesis.pool_tables` (one study: its own effect), rated
   with :func:`synthesis.rate_certainty` (with Egger's test from 10 studies), and given
   anticipated absolute effects per 1,000 from the summed comparator arms' risk.
+* Risk of bias comes from the studies' evidence flags (not blinded, retrospective). Being
+  non-randomized is not counted again: such a body already starts at low. Animal bodies end
+  very low, with an indirectness downgrade that says why.
 
 The statistics live in :mod:`.synthesis`; here they are only called and labelled.
 """
