@@ -13,7 +13,8 @@ why in ``reason``):
 3. Each result's ``group`` is matched to an arm by the arm's key or label (case, spaces and
    punctuation ignored: ``UC-MSC`` names the arm ``ucmsc``). Arms with role EXPERIMENTAL are
    experimental; ACTIVE_COMPARATOR, PLACEBO_COMPARATOR, SHAM_COMPARATOR and NO_INTERVENTION
-   are comparators; OTHER is neither.
+   are comparators; OTHER is neither; an arm without a role named like a control (below) is
+   the comparator, and one other arm without a role the intervention.
    When no group names an arm (or the study lists no arms), a group named like a control
    (control, placebo, sham, untreated, usual or standard care, or the design's comparator
    text) is the comparator, and the one other group, if there is exactly one, experimental.
@@ -120,12 +121,21 @@ def _arm_of(study: Study, group: str | None) -> Arm | None:
 
 def _sides(study: Study, results: Sequence[Outcome]) -> tuple[list, list, str]:
     """(experimental, comparator) results as (outcome, arm or None), and how they were told."""
+    names = CONTROL_NAMES | ({norm(study.design.comparator)} if study.design.comparator else set())
     arms = [(o, _arm_of(study, o.group)) for o in results]
     if any(arm for _, arm in arms):
         exp = [(o, a) for o, a in arms if a and a.role in EXPERIMENTAL]
         ctl = [(o, a) for o, a in arms if a and a.role in COMPARATOR]
-        return exp, ctl, "arm roles"
-    names = CONTROL_NAMES | ({norm(study.design.comparator)} if study.design.comparator else set())
+        # arms without a role: one named like a control is the comparator, one other the
+        # intervention (as when the study lists no arms)
+        bare = [(o, a) for o, a in arms if a and a.role is None]
+        named = [(o, a) for o, a in bare if names & {norm(o.group), norm(a.key), norm(a.label)}]
+        rest = [x for x in bare if x not in named]
+        if named and not ctl:
+            ctl = named
+        if not exp and len(rest) == 1 and len(ctl) == 1:
+            exp = rest
+        return exp, ctl, "arm roles" if not bare else "arm roles and names"
     ctl = [(o, None) for o in results if norm(o.group) in names]
     rest = [(o, None) for o in results if norm(o.group) not in names]
     return rest, ctl, "group names"

@@ -159,3 +159,17 @@ def test_the_schema_documents_the_endpoint_and_the_index_serves_the_model() -> N
     invoke("show", "ms-mist")  # builds the index
     cited = invoke("cite", "ms-mist")  # rebuilds the model from the stored record
     assert cited.exit_code == 0 and "index not used" not in cited.stderr
+
+
+def test_arms_without_roles_are_told_apart_by_a_control_name(catalog_dir: Path) -> None:
+    fields = arms_outcomes(5, 50, 15, 50)
+    for arm in fields["arms"]:
+        del arm["role"]
+    write_study(catalog_dir, id="noroles", **fields)
+    (found,) = _comparisons(catalog_dir, "noroles")
+    assert found["computed"] and found["matched_by"] == "arm roles and names"
+    assert (found["experimental"]["arm"], found["comparator"]["arm"]) == ("cells", "placebo")
+    fields["arms"][1]["label"] = fields["arms"][1]["key"] = "other"
+    fields["outcomes"][1]["group"] = "other"
+    write_study(catalog_dir, id="unnamed", **fields)
+    assert _comparisons(catalog_dir, "unnamed")[0]["computed"] is False
