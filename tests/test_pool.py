@@ -303,3 +303,15 @@ def test_risk_difference_pools_as_metafor_and_the_plot_keeps_the_counts(bcg: Pat
     lines = invoke(*args, env={"COLUMNS": "80"}).stdout.splitlines()
     assert "bcg-08: 505/88391 vs 499/88391" in lines  # no room for count columns: a key
     assert any(line.startswith("Pooled RD -2.5 (95% CI") for line in lines)
+
+
+def test_svg_labels_never_run_into_the_plot(tmp_path: Path) -> None:
+    for i in range(2):
+        write_two_arm(tmp_path, f"a-study-with-a-rather-long-identifier-{i}", 3 + i, 30, 9, 30)
+    args = ("pool", "--studies-dir", str(tmp_path), "--measure", "tuberculosis", "-f", "svg")
+    root = ET.fromstring(invoke(*args).stdout.encode())
+    lines = [e for e in root.iter("{http://www.w3.org/2000/svg}line") if e.get("stroke") == "black"]
+    plot_left = min(float(e.get("x1", 0)) for e in lines)
+    texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    longest = max(len(t) for t in texts if t.startswith("a-study"))
+    assert plot_left >= 10 + 7 * longest
