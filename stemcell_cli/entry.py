@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import StemcellError
 from .views import BUILDERS, StoredViews, decode, encode
+from .views.record import COMPUTED
 
 if TYPE_CHECKING:
     from .index import Index, IndexRow
@@ -87,7 +88,8 @@ class IndexedEntry(Entry):
 
         try:
             fields = json.loads(self.record)
-            fields.pop("evidence", None)
+            for name in COMPUTED:
+                fields.pop(name, None)
             return Study.model_validate(fields)
         except ValueError as error:  # pydantic's ValidationError is a ValueError
             self._failed(error)

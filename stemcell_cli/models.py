@@ -29,6 +29,7 @@ from .vocab import (
     Control,
     DesignType,
     EffectMeasure,
+    EventsAre,
     Kind,
     Masking,
     OverallStatus,
@@ -281,10 +282,21 @@ class Outcome(Model):
     """One reported result: measure, group, timepoint, and the numbers as published."""
 
     measure: Text
+    endpoint: Slug | None = Field(
+        None,
+        description="a slug naming the endpoint (e.g. disease-progression): outcomes with the "
+        "same endpoint are compared across arms and pooled across studies; without it, the "
+        "same measure text (case and spacing ignored) is the same outcome",
+    )
     group: Text | None = Field(None, description="arm or subgroup; null means everyone")
     timepoint: Text | None = None
     primary: bool = False
     counts: Counts | None = None
+    events_are: EventsAre | None = Field(
+        None,
+        description="whether the counted event is harmful (progression, death) or desirable "
+        "(remission): decides NNT (benefit) or NNH (harm); unknown when absent",
+    )
     estimate: Estimate | None = None
     effect: Effect | None = None
     p_value: PValue | None = None

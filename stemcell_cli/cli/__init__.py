@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import cite, descriptors, imports, studies
+from . import cite, descriptors, imports, pool, studies
 from .app import app, say
 
 __all__ = ["app", "main"]
@@ -22,6 +22,7 @@ app.command("list")(studies.list_studies)
 app.command("filter")(studies.filter_studies)
 app.command("show")(studies.show)
 app.command("compare")(studies.compare_studies)
+app.command("pool")(pool.pool)
 app.command("cite")(cite.cite_studies)
 import_app = typer.Typer(
     help="Turn registry records into descriptors.", no_args_is_help=True, add_completion=False

@@ -1,7 +1,9 @@
 """Output formats: one renderer per format behind one interface, chosen by ``Format``.
 
-A renderer writes studies (``list``), one study (``show``) or a comparison
-(``compare``) to a text stream. Modules are imported only when their format is used.
+A renderer writes studies (``list``), one study (``show``), a comparison (``compare``), a
+summary of findings (``pool``) or a pooled outcome (``pool --measure``) to a text stream.
+``svg`` draws only a pooled outcome's forest plot; asked for anything else it is a usage
+error. Modules are imported only when their format is used.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from ..views.compare import Comparison
 
 if TYPE_CHECKING:
     from ..entry import Entry
+    from ..pooling_outcome import PoolResult
+    from ..pooling_view import Findings
 
 
 class Format(StrEnum):
@@ -26,6 +30,7 @@ class Format(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
     markdown = "markdown"
+    svg = "svg"
 
 
 FIELD_FORMATS = {Format.json, Format.jsonl, Format.csv}
@@ -36,6 +41,7 @@ _MODULES = {
     Format.jsonl: ("json", "JsonLinesRenderer"),
     Format.csv: ("csv", "CsvRenderer"),
     Format.markdown: ("markdown", "MarkdownRenderer"),
+    Format.svg: ("svg", "SvgRenderer"),
 }
 
 
@@ -52,6 +58,12 @@ class Renderer(Protocol):
 
     def comparison(self, comparison: Comparison) -> None:
         """Write studies side by side."""
+
+    def findings(self, findings: Findings) -> None:
+        """Write a summary-of-findings table."""
+
+    def pooled(self, result: PoolResult) -> None:
+        """Write one outcome pooled: studies, pooled estimate, forest plot, certainty."""
 
 
 def make_renderer(fmt: Format, out: TextIO, fields: Sequence[str] | None = None) -> Renderer:

@@ -13,6 +13,8 @@ from ..views.record import csv_columns, flat_record
 
 if TYPE_CHECKING:
     from ..entry import Entry
+    from ..pooling_outcome import PoolResult
+    from ..pooling_view import Findings
 
 
 class CsvRenderer:
@@ -33,6 +35,22 @@ class CsvRenderer:
 
     def study(self, entry: Entry) -> None:
         self.studies([entry])
+
+    def findings(self, findings: Findings) -> None:
+        """One row per summary-of-findings row: the numbers unrounded."""
+        from .pooltext import SOF_CSV, sof_csv_rows
+
+        self._row(SOF_CSV)
+        for row in sof_csv_rows(findings):
+            self._row(row)
+
+    def pooled(self, result: PoolResult) -> None:
+        """One row per study and per pooled estimate."""
+        from .pooltext import CSV_HEADERS, csv_rows
+
+        self._row(CSV_HEADERS)
+        for row in csv_rows(result):
+            self._row(row)
 
     def comparison(self, comparison: Comparison) -> None:
         self._row(["section", "label", *(e.id for e in comparison.entries)])

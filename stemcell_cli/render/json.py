@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from ..entry import Entry
+    from ..pooling_outcome import PoolResult
+    from ..pooling_view import Findings
 from ..jsontext import dumps
 from ..views.compare import Comparison
 from ..views.record import select_fields
@@ -48,6 +50,12 @@ class JsonRenderer:
     def study(self, entry: Entry) -> None:
         self.out.write(dumps(self._record(entry), indent=2) + "\n")
 
+    def findings(self, findings: Findings) -> None:
+        self.out.write(dumps(findings.as_dict(), indent=2) + "\n")
+
+    def pooled(self, result: PoolResult) -> None:
+        self.out.write(dumps(result.as_dict(), indent=2) + "\n")
+
     def comparison(self, comparison: Comparison) -> None:
         value = {
             "studies": [self._record(e) for e in comparison.entries],
@@ -69,3 +77,10 @@ class JsonLinesRenderer(JsonRenderer):
     def comparison(self, comparison: Comparison) -> None:
         for row in comparison_rows(comparison):
             self.out.write(dumps(row) + "\n")
+
+    def findings(self, findings: Findings) -> None:
+        for row in findings.as_dict()["rows"]:
+            self.out.write(dumps(row) + "\n")
+
+    def pooled(self, result: PoolResult) -> None:
+        self.out.write(dumps(result.as_dict()) + "\n")

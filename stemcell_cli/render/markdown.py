@@ -12,6 +12,8 @@ from ..views.show import Section, view_sections
 
 if TYPE_CHECKING:
     from ..entry import Entry
+    from ..pooling_outcome import PoolResult
+    from ..pooling_view import Findings
 
 
 def cell(text: str) -> str:
@@ -61,6 +63,21 @@ class MarkdownRenderer:
         head = f"# {cell(view['title'])} (`{cell(view['id'])}`)\n\n> {cell(view['headline'])}\n"
         body = [head] + ([cell(view["summary"]) + "\n"] if view["summary"] else [])
         self.out.write("\n".join(body + [section_text(s) for s in view_sections(view)]))
+
+    def findings(self, findings: Findings) -> None:
+        from .pooltext import SOF_HEADERS, sof_table
+
+        rows, notes = sof_table(findings)
+        body = "\n".join(f"{cell(n)}\n" for n in notes)
+        self.out.write(f"# Summary of findings\n\n{table(SOF_HEADERS, rows)}\n{body}")
+
+    def pooled(self, result: PoolResult) -> None:
+        from .pooltext import blocks
+
+        for b in blocks(result):
+            forest = "\n".join(visible(line) for line in b.forest)
+            notes = "\n".join(f"- {cell(n)}" for n in b.notes)
+            self.out.write(f"## {cell(b.heading)}\n\n```text\n{forest}\n```\n\n{notes}\n\n")
 
     def comparison(self, comparison: Comparison) -> None:
         headers = ["", *(e.id for e in comparison.entries)]

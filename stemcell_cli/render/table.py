@@ -18,6 +18,8 @@ from ..views.show import Section, view_sections
 
 if TYPE_CHECKING:
     from ..entry import Entry
+    from ..pooling_outcome import PoolResult
+    from ..pooling_view import Findings
 
 # List columns with fixed widths; the headline takes what is left. On a narrow terminal the
 # columns named in DROP_ORDER go first, so the row stays readable.
@@ -77,6 +79,31 @@ class TableRenderer:
 
     def __init__(self, out: TextIO, fields: Sequence[str] | None = None) -> None:
         self.console = console(out)
+
+    def findings(self, findings: Findings) -> None:
+        from .pooltext import SOF_COLUMNS, sof_table, terminal_row
+
+        rows, notes = sof_table(findings)
+        title = text("Summary of findings (computed)", "bold")
+        grid = Table(box=box.SIMPLE_HEAD, title=title, pad_edge=False, expand=True)
+        for header, ratio, width in SOF_COLUMNS:
+            grid.add_column(text(header), overflow="fold", ratio=ratio, width=width)
+        for row in rows:
+            grid.add_row(*(text(c) for c in terminal_row(row)))
+        self.console.print(grid)
+        for note in notes:
+            self.console.print(text(note))
+
+    def pooled(self, result: PoolResult) -> None:
+        from .pooltext import blocks
+
+        for b in blocks(result, width=max(60, min(self.console.width, 120))):
+            self.console.print(text(b.heading, "bold"))
+            for line in b.forest:  # laid out to the width: never wrapped
+                self.console.print(text(line), soft_wrap=True)
+            for note in b.notes:
+                self.console.print(text(note))
+            self.console.print()
 
     def studies(self, entries: Sequence[Entry]) -> None:
         widths = dict(LIST_WIDTHS, ID=max((len(e.id) for e in entries), default=2))

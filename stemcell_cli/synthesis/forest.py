@@ -243,6 +243,8 @@ def forest_svg(
     """A standalone SVG forest plot (labels, weight-sized squares, CIs, diamond, axis)."""
     scale = _Scale(_values(rows, summary), log_scale)
     row_h, top, left, plot_w, right = 22, 40 if title else 20, 220, 360, 200
+    labels = [r.label for r in rows] + ([summary.label] if summary else [])
+    left = max(left, 20 + 7 * max(len(label) for label in labels))  # ~7 px a character at 12 px
     n = len(rows) + (1 if summary else 0)
     height = top + (n + 1) * row_h + 60
     width = left + plot_w + right

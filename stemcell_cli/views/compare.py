@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from .. import describe
 from ..evidence import CAUTION, LEVEL_MEANING, assess
+from .effects import compare_cells
 from .show import CERTAINTY_NOTE
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ def column(study: Study) -> dict[str, list[list[str]]]:
         ]
         for o in study.outcomes
     ]
+    outcomes += compare_cells(study)
     tail = [
         ["safety", "Caveats", "Safety", joined(f.text for f in study.safety)],
         ["limitations", "Caveats", "Limitations", joined(study.limitations)],

@@ -9,6 +9,7 @@ import typing
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..comparisons import comparisons
 from ..errors import UsageError
 from ..evidence import assess
 
@@ -16,12 +17,15 @@ if TYPE_CHECKING:
     from ..models import Study
 
 
+COMPUTED = ("evidence", "comparisons")  # record fields computed from the descriptor
+
+
 @functools.cache
 def record_fields() -> tuple[str, ...]:
-    """Top-level fields of a study record: the descriptor's, then ``evidence``."""
+    """Top-level fields of a study record: the descriptor's, then the computed ones."""
     from ..models import Study
 
-    return (*Study.model_fields, "evidence")
+    return (*Study.model_fields, *COMPUTED)
 
 
 def parse_fields(value: str | None) -> list[str] | None:
@@ -42,6 +46,7 @@ def study_record(study: Study) -> dict[str, Any]:
     """A JSON-ready dict: every descriptor field (null when absent) and the evidence."""
     record = study.model_dump(mode="json")
     record["evidence"] = assess(study).as_dict()
+    record["comparisons"] = comparisons(study)
     return record
 
 
@@ -71,6 +76,8 @@ def _sub_fields(name: str) -> list[str]:
 
     if name == "evidence":
         return ["level", "certainty", "flags"]
+    if name in COMPUTED:
+        return []
     annotation = Study.model_fields[name].annotation
     is_model = lambda t: isinstance(t, type) and issubclass(t, BaseModel)  # noqa: E731
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):  # Model | None

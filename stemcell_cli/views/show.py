@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 
 from .. import describe
 from ..evidence import CAUTION, LEVEL_MEANING, assess
+from .effects import HEADERS as EFFECT_HEADERS
+from .effects import TITLE as EFFECTS_TITLE
+from .effects import effect_rows
 
 if TYPE_CHECKING:
     from ..models import Finding, Study
@@ -199,6 +202,7 @@ def show_sections(study: Study) -> list[Section]:
         _intervention(study),
         _opinion(study),
         _outcomes(study) if study.outcomes else Section("Outcomes"),
+        _effects(study),
         _findings("Safety", study.safety),
         Section("Limitations", bullets=list(study.limitations)),
         evidence_section(study),
@@ -207,6 +211,11 @@ def show_sections(study: Study) -> list[Section]:
         Section("Not in the sources", bullets=list(study.not_available)),
     ]
     return [s for s in sections if s]
+
+
+def _effects(study: Study) -> Section:
+    rows, notes = effect_rows(study)
+    return Section(EFFECTS_TITLE, headers=EFFECT_HEADERS if rows else (), rows=rows, bullets=notes)
 
 
 def show_view(study: Study) -> dict:

@@ -1,0 +1,311 @@
+"""What ``stemcell pool`` says, as plain text pieces every people's format lays out its own way.
+
+Numbers are rounded here for reading (JSON keeps them unrounded); every figure is computed,
+and the certainty is labelled a transparent first rating.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from ..safe import one_line
+from ..synthesis import ForestRow, forest_svg, forest_text, from_pooled
+from ..views.effects import interval, num, points, whole
+
+if TYPE_CHECKING:
+    from ..pooling_outcome import PoolResult
+    from ..pooling_view import Analysis, Findings
+
+SOF_HEADERS = (
+    "Outcome",
+    "Participants (studies)",
+    "Relative effect (95% CI)",
+    "Risk with comparator",
+    "Risk with intervention (95% CI)",
+    "Certainty",
+)
+# The terminal's columns (header, share of the free width, or a fixed width): the two absolute
+# risks share one column.
+SOF_COLUMNS = (
+    ("Outcome", 2, None),
+    ("People (studies)", None, 10),
+    ("Relative effect (95% CI)", 2, None),
+    ("Per 1,000 (95% CI)", 2, None),
+    ("Certainty", None, 13),
+)
+NAMES = {"RR": "risk ratio", "OR": "odds ratio", "RD": "risk difference"}
+SHORT = {"FE": "Pooled (FE)", "DL": "Pooled (DL)", "REML": "Pooled (REML)"}
+NOT_JUDGED = (
+    "Not judged automatically: indirectness of population, intervention or outcome, "
+    "allocation concealment, missing data and selective reporting."
+)
+CSV_HEADERS = (
+    "analysis",
+    "row",
+    "id",
+    "exp_events",
+    "exp_total",
+    "ctl_events",
+    "ctl_total",
+    "measure",
+    "estimate",
+    "lower",
+    "upper",
+    "weight",
+    "tau2",
+    "i2",
+    "q",
+    "q_df",
+    "q_p",
+    "pi_lower",
+    "pi_upper",
+    "certainty",
+)
+
+
+def relative_text(a: Analysis) -> str:
+    """``RR 0.49 (95% CI 0.34 to 0.70)``; an RD in percentage points."""
+    p = a.pooled
+    fmt = num if p.is_ratio else points
+    text = f"{p.measure} {interval(p.estimate, p.lower, p.upper, fmt)}"
+    return text + ("" if p.is_ratio else " percentage points")
+
+
+def absolute_texts(a: Analysis) -> tuple[str, str]:
+    """(risk with the comparator, risk with the intervention) per 1,000."""
+    x = a.absolute
+    comparator = f"{whole(x['comparator'])} per 1,000"
+    if x["intervention"] is None:
+        return comparator, "not derivable (no events with the comparator)"
+    found = interval(x["intervention"], x["lower"], x["upper"], whole)
+    return comparator, f"{found.replace(' (95% CI ', ' per 1,000 (')}"
+
+
+def certainty_lines(a: Analysis) -> list[str]:
+    """The rating, where it started, each downgrade with its reason, what was not judged."""
+    c = a.certainty
+    why = "all comparisons randomized" if c.start == "high" else "non-randomized comparisons"
+    lines = [f"Certainty: {c.final} ({c.label})", f"Started {c.start}: {why}."]
+    lines += [
+        f"Down {d.levels} for {d.domain}: {d.reason}."
+        if d.levels
+        else f"Also {d.domain}: {d.reason}."
+        for d in c.downgrades
+    ]
+    lines += [f"{domain.capitalize()}: {reason}." for domain, reason in c.not_assessed]
+    funnel = a.funnel
+    if (
+        funnel
+        and funnel.assessable
+        and funnel.p is not None
+        and "publication bias" not in {d.domain for d in c.downgrades}
+    ):
+        lines.append(f"Publication bias: Egger's test p = {funnel.p:.2f}, no downgrade.")
+    return [*lines, NOT_JUDGED]
+
+
+def sof_table(findings: Findings) -> tuple[list[tuple[str, ...]], list[str]]:
+    """Rows under SOF_HEADERS, and numbered footnotes (each downgrade with its reason)."""
+    rows: list[tuple[str, ...]] = []
+    notes: list[str] = []
+    for a in findings.rows:
+        p = a.pooled
+        marks = []
+        for d in a.certainty.downgrades:
+            notes.append(f"[{len(notes) + 1}] {a.outcome} ({a.label}), {d.domain}: {d.reason}")
+            marks.append(f"[{len(notes)}]")
+        how = f"pooled, {p.label}" if p.k >= 2 else "one study"
+        comparator, intervention = absolute_texts(a)
+        studies = f"{p.k} {'study' if p.k == 1 else 'studies'}"
+        ids = ", ".join(c.study_id for c in a.used)
+        rows.append(
+            (
+                f"{a.outcome} ({a.label}; {ids})",
+                f"{a.participants:,} ({studies})",
+                f"{relative_text(a)}; {how}",
+                comparator,
+                intervention,
+                " ".join([a.certainty.final, *marks]),
+            )
+        )
+    notes.append(
+        f"Computed by stemcell from the descriptors' counts; certainty is {findings_label()}."
+    )
+    notes += [f"Left out: {x.study_id}: {x.reason}" for x in findings.left_out]
+    if findings.not_computed:
+        ids = ", ".join(dict.fromkeys(x.study_id for x in findings.not_computed))
+        notes.append(
+            f"{len(findings.not_computed)} two-arm outcome(s) not computed (no counts in both "
+            f"arms, or arms not clear) in {ids}: `stemcell show ID` says why."
+        )
+    return rows, notes
+
+
+def terminal_row(row: tuple[str, ...]) -> tuple[str, ...]:
+    """A row under SOF_HEADERS as the terminal's SOF_COLUMNS."""
+    outcome, people, relative, comparator, intervention, certainty = row
+    risks = f"comparator {comparator}\nintervention {intervention}".replace(" per 1,000", "")
+    return outcome, people, relative, risks, certainty
+
+
+def findings_label() -> str:
+    from ..synthesis.certainty import LABEL
+
+    return LABEL
+
+
+@dataclass
+class Block:
+    """One analysis: a heading, the forest plot lines, then notes."""
+
+    heading: str
+    forest: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+def forest_rows(a: Analysis, with_counts: bool = False) -> tuple[list[ForestRow], object]:
+    """Forest rows (label = study id; counts per arm) and the pooled summary line."""
+    by_id = {c.study_id: c for c in a.studies}
+    counts = []
+    for s in a.pooled.studies:
+        e, n1, c, n2 = by_id[s.label].table
+        counts.append((f"{e}/{n1}", f"{c}/{n2}"))
+    rows, summary = from_pooled(a.pooled, counts)
+    summary = replace(summary, label=SHORT[a.pooled.method])
+    if with_counts:
+        rows = [
+            ForestRow(f"{r.label} ({e} vs {c})", r.estimate, r.lower, r.upper, r.weight)
+            for r, (e, c) in zip(rows, counts, strict=True)
+        ]
+    return rows, summary
+
+
+def forest_lines(a: Analysis, width: int, ascii_only: bool) -> list[str]:
+    """The forest plot, every study labelled in full with its counts: when an id does not fit
+    its column, rows are numbered; when ids or counts do not fit, a key under the plot names
+    each study with its counts."""
+    rows, summary = forest_rows(a)
+
+    def draw(rows: list[ForestRow]) -> list[str]:
+        log = a.pooled.is_ratio
+        return forest_text(rows, summary, log_scale=log, width=width, ascii_only=ascii_only)  # type: ignore[arg-type]
+
+    lines = draw(rows)
+    labelled = all(line.startswith(r.label + " ") for line, r in zip(lines[1:], rows, strict=False))
+    if labelled and "Exp." in lines[0]:
+        return lines
+    if not labelled:
+        lines = draw([replace(r, label=f"[{i}]") for i, r in enumerate(rows, 1)])
+    key: list[str] = []
+    for i, r in enumerate(rows, 1):
+        name = r.label if labelled else f"[{i}] {r.label}"
+        counts = f": {r.counts[0]} vs {r.counts[1]}" if r.counts else ""
+        key += textwrap.wrap(f"{name}{counts}", width, subsequent_indent="    ")
+    return [*lines, "Events/participants, experimental vs comparator:", *key]
+
+
+def block(a: Analysis, width: int = 80, ascii_only: bool = False) -> Block:
+    """The forest plot and the notes of one analysis."""
+    p = a.pooled
+    forest = forest_lines(a, width, ascii_only)
+    heading = (
+        f"{a.outcome}: {p.k} {a.label} comparisons, {a.participants:,} participants; "
+        f"{NAMES[p.measure]}, {p.label} (computed)"
+    )
+    notes = [f"Pooled {relative_text(a)}."]
+    if p.pi_lower is not None and p.pi_upper is not None:
+        fmt = num if p.is_ratio else points
+        notes.append(f"95% prediction interval: {fmt(p.pi_lower)} to {fmt(p.pi_upper)}.")
+    comparator, intervention = absolute_texts(a)
+    notes.append(
+        f"Anticipated absolute effects: {comparator} with the comparator (comparator arms "
+        f"together), {intervention} with the intervention."
+    )
+    return Block(heading, forest, notes + certainty_lines(a))
+
+
+def blocks(result: PoolResult, width: int = 80, ascii_only: bool = False) -> list[Block]:
+    """The main analysis, the kinds pooled apart, then what was left out."""
+    found = [block(a, width, ascii_only) for a in (result.main, *result.others)]
+    if result.left_out:
+        found[-1].notes += [f"Left out: {x.study_id}: {x.reason}" for x in result.left_out]
+    return found
+
+
+def svg(result: PoolResult) -> str:
+    """The main analysis as a standalone SVG forest plot."""
+    a = result.main
+    rows, summary = forest_rows(a, with_counts=True)
+    return forest_svg(
+        rows,
+        summary,  # type: ignore[arg-type]
+        log_scale=a.pooled.is_ratio,
+        title=one_line(f"{a.outcome} ({a.label}); computed, {a.certainty.final} certainty") or "",
+        measure_label=a.pooled.measure,
+    )
+
+
+def csv_rows(result: PoolResult) -> list[list[str]]:
+    """One row per study and one per pooled estimate, per analysis (under CSV_HEADERS)."""
+    out: list[list[str]] = []
+    for a in (result.main, *result.others):
+        p = a.pooled
+        by_id = {c.study_id: c for c in a.studies}
+        for s in p.studies:
+            table = [str(x) for x in by_id[s.label].table]
+            out.append(
+                [a.label, "study", s.label, *table, p.measure]
+                + [repr(x) for x in (s.estimate, s.lower, s.upper, s.weight)]
+                + [""] * 8
+            )
+        pi = [p.pi_lower, p.pi_upper]
+        out.append(
+            [a.label, "pooled", p.method, *[""] * 4, p.measure]
+            + [repr(x) for x in (p.estimate, p.lower, p.upper)]
+            + ["100", *(repr(x) for x in (p.tau2, p.i2, p.q, p.q_df, p.q_p))]
+            + ["" if x is None else repr(x) for x in pi]
+            + [a.certainty.final]
+        )
+    return out
+
+
+SOF_CSV = (
+    "outcome",
+    "comparisons",
+    "participants",
+    "studies",
+    "ids",
+    "measure",
+    "estimate",
+    "lower",
+    "upper",
+    "pooled",
+    "comparator_per_1000",
+    "intervention_per_1000",
+    "intervention_lower",
+    "intervention_upper",
+    "certainty",
+    "downgrades",
+)
+
+
+def sof_csv_rows(findings: Findings) -> list[list[str]]:
+    """Summary-of-findings rows under SOF_CSV, numbers unrounded."""
+    out = []
+    for a in findings.rows:
+        p, x = a.pooled, a.absolute
+        figures = (x["comparator"], x["intervention"], x["lower"], x["upper"])
+        out.append(
+            [a.outcome, a.label, str(a.participants), str(p.k)]
+            + ["; ".join(c.study_id for c in a.used), p.measure]
+            + [repr(v) for v in (p.estimate, p.lower, p.upper)]
+            + [p.label if p.k >= 2 else "one study"]
+            + ["" if v is None else repr(v) for v in figures]
+            + [
+                a.certainty.final,
+                "; ".join(f"{d.domain}: {d.reason}" for d in a.certainty.downgrades),
+            ]
+        )
+    return out
