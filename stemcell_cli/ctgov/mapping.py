@@ -21,9 +21,9 @@ from pydantic import ValidationError
 
 from ..models import OverallStatus, Study
 from ..registry import CTGOV, registry_url
+from .arms import arms_of, groups_of
 from .design import (
     NOT_STATED,
-    arms_of,
     design_as_registered,
     design_of,
     intervention_of,
@@ -91,6 +91,10 @@ FIELDS: dict[str, tuple[str, Reader]] = {
     "registration.status_date": (f"{STATUS}.statusVerifiedDate", Record.date),
     "registration.first_posted": (f"{STATUS}.studyFirstPostDateStruct.date", Record.date),
     "registration.start_date": (f"{STATUS}.startDateStruct.date", Record.date),
+    "registration.primary_completion": (f"{STATUS}.primaryCompletionDateStruct.date", Record.date),
+    "registration.completion": (f"{STATUS}.completionDateStruct.date", Record.date),
+    "registration.why_stopped": (f"{STATUS}.whyStopped", _text(300)),
+    "registration.brief_title": (f"{IDENT}.briefTitle", _text(300)),
     "registration.sponsor": (f"{SPONSOR}.leadSponsor.name", _text(300)),
     "population.n": (f"{DESIGN}.enrollmentInfo.count", Record.count),
     "population.n_type": (f"{DESIGN}.enrollmentInfo.type", _one_of({"ACTUAL", "ESTIMATED"})),
@@ -136,8 +140,9 @@ def _build(rec: Record, nct: str, log: Log) -> dict[str, Any]:
     """Every descriptor field: the table, then the decisions (in the order they depend)."""
     fields = {**FIXED, **{name: read(rec, path) for name, (path, read) in FIELDS.items()}}
     fields["results"] = _results_state(rec, log)
-    arms = arms_of(rec, log)
-    fields.update(design_of(rec, arms, log))
+    groups = groups_of(rec)
+    arms = arms_of(rec, groups, log)
+    fields.update(design_of(rec, groups, log))
     fields.update(population_of(rec, fields, log))
     fields["title"] = _title(rec, nct, log)
     fields["headline"] = _headline(fields)
@@ -151,7 +156,7 @@ def _build(rec: Record, nct: str, log: Log) -> dict[str, Any]:
             "registration.url": registry_url(nct),
             "sources": _sources(rec, nct, log),
             "arms": arms,
-            "intervention": intervention_of(rec, fields["design.type"], log),
+            "intervention": intervention_of(rec, groups, fields["design.type"], log),
             "outcomes": outcomes_of(rec, log),
             "limitations": _limitations(rec),
         }
@@ -208,6 +213,7 @@ _DESIGN_WORDS = {
     "randomized-trial": "randomized trial",
     "non-randomized-trial": "non-randomized trial",
     "single-group-trial": "single-group trial",
+    "unknown": "study (design not stated in the record)",
     "observational-study": "observational study",
     "prospective-cohort": "prospective cohort study",
     "retrospective-cohort": "retrospective cohort study",
@@ -241,20 +247,25 @@ def _phase_words(phases: list[str]) -> str:
 
 
 def _condition(rec: Record, log: Log) -> dict[str, Any]:
-    """First registered condition; the other conditions and the keywords as synonyms."""
+    """First registered condition, the other conditions as synonyms; the keywords apart (they
+    name drugs, methods and places as often as conditions)."""
     conditions = rec.texts(f"{CONDITIONS}.conditions", 150)
-    keywords = rec.texts(f"{CONDITIONS}.keywords", 150)
+    keywords = list({k.casefold(): k for k in rec.texts(f"{CONDITIONS}.keywords", 150)}.values())
     if not conditions:
         log.note("no conditions in the record: condition recorded as not stated")
         log.lack("condition")
     name = conditions[0] if conditions else NOT_STATED
     seen = {name.casefold()}
     synonyms = []
-    for item in [*conditions[1:], *keywords]:
+    for item in conditions[1:]:
         if item.casefold() not in seen and len(synonyms) < MAX_SYNONYMS:
             seen.add(item.casefold())
             synonyms.append(item)
-    return {"condition.name": name, "condition.synonyms": synonyms}
+    return {
+        "condition.name": name,
+        "condition.synonyms": synonyms,
+        "keywords": keywords[:MAX_SYNONYMS],
+    }
 
 
 def _check_status(rec: Record, log: Log) -> None:
