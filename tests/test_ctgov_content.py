@@ -1,0 +1,200 @@
+"""What the importer carries over: keywords apart, arm sizes, posted analyses, dates, arms."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from conftest import invoke
+from ctgov_records import POSTED, flow, record
+
+from stemcell_cli.ctgov import descriptor_from_record, import_files
+from stemcell_cli.ctgov.results import match_groups
+from stemcell_cli.describe import result_text
+from stemcell_cli.models import Study
+
+
+def _study(rec: dict[str, Any]) -> tuple[Study, list[str]]:
+    descriptor, notes = descriptor_from_record(rec)
+    return Study.model_validate(descriptor), notes
+
+
+def _folder(tmp_path: Path, *records: dict[str, Any]) -> list[str]:
+    for rec in records:
+        nct = rec["protocolSection"]["identificationModule"]["nctId"]
+        path = tmp_path / f"{nct}.json"
+        path.write_text(json.dumps(rec), encoding="utf-8")
+        assert import_files([path], tmp_path / "out").ok
+    return ["--studies-dir", str(tmp_path / "out")]
+
+
+def test_keywords_are_searchable_but_not_condition_synonyms(tmp_path: Path) -> None:
+    rec = record(conditions=["Axial Spondyloarthritis"], keywords=["certolizumab", "TNF"])
+    folder = _folder(tmp_path, rec)
+    by_condition = json.loads(
+        invoke("list", "--json", "--condition", "certolizumab", *folder).stdout
+    )
+    by_search = json.loads(invoke("list", "--json", "--search", "certolizumab", *folder).stdout)
+    assert by_condition == []
+    assert [s["id"] for s in by_search] == ["nct90000010"]
+    assert by_search[0]["keywords"] == ["certolizumab", "TNF"]
+    assert by_search[0]["condition"]["synonyms"] == []
+
+
+CZP = [
+    ("PLACEBO_COMPARATOR", "Placebo", ["Other: Placebo"]),
+    ("EXPERIMENTAL", "Certolizumab Pegol 200 mg Q2W", ["Biological: Certolizumab Pegol"]),
+    ("EXPERIMENTAL", "Certolizumab Pegol 400 mg Q4W", ["Biological: Certolizumab Pegol"]),
+]
+CZP_INTERVENTIONS = [
+    {"type": "OTHER", "name": "Placebo", "armGroupLabels": ["Placebo"]},
+    {
+        "type": "BIOLOGICAL",
+        "name": "Certolizumab Pegol",
+        "otherNames": ["CZP", "Cimzia"],
+        "armGroupLabels": [label for _, label, _ in CZP[1:]],
+    },
+]
+
+
+def test_arm_sizes_survive_flow_titles_that_differ_from_arm_labels() -> None:
+    results = flow(
+        [("PBO", 107), ("CZP 400 mg Q4W", 108), ("CZP 200 mg Q2W", 111), ("Open-label", 5)]
+    )
+    study, notes = _study(record(arms=CZP, interventions=CZP_INTERVENTIONS, results=results))
+    # PBO has no word in common with any arm: it is the one left, in a study of three arms
+    # against four groups, so order is not used and it is reported instead
+    assert [(a.label, a.n) for a in study.arms] == [
+        ("Placebo", None),
+        ("Certolizumab Pegol 200 mg Q2W", 111),
+        ("Certolizumab Pegol 400 mg Q4W", 108),
+    ]
+    assert "participant-flow group 'PBO' (n = 107) matched no arm; n not set" in notes
+    assert "participant-flow group 'Open-label' (n = 5) matched no arm; n not set" in notes
+
+
+def test_groups_left_over_pair_by_order_when_the_counts_agree() -> None:
+    assert match_groups(["Group A", "Group B"], ["MSC", "Control"], ["MSC", "Control"]) == {
+        0: 0,
+        1: 1,
+    }
+    assert match_groups(["Control", "Group B"], ["MSC", "Control"], ["MSC", "Control"]) == {
+        0: 1,
+        1: 0,
+    }
+    # a tie on shared words is no match
+    assert match_groups(["CZP"], ["CZP 200", "CZP 400"], ["CZP 200", "CZP 400"]) == {}
+
+
+def _measure(analyses: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "outcomeMeasuresModule": {
+            "outcomeMeasures": [
+                {
+                    "type": "PRIMARY",
+                    "title": "Time to relapse",
+                    "timeFrame": "52 weeks",
+                    "groups": [
+                        {"id": "OG000", "title": "Placebo"},
+                        {"id": "OG001", "title": "Cells"},
+                    ],
+                    "analyses": analyses,
+                }
+            ]
+        }
+    }
+
+
+ANALYSES = [
+    {
+        "paramType": "Hazard Ratio (HR)",
+        "paramValue": "0.62",
+        "ciPctValue": "95",
+        "ciNumSides": "TWO_SIDED",
+        "ciLowerLimit": "0.45",
+        "ciUpperLimit": "0.86",
+        "pValue": "<0.001",
+        "statisticalMethod": "Cox Proportional Hazard",
+        "groupIds": ["OG001", "OG000"],
+    },
+    {
+        "paramType": "Mean Difference (Net)",
+        "paramValue": "-1.5",
+        "ciPctValue": "97.5",
+        "ciNumSides": "ONE_SIDED",
+        "ciLowerLimit": "-2.9",
+        "ciUpperLimit": "-0.1",
+        "pValue": "0.03",
+        "statisticalMethod": "ANCOVA",
+        "groupIds": ["OG001", "OG000"],
+    },
+    {"paramType": "Slope", "paramValue": "2", "pValue": "NS", "groupIds": ["OG001"]},
+    {"statisticalMethod": "t-test"},  # nothing to show
+]
+
+
+def test_posted_analyses_arrive_as_published_effects() -> None:
+    study, _ = _study(record(results={**POSTED, **_measure(ANALYSES)}))
+    effects = [o for o in study.outcomes if o.effect]
+    assert len(effects) == 3
+    hr, md, slope = effects
+    assert hr.effect is not None and hr.effect.measure == "hazard-ratio"
+    assert (hr.effect.value, hr.p_value, hr.primary, hr.timepoint) == (
+        0.62,
+        "<0.001",
+        True,
+        "52 weeks",
+    )
+    assert hr.effect.interval is not None
+    assert (hr.effect.interval.lower, hr.effect.interval.upper, hr.effect.interval.level) == (
+        0.45,
+        0.86,
+        95,
+    )
+    assert hr.effect.comparison == "Cells vs Placebo"
+    assert hr.effect.method == "Cox Proportional Hazard"
+    assert result_text(hr).startswith(
+        "Hazard Ratio (HR) 0.62 (95% CI 0.45–0.86, published), Cells vs Placebo "
+        "[Cox Proportional Hazard]; p < 0.001"
+    )
+    assert md.effect is not None and md.effect.measure == "mean-difference"
+    assert md.effect.interval is not None and md.effect.interval.level == 97.5
+    assert md.statement and "one-sided confidence interval" in md.statement
+    assert slope.effect is not None and slope.effect.measure == "other" and slope.p_value is None
+    assert slope.statement and "p-value as posted: NS" in slope.statement
+
+
+def test_completion_dates_and_why_stopped_reach_the_descriptor_and_show(tmp_path: Path) -> None:
+    rec = record(
+        status="TERMINATED",
+        why_stopped="Sponsor decision",
+        dates={"primaryCompletion": "2022-05", "completion": "2022-11-30"},
+    )
+    study, _ = _study(rec)
+    assert study.registration is not None
+    assert (study.registration.primary_completion, study.registration.completion) == (
+        "2022-05",
+        "2022-11-30",
+    )
+    page = invoke("show", "nct90000010", "--format", "markdown", *_folder(tmp_path, rec)).stdout
+    assert "primary completion 2022-05" in page and "completion 2022-11-30" in page
+    assert "Sponsor decision" in page
+
+
+def test_cell_arm_listed_once_per_intervention_reads_as_one_arm() -> None:
+    arms = [
+        ("EXPERIMENTAL", "1", ["Biological: autologous autologous bone marrow MSC"]),
+        ("EXPERIMENTAL", "1", ["Procedure: Bone marrow aspiration"]),
+        ("PLACEBO_COMPARATOR", "2", ["Other: placebo medium"]),
+    ]
+    study, _ = _study(record(arms=arms))
+    assert [(a.label, a.role) for a in study.arms] == [
+        ("1", "EXPERIMENTAL"),
+        ("2", "PLACEBO_COMPARATOR"),
+    ]
+    assert study.arms[1].description == "Interventions: placebo medium"
+    assert study.intervention is not None
+    assert study.intervention.name == "autologous bone marrow MSC; Bone marrow aspiration"
+    assert study.design.comparator == "2 (placebo medium)"
+    assert (study.design.control, study.intervention.cell_source) == ("placebo", "autologous")
