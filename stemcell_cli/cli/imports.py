@@ -214,6 +214,6 @@ def _update(client: Client, folder: Path, force: bool, as_json: bool) -> int:
         typer.echo(dumps(report.as_dict(), indent=2))
     else:
         for study in report.listed:
-            say(study.line(), err=False)
+            say(study.line(), err=study.failed)
     say(report.summary())
     return report.exit_code
