@@ -40,6 +40,8 @@ def test_keywords_are_searchable_but_not_condition_synonyms(tmp_path: Path) -> N
     assert [s["id"] for s in by_search] == ["nct90000010"]
     assert by_search[0]["keywords"] == ["certolizumab", "TNF"]
     assert by_search[0]["condition"]["synonyms"] == []
+    page = invoke("show", "nct90000010", "--format", "markdown", *folder).stdout
+    assert "certolizumab; TNF" in page
 
 
 CZP = [
@@ -198,3 +200,10 @@ def test_cell_arm_listed_once_per_intervention_reads_as_one_arm() -> None:
     assert study.intervention.name == "autologous bone marrow MSC; Bone marrow aspiration"
     assert study.design.comparator == "2 (placebo medium)"
     assert (study.design.control, study.intervention.cell_source) == ("placebo", "autologous")
+
+
+def test_a_group_description_breaks_a_tie_between_arms() -> None:
+    titles, about = ["Arm A", "Arm B", "Extension"], ["Umbilical MSC infusion", "Saline", ""]
+    labels = ["Saline infusion", "Umbilical MSC"]
+    assert match_groups(titles, labels, labels, about) == {0: 1, 1: 0}
+    assert match_groups(titles, labels, labels) == {}  # titles alone say nothing

@@ -294,12 +294,14 @@ def arm_sizes(arms: list[dict[str, Any]], terms: list[str], flow: Record, log: L
     )
     counts = {a.id("groupId"): a.count("numSubjects") for a in started.objs("achievements")}
     groups = [
-        (g.text("title", 200) or g.id("id") or "?", n)
+        (g.text("title", 200) or g.id("id") or "?", g.text("description") or "", n)
         for g in flow.objs("groups")
         if (n := counts.get(g.id("id"))) is not None
     ]
-    pairs = match_groups([title for title, _ in groups], [a["label"] for a in arms], terms)
-    for index, (title, n) in enumerate(groups):
+    titles = [title for title, _, _ in groups]
+    about = [description for _, description, _ in groups]
+    pairs = match_groups(titles, [a["label"] for a in arms], terms, about)
+    for index, (title, _, n) in enumerate(groups):
         if index in pairs:
             arms[pairs[index]]["n"] = n
         else:
@@ -315,12 +317,15 @@ def _tokens(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"[a-z0-9]+", text.casefold())) - _GENERIC
 
 
-def match_groups(titles: list[str], labels: list[str], terms: list[str]) -> dict[int, int]:
+def match_groups(
+    titles: list[str], labels: list[str], terms: list[str], about: list[str] | None = None
+) -> dict[int, int]:
     """Results group index -> arm index, one to one, by the first means that is unambiguous:
     the same title (case, numbering and punctuation aside); then the most words shared with
-    the arm's label and interventions (names and other names), when that best is mutual and
-    unique; then order, when the groups left and the arms left are as many and nothing else
-    told them apart."""
+    the arm's label and interventions (names and other names), in the group's title first and
+    its description (``about``) to break ties, when that best is mutual and unique; then order,
+    when the groups left and the arms left are as many and nothing else told them apart."""
+    about = about or [""] * len(titles)
     pairs: dict[int, int] = {}
     for index, title in enumerate(titles):
         hits = [a for a, label in enumerate(labels) if norm(label) == norm(title) and norm(title)]
@@ -328,17 +333,26 @@ def match_groups(titles: list[str], labels: list[str], terms: list[str]) -> dict
             pairs[index] = hits[0]
     free = [i for i in range(len(titles)) if i not in pairs]
     arms = [a for a in range(len(labels)) if a not in pairs.values()]
-    score = {(i, a): len(_tokens(titles[i]) & _tokens(terms[a])) for i in free for a in arms}
+    score = {
+        (i, a): (
+            len(_tokens(titles[i]) & _tokens(terms[a])),
+            len(_tokens(about[i]) & _tokens(labels[a])),
+        )
+        for i in free
+        for a in arms
+    }
 
     def unique_best(options: list[tuple[int, int]]) -> tuple[int, int] | None:
-        best = max((score[o] for o in options), default=0)
+        best = max((score[o] for o in options), default=(0, 0))
         top = [o for o in options if score[o] == best]
-        return top[0] if best > 0 and len(top) == 1 else None
+        return top[0] if best > (0, 0) and len(top) == 1 else None
 
-    for i in free:
-        found = unique_best([(i, a) for a in arms])
-        if found and unique_best([(j, found[1]) for j in free]) == found:
-            pairs[i] = found[1]
+    for _ in range(len(free)):  # each pass may free a tie for the next
+        for i in [i for i in free if i not in pairs]:
+            found = unique_best([(i, a) for a in arms if a not in pairs.values()])
+            rivals = [(j, found[1]) for j in free if j not in pairs] if found else []
+            if found and unique_best(rivals) == found:
+                pairs[i] = found[1]
     free = [i for i in free if i not in pairs]
     arms = [a for a in arms if a not in pairs.values()]
     if free and len(titles) == len(labels) and len(free) == len(arms):

@@ -66,6 +66,7 @@ def _citation(study: Study) -> Section:
         section.pair(f"Registry ({r.registry})", registered)
         section.pair("Registered design", r.design_as_registered)
         section.pair("Why stopped", r.why_stopped)
+    section.pair("Registry keywords", "; ".join(study.keywords))
     for s in study.sources:
         label = f"[{s.key}] {s.kind}" + (" (secondary copy)" if s.secondary else "")
         text = " · ".join(x for x in (s.title, s.date, s.note) if x)
