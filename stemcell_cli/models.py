@@ -159,7 +159,9 @@ class FollowUp(Model):
 class Design(Model):
     """How the study was built: allocation, control, blinding, phase."""
 
-    type: DesignType
+    type: DesignType = Field(
+        description="'unknown' when the source does not state the design: no evidence level"
+    )
     allocation: Allocation | None = None
     allocation_note: Text | None = None
     control: Control | None = Field(

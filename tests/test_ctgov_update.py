@@ -104,3 +104,14 @@ def test_a_file_without_the_import_hash_counts_as_edited(api: Api, tmp_path: Pat
     before = old.read_text()
     assert "not overwritten" in _update(api, tmp_path).stdout
     assert old.read_text() == before
+
+
+def test_a_file_rewritten_without_its_header_is_still_an_import_and_kept(
+    api: Api, tmp_path: Path
+) -> None:
+    old = tmp_path / "nct90000043.yaml"
+    old.write_text("".join(x for x in old.read_text().splitlines(True) if not x.startswith("#")))
+    api.study(record(D, status="COMPLETED"))
+    before = old.read_text()
+    assert "status: RECRUITING -> COMPLETED [edited by hand" in _update(api, tmp_path).stdout
+    assert old.read_text() == before

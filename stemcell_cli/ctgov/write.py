@@ -20,6 +20,7 @@ from .report import Status, StudyImport
 
 HEADER = f"# Imported from {CTGOV} record"
 HASH_LINE = "# stemcell-import: sha256="
+_PROVENANCE = re.compile(r"by\s+stemcell\s+import;\s+not\s+curated")  # mapping.PROVENANCE
 _HASHED = re.compile(r"^# stemcell-import: sha256=([0-9a-f]{64})\n", re.MULTILINE)
 
 
@@ -48,8 +49,9 @@ def _digest(body: str) -> str:
 
 
 def is_imported(text: str) -> bool:
-    """Whether a descriptor's text starts with the import header."""
-    return text.startswith(HEADER)
+    """Whether a descriptor was written by ``stemcell import``: its header, or, when a curator
+    rewrote the file without it, its provenance sentence."""
+    return text.startswith(HEADER) or _PROVENANCE.search(text) is not None
 
 
 def unedited(text: str) -> bool:
