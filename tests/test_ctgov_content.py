@@ -8,6 +8,8 @@ from typing import Any
 
 from conftest import invoke
 from ctgov_records import POSTED, flow, record
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stemcell_cli.ctgov import descriptor_from_record, import_files
 from stemcell_cli.ctgov.results import match_groups
@@ -207,3 +209,20 @@ def test_a_group_description_breaks_a_tie_between_arms() -> None:
     labels = ["Saline infusion", "Umbilical MSC"]
     assert match_groups(titles, labels, labels, about) == {0: 1, 1: 0}
     assert match_groups(titles, labels, labels) == {}  # titles alone say nothing
+
+
+@given(
+    labels=st.lists(
+        st.sampled_from(["Placebo", "MSC 1e6/kg", "MSC 5e6/kg", "Saline", "Usual care", "BM-MNC"]),
+        min_size=1,
+        max_size=5,
+        unique=True,
+    ),
+    data=st.data(),
+)
+def test_groups_titled_like_their_arms_find_them_in_any_order(
+    labels: list[str], data: st.DataObject
+) -> None:
+    order = data.draw(st.permutations(range(len(labels))))
+    titles = [f"{index + 1}. {labels[i].upper()}" for index, i in enumerate(order)]
+    assert match_groups(titles, labels, labels) == dict(enumerate(order))

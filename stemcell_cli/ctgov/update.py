@@ -47,6 +47,8 @@ def _at(path: str) -> Callable[[Record], Any]:
 # what a curator wants to hear about: label -> how to read it from a descriptor
 TRACKED: dict[str, Callable[[Record], Any]] = {
     "status": _at("registration.status"),
+    "design": _at("design.type"),
+    "control": _at("design.control"),
     "enrollment": _enrollment,
     "results": _at("results"),
     "start date": _at("registration.start_date"),
