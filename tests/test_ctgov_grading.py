@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stemcell_cli.ctgov import descriptor_from_record, import_files
+from stemcell_cli.ctgov.arms import only_control
 from stemcell_cli.evidence import NO_RESULTS, assess
 from stemcell_cli.models import Study
 
@@ -22,11 +23,28 @@ def _study(rec: dict[str, Any]) -> Study:
     return Study.model_validate(descriptor)
 
 
-def test_placebo_arm_typed_experimental_is_a_placebo_control() -> None:
+@pytest.mark.parametrize(
+    ("label", "only"),
+    [
+        ("Placebo qw", True),
+        ("Experimental: Placebo Q2W SC", True),
+        ("Saline 0.9% IV", True),
+        ("Standard of care", True),
+        ("Saline-washed MSC", False),
+        ("MSC", False),
+        ("Placebo plus MSC", False),
+    ],
+)
+def test_a_label_that_names_only_a_control(label: str, only: bool) -> None:
+    assert only_control(label) is only
+
+
+@pytest.mark.parametrize("given", [["Drug: Placebo"], ["Drug: Placebo", "Drug: Dupilumab"]])
+def test_placebo_arm_typed_experimental_is_a_placebo_control(given: list[str]) -> None:
     study = _study(
         record(
             arms=[
-                ("EXPERIMENTAL", "Placebo qw", ["Drug: Placebo"]),
+                ("EXPERIMENTAL", "Placebo qw", given),
                 ("EXPERIMENTAL", "Dupilumab 300 mg qw", ["Drug: Dupilumab"]),
             ],
             results=flow([("Placebo qw", 60), ("Dupilumab 300 mg qw", 60)]),
@@ -114,6 +132,12 @@ CELLS = ["Biological: MSC"]
             "no arm is a placebo",
         ),
         ([("EXPERIMENTAL", "Placebo run-in then cells", CELLS)], None, "none", "one arm"),
+        (  # a label naming saline for an arm given cells is no control
+            [("EXPERIMENTAL", "Saline-washed MSC", CELLS), ("EXPERIMENTAL", "Fresh MSC", CELLS)],
+            None,
+            "none",
+            "no arm is a placebo",
+        ),
     ],
 )
 def test_control_comes_from_every_signal_and_says_which(

@@ -39,6 +39,24 @@ def control_word(words: str) -> str | None:
     return next((name for name, pattern in _CONTROL_WORDS if re.search(pattern, folded)), None)
 
 
+# words that say nothing about what an arm receives: arm types, schedules, routes, forms
+_FILLER = re.compile(
+    r"\b(?:experimental|active|placebo|sham|comparator|control|arm|group|matching|matched|match|"
+    r"to|of|only|normal|usual|standard|routine|conventional|medical|best|supportive|care|"
+    r"treatment|therapy|vehicle|saline|injections?|infusions?|tablets?|capsules?|oral|iv|sc|"
+    r"intravenous|subcutaneous|weekly|daily|monthly|q\d*[dwm]|qd|bid|tid|[\d.]+\s*(?:mg|ml|"
+    r"mg/kg|kg|%)?)\b"
+)
+
+
+def only_control(label: str) -> bool:
+    """Whether a label names a control and nothing else ("Placebo qw", "Saline 0.9% IV"; not
+    "Saline-washed MSC")."""
+    return control_word(label) is not None and not re.sub(
+        r"[\W_]+", "", _FILLER.sub(" ", label.casefold())
+    )
+
+
 @dataclass
 class Given:
     """One intervention as registered: type, name and other names."""

@@ -21,7 +21,7 @@ import typing
 from typing import Any
 
 from ..models import Allocation, Masking, Phase
-from .arms import Given, Group, control_word, once
+from .arms import Given, Group, control_word, once, only_control
 from .log import Log
 from .record import (
     ARMS,
@@ -159,10 +159,13 @@ def _by_type(group: Group) -> Finding:
 
 
 def _by_words(group: Group) -> Finding:
-    said = control_word(group.label)
-    if said:
-        return said, f"arm label '{group.label}' says {said.replace('-', ' ')}"
+    """The label or the intervention names say placebo, sham or standard care; a label counts
+    when it names nothing else ("Placebo qw") or the arm receives nothing else ("Saline-washed
+    MSC" given MSC is no control)."""
     kinds = {g.control_like for g in group.given}
+    said = control_word(group.label)
+    if said and (not group.given or None not in kinds or only_control(group.label)):
+        return said, f"arm label '{group.label}' says {said.replace('-', ' ')}"
     if group.given and len(kinds) == 1 and None not in kinds:
         (said,) = kinds
         names = ", ".join(group.names)
