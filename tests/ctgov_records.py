@@ -15,6 +15,7 @@ def record(
     study_type: str | None = "INTERVENTIONAL",
     allocation: str | None = "RANDOMIZED",
     masking: str = "TRIPLE",
+    model: str | None = None,
     arms: Sequence[Arm] = (
         ("PLACEBO_COMPARATOR", "Placebo", ["Drug: Placebo"]),
         ("EXPERIMENTAL", "Cells", ["Biological: Cells"]),
@@ -65,6 +66,8 @@ def record(
         }
         if allocation:
             design["designInfo"]["allocation"] = allocation
+        if model:
+            design["designInfo"]["interventionModel"] = model
         if enrollment:
             design["enrollmentInfo"] = {"count": enrollment[0], "type": enrollment[1]}
         protocol["designModule"] = design

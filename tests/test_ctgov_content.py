@@ -186,6 +186,25 @@ def test_completion_dates_and_why_stopped_reach_the_descriptor_and_show(tmp_path
     assert "Sponsor decision" in page
 
 
+def test_crossover_groups_listed_once_per_intervention_are_placebo_controlled() -> None:
+    cells, placebo = ["Biological: autologous autologous MSC"], ["Other: placebo medium"]
+    arms = [
+        ("EXPERIMENTAL", "1", cells),
+        ("PLACEBO_COMPARATOR", "1", placebo),
+        ("EXPERIMENTAL", "2", cells),
+        ("PLACEBO_COMPARATOR", "2", placebo),
+    ]
+    study, _ = _study(record(arms=arms, model="CROSSOVER", results=POSTED))
+    assert [(a.label, a.role) for a in study.arms] == [("1", None), ("2", None)]
+    assert study.arms[0].description == (
+        "Listed once per intervention, as EXPERIMENTAL and PLACEBO_COMPARATOR. "
+        "Interventions: autologous MSC; placebo medium"
+    )
+    assert study.intervention is not None and study.intervention.name == "autologous MSC"
+    assert (study.design.control, study.design.comparator) == ("placebo", "placebo medium")
+    assert study.design.control_basis == "crossover: participants also receive placebo medium"
+
+
 def test_cell_arm_listed_once_per_intervention_reads_as_one_arm() -> None:
     arms = [
         ("EXPERIMENTAL", "1", ["Biological: autologous autologous bone marrow MSC"]),

@@ -76,13 +76,18 @@ class Group:
     """One arm group, merged over repeated labels, with the interventions it receives."""
 
     label: str
-    role: str | None
-    description: str | None
+    roles: list[str] = field(default_factory=list)  # every arm type it was listed with
+    description: str | None = None
     given: list[Given] = field(default_factory=list)
 
     @property
+    def role(self) -> str | None:
+        """The arm type, when the record gives one (and only one)."""
+        return self.roles[0] if len(self.roles) == 1 else None
+
+    @property
     def names(self) -> list[str]:
-        return list(dict.fromkeys(g.name for g in self.given))
+        return list(dict.fromkeys(once(g.name) for g in self.given))
 
     @property
     def labelled(self) -> bool:
@@ -112,9 +117,9 @@ def groups_of(rec: Record) -> list[Group]:
         if label is None:
             continue
         role = item.code("type")
-        group = groups.setdefault(
-            norm(label) or label, Group(label, role if role in _ARM_ROLES else None, None)
-        )
+        group = groups.setdefault(norm(label) or label, Group(label))
+        if role in _ARM_ROLES and role not in group.roles:
+            group.roles.append(role)
         group.description = group.description or item.text("description")
         for entry in item.texts("interventionNames", 200):
             kind, _, name = entry.partition(": ")
@@ -140,6 +145,9 @@ def arms_of(rec: Record, groups: list[Group], log: Log) -> list[dict[str, Any]]:
             key, suffix = f"{base}-{suffix}", suffix + 1
         keys.add(key)
         given = f"Interventions: {'; '.join(group.names)}" if group.names else None
+        if len(group.roles) > 1:
+            listed = f"Listed once per intervention, as {' and '.join(group.roles)}."
+            given = f"{listed} {given}" if given else listed
         arms.append(
             {
                 "key": key,

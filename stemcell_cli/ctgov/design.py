@@ -98,7 +98,8 @@ def design_of(rec: Record, groups: list[Group], log: Log) -> dict[str, Any]:
     if observational:
         control, basis, comparator = "none", "observational study: no assigned control", None
     else:
-        control, basis, comparator = control_of(groups, kind)
+        crossover = info.code("interventionModel") == "CROSSOVER"
+        control, basis, comparator = control_of(groups, kind, crossover=crossover)
     masking = info.code("maskingInfo.masking")
     masking = masking if masking in _MASKINGS else None
     if masking is None and not observational:
@@ -148,7 +149,7 @@ Finding = tuple[str, str] | None  # (control, why) for one group
 
 
 def _by_role(role: str, control: str) -> Any:
-    return lambda g: (control, f"arm type {role}") if g.role == role else None
+    return lambda g: (control, f"arm type {role}") if role in g.roles else None
 
 
 def _by_type(group: Group) -> Finding:
@@ -184,11 +185,14 @@ SIGNALS = (
 )
 
 
-def control_of(groups: list[Group], kind: str) -> tuple[str | None, str, str | None]:
+def control_of(
+    groups: list[Group], kind: str, *, crossover: bool = False
+) -> tuple[str | None, str, str | None]:
     """Control, the signal that decided it, and the comparator arms (as the record names them).
 
-    A control needs another arm to compare with: a one-arm study has none. An unknown design
-    with no arms has an unknown control (None).
+    A control needs another arm to compare with: a one-arm study has none, unless it is a
+    crossover in which everyone also receives a placebo, sham or standard care. An unknown
+    design with no arms has an unknown control (None).
     """
     if kind == "unknown" and not groups:
         return None, "no arms in the record", None
@@ -200,6 +204,12 @@ def control_of(groups: list[Group], kind: str) -> tuple[str | None, str, str | N
                 arms = [g for g, hit in found if hit[0] == control]
                 basis = f"{why} (arm '{found[0][0].label}')"
                 return control, basis, "; ".join(g.shown for g in arms)
+    given = list({g.name: g for group in groups for g in group.given}.values())
+    controls = [g for g in given if g.control_like]
+    if crossover and controls and len(controls) < len(given):
+        control = controls[0].control_like
+        names = ", ".join(g.name for g in controls if g.control_like == control)
+        return control, f"crossover: participants also receive {names}", names
     basis = (
         "one arm" if len(groups) < 2 else "no arm is a placebo, sham, untreated or active control"
     )
