@@ -195,7 +195,12 @@ def flags(study: Study) -> tuple[Flag, ...]:
     if status == "TERMINATED":
         add("terminated", "The study was stopped early." + because)
     if study.results == "pending":
-        add("no-results", "The trial is registered but has not published results yet.")
+        add(
+            "no-results",
+            "The study is completed but has posted no results yet."
+            if status == "COMPLETED"
+            else "The trial is registered but has not published results yet.",
+        )
     if study.discrepancies:
         add(
             "sources-disagree",

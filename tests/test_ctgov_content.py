@@ -139,7 +139,8 @@ ANALYSES = [
 
 
 def test_posted_analyses_arrive_as_published_effects() -> None:
-    study, _ = _study(record(results={**POSTED, **_measure(ANALYSES)}))
+    study, notes = _study(record(results={**POSTED, **_measure(ANALYSES)}))
+    assert "3 posted statistical analyses imported as published effects" in notes
     effects = [o for o in study.outcomes if o.effect]
     assert len(effects) == 3
     hr, md, slope = effects

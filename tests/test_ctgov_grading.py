@@ -162,7 +162,8 @@ def test_withdrawn_study_with_nobody_enrolled_claims_no_certainty() -> None:
 def test_a_study_without_results_keeps_its_level_but_has_no_certainty(status: str) -> None:
     evidence = assess(_study(record(status=status)))
     assert (evidence.level, evidence.certainty) == (2, NO_RESULTS)
-    assert "no-results" in evidence.codes
+    no_results = next(f for f in evidence.flags if f.code == "no-results")
+    assert ("completed" in no_results.reason) is (status == "COMPLETED")
 
 
 def test_terminated_study_is_flagged_with_the_registry_reason() -> None:

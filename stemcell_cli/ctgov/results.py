@@ -72,6 +72,9 @@ def posted_outcomes(results: Record, log: Log) -> tuple[list[dict[str, Any]], se
         skipped += bad
     if skipped:
         log.note(f"{skipped} posted result value(s) were not usable numbers and were left out")
+    analyses = sum(1 for row in posted if "effect" in row)
+    if analyses:
+        log.note(f"{analyses} posted statistical analyses imported as published effects")
     return posted, {norm(m.text("title", 300)) for m in measures} - {""}
 
 
