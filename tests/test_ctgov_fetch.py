@@ -199,3 +199,14 @@ def test_api_base_prefers_the_option_then_the_environment(monkeypatch: pytest.Mo
     monkeypatch.setenv("STEMCELL_CTGOV_API", "http://mirror.example/api/v2/")
     assert api_base() == "http://mirror.example/api/v2"
     assert api_base("http://other.example") == "http://other.example"
+
+
+def test_a_recorded_registry_answer_imports_as_from_a_file(api: Api, tmp_path: Path) -> None:
+    recorded = Path(__file__).parent / "fixtures" / "ctgov" / "ctgov-v2-NCT00763412.json"
+    api.study(json.loads(recorded.read_text(encoding="utf-8")))
+    args = ("NCT00763412", "--api-url", api.url)
+    assert invoke("import", "ctgov", *args, "--out", str(tmp_path / "live")).exit_code == 0
+    assert invoke("import", "ctgov", str(recorded), "--out", str(tmp_path / "file")).exit_code == 0
+    live = (tmp_path / "live" / "nct00763412.yaml").read_text(encoding="utf-8")
+    assert live == (tmp_path / "file" / "nct00763412.yaml").read_text(encoding="utf-8")
+    assert "n: 8" in live and "control: placebo" in live
