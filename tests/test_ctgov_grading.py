@@ -252,3 +252,30 @@ def test_any_arm_shape_grades_consistently(
     if study.design.control == "none":
         assert "no-control" in evidence.codes and evidence.certainty == "low"
     assert study.design.control_basis
+
+
+def test_a_controlled_trial_without_allocation_has_an_unknown_design() -> None:
+    study = _study(record(allocation=None, results=POSTED))
+    assert (study.design.type, study.design.control) == ("unknown", "placebo")
+    evidence = assess(study)
+    assert evidence.level is None and evidence.codes == ["design-unknown"]
+    assert "randomized cannot be told" in evidence.flags[0].reason
+
+
+@pytest.mark.parametrize(
+    ("arms", "design"),
+    [
+        (
+            [("EXPERIMENTAL", "Low dose", CELLS), ("EXPERIMENTAL", "High dose", CELLS)],
+            "non-randomized-trial",
+        ),
+        ([("EXPERIMENTAL", "Cells", CELLS)], "single-group-trial"),
+        ([], "unknown"),
+    ],
+)
+def test_without_allocation_an_uncontrolled_design_stays_uncontrolled(
+    arms: list, design: str
+) -> None:
+    study = _study(record(allocation=None, arms=arms, results=POSTED))
+    assert study.design.type == design
+    assert assess(study).level == (None if design == "unknown" else 4)

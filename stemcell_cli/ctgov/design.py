@@ -93,13 +93,19 @@ def design_of(rec: Record, groups: list[Group], log: Log) -> dict[str, Any]:
         what = f"study type {study_type}" if study_type else where
         note = f"Registry record gives {what}; design unknown, so no evidence level."
         log.lack("study type")
-    if note:
-        log.note(note)
     if observational:
         control, basis, comparator = "none", "observational study: no assigned control", None
     else:
         crossover = info.code("interventionModel") == "CROSSOVER"
         control, basis, comparator = control_of(groups, kind, crossover=crossover)
+        if allocation is None and kind == "non-randomized-trial" and control != "none":
+            kind = "unknown"  # controlled, but randomized or not cannot be told
+            note = (
+                "Allocation not given in the registry record: a controlled comparison, but "
+                "whether it was randomized cannot be told; design unknown, so no evidence level."
+            )
+    if note:
+        log.note(note)
     masking = info.code("maskingInfo.masking")
     masking = masking if masking in _MASKINGS else None
     if masking is None and not observational:
@@ -142,7 +148,9 @@ def _interventional_type(
             "Allocation not given in the registry record; recorded as non-randomized "
             "(randomization is not assumed)."
         )
-    return "single-group-trial", "Allocation not given in the registry record; one arm or none."
+    if arms:
+        return "single-group-trial", "Allocation not given in the registry record; one arm."
+    return "unknown", "Registry record gives neither allocation nor arms; design unknown."
 
 
 Finding = tuple[str, str] | None  # (control, why) for one group
