@@ -14,6 +14,19 @@ from ctgov_server import Api, serve
 from stemcell_cli.ctgov.write import unedited
 
 A, B, C, D = "NCT90000040", "NCT90000041", "NCT90000042", "NCT90000043"
+MEASURE = {
+    "type": "PRIMARY",
+    "title": "Lung function",
+    "unitOfMeasure": "litres",
+    "groups": [{"id": "OG000", "title": "Cells"}],
+    "classes": [
+        {
+            "title": "FEV1",
+            "categories": [{"measurements": [{"groupId": "OG000", "value": "2.1"}]}],
+        }
+    ],
+}
+RESULTS = {**POSTED, "outcomeMeasuresModule": {"outcomeMeasures": [MEASURE]}}
 
 
 @pytest.fixture
@@ -38,7 +51,7 @@ def _update(api: Api, folder: Path, *more: str) -> object:
 def test_changes_are_reported_unedited_files_refreshed_edited_ones_kept(
     api: Api, tmp_path: Path
 ) -> None:
-    api.study(record(A, status="COMPLETED", enrollment=(96, "ACTUAL"), results=POSTED))
+    api.study(record(A, status="COMPLETED", enrollment=(96, "ACTUAL"), results=RESULTS))
     api.study(record(C, status="TERMINATED", why_stopped="Slow accrual"))
     api.study(record(D, status="WITHDRAWN", why_stopped="No funding", enrollment=(0, "ACTUAL")))
     edited = tmp_path / "nct90000042.yaml"
@@ -54,6 +67,7 @@ def test_changes_are_reported_unedited_files_refreshed_edited_ones_kept(
     assert "status: RECRUITING -> COMPLETED" in a_line
     assert "enrollment: 100 ESTIMATED -> 96 ACTUAL" in a_line
     assert "results newly posted" in a_line and a_line.endswith("[refreshed]")
+    assert "primary outcomes" not in a_line  # posted results are not a change of outcomes
     c_line = next(line for line in lines if C in line)
     assert "status: RECRUITING -> TERMINATED" in c_line
     assert "why stopped: none -> Slow accrual" in c_line

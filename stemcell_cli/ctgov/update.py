@@ -205,6 +205,8 @@ def _update_one(client: Client, path: Path, text: str, force: bool) -> StudyUpda
         for label, read in TRACKED.items()
         if (before := read(old_rec)) != (after := read(new_rec))
     )
+    if any(c.field == "results" for c in changes):  # posted rows replace registered ones
+        changes = tuple(c for c in changes if c.field != "primary outcomes")
     new_text = to_yaml(descriptor)
     edited = not unedited(text)
     if edited and not force:
