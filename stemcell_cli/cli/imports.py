@@ -176,22 +176,21 @@ def _import(
     limit: int | None,
 ) -> int:
     """Files, then ids, then the search; one report line per study, the summary last."""
-    from ..ctgov import ImportReport, import_files
-    from ..ctgov.fetch import import_ids, import_search
+    from ..ctgov.fetch import import_all
 
     progress = _progress()
-    reports = [import_files(files, out, force=force)] if files else []
-    if ids and client:
-        reports.append(import_ids(client, ids, out, force=force, progress=progress))
-    if search and client:
-        reports.append(
-            import_search(client, search, out, limit=limit, force=force, progress=progress)
-        )
+    report = import_all(
+        out,
+        files=files,
+        ids=ids,
+        search=search,
+        client=client,
+        limit=limit,
+        force=force,
+        progress=progress,
+    )
     if progress:
         typer.echo("", err=True)
-    report = ImportReport(
-        [s for r in reports for s in r.studies], [e for r in reports for e in r.errors]
-    )
     for error in report.errors:
         say(error.message)
     for study in report.studies:

@@ -7,7 +7,7 @@ the descriptors already there (without fetching them again, unless ``force``) an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from typing import Any
 from .api import ApiError, Client
 from .record import json_kind, nct_id_of
 from .report import ImportReport
-from .run import Importer, Progress
+from .run import Importer, Progress, add_files
 
 PAGE_SIZE = 100  # the API allows up to 1000; 100 keeps each answer small
 REGISTRY = "ClinicalTrials.gov"  # where a study fetched by id came from, in the report
@@ -52,20 +52,11 @@ def fetch_study(client: Client, nct: str) -> Any:
     return record
 
 
-def import_ids(
-    client: Client,
-    ids: Iterable[str],
-    out_dir: Path,
-    *,
-    force: bool = False,
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Fetch and import each study; one that fails is reported and the others go on."""
-    ids = list(dict.fromkeys(i.upper() for i in ids))
-    importer = Importer(out_dir, force=force, progress=progress)
-    importer.total = len(ids)
-    for nct in ids:
-        if not force and importer.target(nct).exists():
+def add_ids(importer: Importer, client: Client, ids: Sequence[str]) -> None:
+    """Fetch and import each study; one that fails is reported and the others go on. A study
+    whose descriptor is there already is not fetched again (unless the importer forces)."""
+    for nct in dict.fromkeys(i.upper() for i in ids):
+        if not importer.force and importer.target(nct).exists():
             importer.skip(REGISTRY, nct)
             continue
         try:
@@ -74,7 +65,6 @@ def import_ids(
             importer.fail(REGISTRY, nct, str(error))
             continue
         importer.add(record, REGISTRY)
-    return importer.report
 
 
 def pages(client: Client, search: Search, limit: int | None) -> Iterator[tuple[int, dict]]:
@@ -100,26 +90,20 @@ def pages(client: Client, search: Search, limit: int | None) -> Iterator[tuple[i
         number += 1
 
 
-def import_search(
-    client: Client,
-    search: Search,
-    out_dir: Path,
-    *,
-    limit: int | None = None,
-    force: bool = False,
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Import every study a search finds (at most ``limit``), writing each as it arrives.
+def add_search(
+    importer: Importer, client: Client, search: Search, limit: int | None = None
+) -> None:
+    """Every study a search finds (at most ``limit``), each written as it arrives.
 
     A page that cannot be fetched ends the search with an error; what was written stays.
     """
-    importer = Importer(out_dir, force=force, progress=progress)
     taken = 0
     try:
         for number, page in pages(client, search, limit):
             total = page.get("totalCount")
             if isinstance(total, int) and not isinstance(total, bool):
-                importer.total = min(total, limit) if limit is not None else total
+                found = min(total, limit) if limit is not None else total
+                importer.total = (importer.total or 0) + found
             for index, record in enumerate(page["studies"], 1):
                 if limit is not None and taken >= limit:
                     break
@@ -127,4 +111,26 @@ def import_search(
                 importer.add(record, f"search page {number}", index)
     except ApiError as error:
         importer.error(f"search {search}", str(error))
+
+
+def import_all(
+    out_dir: Path,
+    *,
+    files: Sequence[Path] = (),
+    ids: Sequence[str] = (),
+    search: Search | None = None,
+    client: Client | None = None,
+    limit: int | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Files, then NCT ids, then a search, into ``out_dir``: one report, one count."""
+    importer = Importer(out_dir, force=force, progress=progress)
+    importer.total = len(ids) if ids else None
+    add_files(importer, files)
+    if ids or search:
+        client = client or Client()
+        add_ids(importer, client, ids)
+        if search is not None:
+            add_search(importer, client, search, limit)
     return importer.report

@@ -87,11 +87,8 @@ class Importer:
         return write_descriptor(study, text, force=self.force)
 
 
-def import_files(
-    paths: Iterable[Path], out_dir: Path, *, force: bool = False, progress: Progress | None = None
-) -> ImportReport:
-    """Import every study in the files into ``out_dir`` (created if missing)."""
-    importer = Importer(out_dir, force=force, progress=progress)
+def add_files(importer: Importer, paths: Iterable[Path]) -> None:
+    """Every study in the files; a file that cannot be read is one error."""
     for path in paths:
         try:
             records, paged = read_records(path)
@@ -100,4 +97,12 @@ def import_files(
             continue
         for index, record in enumerate(records, 1):
             importer.add(record, path, index if paged else None)
+
+
+def import_files(
+    paths: Iterable[Path], out_dir: Path, *, force: bool = False, progress: Progress | None = None
+) -> ImportReport:
+    """Import every study in the files into ``out_dir`` (created if missing)."""
+    importer = Importer(out_dir, force=force, progress=progress)
+    add_files(importer, paths)
     return importer.report
