@@ -246,7 +246,7 @@ def test_any_arm_shape_grades_consistently(
     if study_type is None:
         assert evidence.level is None and evidence.codes == ["design-unknown"]
         return
-    assert evidence.level in {2, 4}
+    assert evidence.level in ({3, 4} if study_type == "OBSERVATIONAL" else {2, 3, 4})
     if study_type == "INTERVENTIONAL" and "PLACEBO_COMPARATOR" in roles and len(set(roles)) > 1:
         assert (study.design.control, evidence.level) == ("placebo", 2)
     if study.design.control == "none":
@@ -279,3 +279,22 @@ def test_without_allocation_an_uncontrolled_design_stays_uncontrolled(
     study = _study(record(allocation=None, arms=arms, results=POSTED))
     assert study.design.type == design
     assert assess(study).level == (None if design == "unknown" else 4)
+
+
+@pytest.mark.parametrize(
+    ("arms", "control", "level"),
+    [
+        ([("", "MSC-treated", CELLS), ("", "Conventional treatment", [])], "standard-care", 3),
+        ([("", "MSC-treated", CELLS), ("", "Healthy controls", [])], "none", 4),
+        ([("", "Patients given MSC", CELLS)], "none", 4),
+    ],
+)
+def test_an_observational_cohort_has_a_control_only_when_one_is_named(
+    arms: list, control: str, level: int
+) -> None:
+    study = _study(record(study_type="OBSERVATIONAL", allocation=None, arms=arms, results=POSTED))
+    assert study.design.control == control
+    assert study.design.control_basis and study.design.control_basis.startswith("observational")
+    evidence = assess(study)
+    assert evidence.level == level
+    assert ("not-randomized" if level == 3 else "no-control") in evidence.codes

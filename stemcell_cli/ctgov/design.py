@@ -4,7 +4,7 @@
   types, then interventions typed PLACEBO, then arm labels and intervention names that say
   placebo, vehicle, saline, sham, usual or standard care, then NO_INTERVENTION and
   ACTIVE_COMPARATOR arms; ``design.control_basis`` says which signal decided it. Observational
-  studies: ``none``.
+  studies have a control only when a cohort is named as one (standard care, placebo, sham).
 - Arm groups listed once per intervention (the same label twice) are one arm.
 - Without a study type (no designModule, as in field-filtered search results) the design is
   ``unknown`` (no evidence level), with the reason in ``design.allocation_note``.
@@ -83,8 +83,8 @@ def design_of(rec: Record, groups: list[Group], log: Log) -> dict[str, Any]:
     allocation = info.code("allocation")
     allocation = allocation if allocation in _ALLOCATIONS else None
     observational = study_type == "OBSERVATIONAL"
-    if observational:
-        kind, note = _observational_type(info, study_type), None
+    if observational:  # nobody is allocated in an observational study, whatever it says
+        kind, note, allocation = _observational_type(info, study_type), None, None
     elif study_type == "INTERVENTIONAL":
         kind, note = _interventional_type(allocation, info.code("interventionModel"), groups)
     else:
@@ -93,8 +93,9 @@ def design_of(rec: Record, groups: list[Group], log: Log) -> dict[str, Any]:
         what = f"study type {study_type}" if study_type else where
         note = f"Registry record gives {what}; design unknown, so no evidence level."
         log.lack("study type")
-    if observational:
-        control, basis, comparator = "none", "observational study: no assigned control", None
+    if observational:  # a cohort given standard care (placebo, sham) is a comparison group
+        control, basis, comparator = control_of(groups, kind)
+        basis = f"observational study: {basis}"
     else:
         crossover = info.code("interventionModel") == "CROSSOVER"
         control, basis, comparator = control_of(groups, kind, crossover=crossover)
