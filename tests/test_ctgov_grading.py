@@ -30,6 +30,7 @@ def _study(rec: dict[str, Any]) -> Study:
         ("Experimental: Placebo Q2W SC", True),
         ("Saline 0.9% IV", True),
         ("Standard of care", True),
+        ("Untreated patients", True),
         ("Saline-washed MSC", False),
         ("MSC", False),
         ("Placebo plus MSC", False),
@@ -286,6 +287,7 @@ def test_without_allocation_an_uncontrolled_design_stays_uncontrolled(
     [
         ([("", "MSC-treated", CELLS), ("", "Conventional treatment", [])], "standard-care", 3),
         ([("", "MSC-treated", CELLS), ("", "Healthy controls", [])], "none", 4),
+        ([("", "MSC-treated", CELLS), ("", "Untreated patients", [])], "untreated", 3),
         ([("", "Patients given MSC", CELLS)], "none", 4),
     ],
 )

@@ -27,6 +27,7 @@ _CONTROL_WORDS = (
         r"\b(?:usual|standard|routine|conventional)(?: of)? (?:medical )?(?:care|treatment|therapy)"
         r"\b|\bbest supportive care\b",
     ),
+    ("untreated", r"\buntreated\b|\bno (?:treatment|intervention)\b"),
 )
 _COMBINED = re.compile(r"\+|&|\b(?:plus|with|and|add-on|combined|followed)\b", re.IGNORECASE)
 
@@ -44,7 +45,7 @@ _FILLER = re.compile(
     r"\b(?:experimental|active|placebo|sham|comparator|control|arm|group|matching|matched|match|"
     r"to|of|only|normal|usual|standard|routine|conventional|medical|best|supportive|care|"
     r"treatment|therapy|vehicle|saline|injections?|infusions?|tablets?|capsules?|oral|iv|sc|"
-    r"intravenous|subcutaneous|weekly|daily|monthly|q\d*[dwm]|qd|bid|tid|[\d.]+\s*(?:mg|ml|"
+    r"intravenous|subcutaneous|weekly|daily|monthly|untreated|no|intervention|patients|cohort|q\d*[dwm]|qd|bid|tid|[\d.]+\s*(?:mg|ml|"
     r"mg/kg|kg|%)?)\b"
 )
 
