@@ -157,11 +157,10 @@ def test_posted_analyses_arrive_as_published_effects() -> None:
         0.86,
         95,
     )
-    assert hr.effect.comparison == "Cells vs Placebo"
+    assert hr.effect.comparison == hr.group == "Cells vs Placebo"
     assert hr.effect.method == "Cox Proportional Hazard"
     assert result_text(hr).startswith(
-        "Hazard Ratio (HR) 0.62 (95% CI 0.45–0.86, published), Cells vs Placebo "
-        "[Cox Proportional Hazard]; p < 0.001"
+        "Hazard Ratio (HR) 0.62 (95% CI 0.45–0.86, published) [Cox Proportional Hazard]; p < 0.001"
     )
     assert md.effect is not None and md.effect.measure == "mean-difference"
     assert md.effect.interval is not None and md.effect.interval.level == 97.5

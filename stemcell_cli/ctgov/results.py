@@ -113,7 +113,7 @@ def _measure_outcomes(measure: Record) -> tuple[list[dict[str, Any]], int]:
                     continue
                 rows.append({"measure": name, "group": group, **common, **result})
     rows += [
-        {"measure": title, "group": None, **common, **found}
+        {"measure": title, "group": found["effect"]["comparison"], **common, **found}
         for analysis in measure.objs("analyses")
         if (found := _analysis(analysis, groups))
     ]
