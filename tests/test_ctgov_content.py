@@ -245,3 +245,13 @@ def test_groups_titled_like_their_arms_find_them_in_any_order(
     order = data.draw(st.permutations(range(len(labels))))
     titles = [f"{index + 1}. {labels[i].upper()}" for index, i in enumerate(order)]
     assert match_groups(titles, labels, labels) == dict(enumerate(order))
+
+
+def test_numbered_arms_with_the_same_name_stay_apart() -> None:
+    arms = [("EXPERIMENTAL", "1. MSC", CELLS_1), ("EXPERIMENTAL", "2. MSC", CELLS_1)]
+    results = flow([("2. MSC", 7), ("1. MSC", 5)])
+    study, _ = _study(record(arms=arms, allocation="NON_RANDOMIZED", results=results))
+    assert [(a.label, a.n) for a in study.arms] == [("1. MSC", 5), ("2. MSC", 7)]
+
+
+CELLS_1 = ["Biological: MSC"]

@@ -104,6 +104,11 @@ class Group:
         return f"{self.label} ({', '.join(self.names)})"
 
 
+def _same(label: str) -> str:
+    """A label as the record would repeat it: case and spacing aside ("1. MSC" is not "2. MSC")."""
+    return " ".join(label.casefold().split())
+
+
 def groups_of(rec: Record) -> list[Group]:
     """The arm groups, one per label, each with its interventions (by either cross-link)."""
     linked = [
@@ -118,7 +123,7 @@ def groups_of(rec: Record) -> list[Group]:
         if label is None:
             continue
         role = item.code("type")
-        group = groups.setdefault(norm(label) or label, Group(label))
+        group = groups.setdefault(_same(label), Group(label))
         if role in _ARM_ROLES and role not in group.roles:
             group.roles.append(role)
         group.description = group.description or item.text("description")
@@ -127,7 +132,7 @@ def groups_of(rec: Record) -> list[Group]:
             found = next((g for g in registered if name and norm(g.name) == norm(name)), None)
             group.given.append(found or Given(code(kind) if name else None, name or entry))
     for key, group in groups.items():
-        group.given += [given for given, labels in linked if key in map(norm, labels)]
+        group.given += [given for given, labels in linked if key in map(_same, labels)]
         unique: dict[str, Given] = {}
         for given in group.given:
             unique.setdefault(norm(given.name), given)
