@@ -121,6 +121,14 @@ def test_max_stops_the_search(api: Api, tmp_path: Path) -> None:
     assert api.asked("/api/v2/studies") == 2  # two pages, never the third
 
 
+def test_a_page_token_handed_out_twice_ends_the_search(api: Api, tmp_path: Path) -> None:
+    api.routes["/api/v2/studies"] = [_page("NCT90000030", token="p2")]
+    api.routes["/api/v2/studies?pageToken=p2"] = [_page("NCT90000031", token="p2")]
+    args = ("--query", "x", "--out", str(tmp_path), "--api-url", api.url)
+    assert invoke("import", "ctgov", *args).exit_code == 0
+    assert len(api.requests) == 2 and len(_files(tmp_path)) == 2
+
+
 def test_an_interrupted_search_keeps_what_it_wrote_and_a_rerun_continues(
     api: Api, waits: list[float], tmp_path: Path
 ) -> None:

@@ -73,6 +73,7 @@ def pages(client: Client, search: Search, limit: int | None) -> Iterator[tuple[i
     params["countTotal"] = "true"
     seen = 0
     number = 1
+    tokens: set[str] = set()
     while True:
         page = client.get("studies", params)
         if not isinstance(page, dict) or not isinstance(page.get("studies"), list):
@@ -81,8 +82,9 @@ def pages(client: Client, search: Search, limit: int | None) -> Iterator[tuple[i
         yield number, page
         seen += len(page["studies"])
         token = page.get("nextPageToken")
-        if not isinstance(token, str) or not token or not page["studies"]:
-            return
+        if not isinstance(token, str) or not token or not page["studies"] or token in tokens:
+            return  # the last page (or a server handing out the same page again)
+        tokens.add(token)
         if limit is not None and seen >= limit:
             return
         params = {key: value for key, value in params.items() if key != "countTotal"}
