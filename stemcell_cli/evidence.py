@@ -212,11 +212,8 @@ def flags(study: Study) -> tuple[Flag, ...]:
 def _unknown_design_reason(study: Study) -> str:
     """Why the level is unknown: the design note when there is one."""
     note = study.design.allocation_note
-    return (
-        "The design is not stated"
-        + (f" ({note.rstrip('.')})" if note else "")
-        + ", so how strong this evidence is cannot be judged; check the source."
-    )
+    why = f" ({note.rstrip('.')})" if note else ""
+    return f"The design is not stated{why}, so how strong this evidence is cannot be judged."
 
 
 def assess(study: Study) -> Evidence:

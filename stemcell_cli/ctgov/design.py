@@ -89,9 +89,9 @@ def design_of(rec: Record, groups: list[Group], log: Log) -> dict[str, Any]:
         kind, note = _interventional_type(allocation, info.code("interventionModel"), groups)
     else:
         kind = "unknown"
-        where = "no designModule" if not rec.has(DESIGN) else "no study type"
-        what = f"study type {study_type}" if study_type else where
-        note = f"Registry record gives {what}; design unknown, so no evidence level."
+        where = "has no designModule" if not rec.has(DESIGN) else "gives no study type"
+        what = f"gives study type {study_type}" if study_type else where
+        note = f"The registry record {what}: design unknown."
         log.lack("study type")
     if observational:  # a cohort given standard care (placebo, sham) is a comparison group
         control, basis, comparator = control_of(groups, kind)
@@ -102,8 +102,8 @@ def design_of(rec: Record, groups: list[Group], log: Log) -> dict[str, Any]:
         if allocation is None and kind == "non-randomized-trial" and control != "none":
             kind = "unknown"  # controlled, but randomized or not cannot be told
             note = (
-                "Allocation not given in the registry record: a controlled comparison, but "
-                "whether it was randomized cannot be told; design unknown, so no evidence level."
+                "The registry record does not give the allocation of its controlled comparison: "
+                "whether it was randomized cannot be told, so the design is unknown."
             )
     if note:
         log.note(note)
@@ -151,7 +151,7 @@ def _interventional_type(
         )
     if arms:
         return "single-group-trial", "Allocation not given in the registry record; one arm."
-    return "unknown", "Registry record gives neither allocation nor arms; design unknown."
+    return "unknown", "The registry record gives neither allocation nor arms: design unknown."
 
 
 Finding = tuple[str, str] | None  # (control, why) for one group
