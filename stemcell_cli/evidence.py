@@ -34,6 +34,7 @@ LEVEL_MEANING = {
     None: "unknown: the design is not stated",
 }
 NO_RESULTS = "not applicable: no results"
+RESULTS_UNKNOWN = "not applicable: results unknown"
 DESIGN_UNKNOWN = "not applicable: design unknown"
 
 CAUTION = {
@@ -49,6 +50,7 @@ CAUTION = {
     "withdrawn": "withdrawn",
     "terminated": "stopped early",
     "design-unknown": "design unknown",
+    "results-unknown": "results unknown",
     "sources-disagree": "sources disagree",
 }
 
@@ -117,6 +119,8 @@ def certainty(study: Study) -> str:
         return "not applicable"
     if study.kind == "preclinical":
         return "very low"
+    if study.results == "unknown":
+        return RESULTS_UNKNOWN
     if study.results != "published":
         return NO_RESULTS
     found = level(study)
@@ -200,6 +204,11 @@ def flags(study: Study) -> tuple[Flag, ...]:
             "The study is completed but has posted no results yet."
             if status == "COMPLETED"
             else "The trial is registered but has not published results yet.",
+        )
+    if study.results == "unknown":
+        add(
+            "results-unknown",
+            "The record does not say whether results were posted; check the registry.",
         )
     if study.discrepancies:
         add(

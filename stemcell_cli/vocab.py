@@ -77,7 +77,8 @@ EffectMeasure = Literal[
     "mean-difference",
     "other",
 ]
-Results = Literal["published", "pending", "not-applicable"]
+# unknown: the source does not say whether results exist (e.g. a partial registry record)
+Results = Literal["published", "pending", "not-applicable", "unknown"]
 DESIGN_KIND = {
     "animal-study": "preclinical",
     "laboratory-study": "preclinical",

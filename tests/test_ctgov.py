@@ -202,7 +202,9 @@ def test_partial_record_imports_what_is_there_and_names_missing_modules(tmp_path
     evidence = assess(study)
     assert evidence.level is None and "design-unknown" in evidence.codes
     assert "no-control" not in evidence.codes
-    assert {"study type", "eligibility criteria", "results"} <= set(study.not_available)
+    assert {"study type", "eligibility criteria"} <= set(study.not_available)
+    assert study.results == "unknown"  # no hasResults: the record does not say
+    assert "whether results were posted" in study.not_available
     assert study.population.n is None
     assert study.intervention is not None
     assert study.intervention.cell_type == "bone-marrow-cells"

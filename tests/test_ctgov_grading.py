@@ -300,3 +300,13 @@ def test_an_observational_cohort_has_a_control_only_when_one_is_named(
     evidence = assess(study)
     assert evidence.level == level
     assert ("not-randomized" if level == 3 else "no-control") in evidence.codes
+
+
+def test_a_partial_record_that_does_not_say_whether_results_exist_claims_nothing() -> None:
+    rec = record(study_type=None, status="COMPLETED")
+    del rec["hasResults"]  # as a search fetched with a field filter can leave it out
+    study = _study(rec)
+    evidence = assess(study)
+    assert (study.results, evidence.level) == ("unknown", None)
+    assert evidence.certainty == "not applicable: results unknown"
+    assert evidence.codes == ["design-unknown", "results-unknown"]

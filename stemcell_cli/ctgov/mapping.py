@@ -5,7 +5,8 @@ Only what the record states is mapped; everything else is left out and named in
 
 - ``condition.chronic`` keeps the model default (true): the registry does not say.
 - ``results`` is ``published`` when the record has a ``resultsSection`` (or says
-  ``hasResults``), ``not-applicable`` for a withdrawn study, else ``pending``.
+  ``hasResults``), ``not-applicable`` for a withdrawn study, ``unknown`` when the record says
+  neither (a partial record, e.g. a search fetched with a field filter), else ``pending``.
 - A count of people of ``MAX_PEOPLE`` (10**10) or more is not one: it is left out, noted.
 - The design, the arms and the intervention: see ``design.py``.
 """
@@ -196,6 +197,10 @@ def _results_state(rec: Record, log: Log) -> str:
     if rec.code(f"{STATUS}.overallStatus") == "WITHDRAWN":
         log.note("no resultsSection: study withdrawn before enrolment")
         return "not-applicable"
+    if not isinstance(rec.get("hasResults"), bool):
+        log.note("no resultsSection or hasResults: whether results were posted is not known")
+        log.lack("whether results were posted")
+        return "unknown"
     log.note("no resultsSection: results pending")
     log.lack("results")
     return "pending"
@@ -222,6 +227,7 @@ _POSTED = {
     "published": "results posted on the registry",
     "pending": "no results posted",
     "not-applicable": "no results (withdrawn)",
+    "unknown": "results not known from the record",
 }
 
 
