@@ -218,7 +218,7 @@ _DESIGN_WORDS = {
     "randomized-trial": "randomized trial",
     "non-randomized-trial": "non-randomized trial",
     "single-group-trial": "single-group trial",
-    "unknown": "study (design not stated in the record)",
+    "unknown": "study of unstated design",
     "observational-study": "observational study",
     "prospective-cohort": "prospective cohort study",
     "retrospective-cohort": "retrospective cohort study",
