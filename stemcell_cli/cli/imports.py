@@ -30,7 +30,8 @@ def _progress() -> typing.Callable[[int, int | None], None] | None:
 
     def show(done: int, total: int | None) -> None:
         of = f" of {total}" if total is not None else ""
-        typer.echo(f"\r{done}{of} studies", nl=False, err=True)
+        sys.stderr.write(f"\r{done}{of} studies")
+        sys.stderr.flush()
 
     return show
 
