@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -218,3 +221,15 @@ def test_a_recorded_registry_answer_imports_as_from_a_file(api: Api, tmp_path: P
     live = (tmp_path / "live" / "nct00763412.yaml").read_text(encoding="utf-8")
     assert live == (tmp_path / "file" / "nct00763412.yaml").read_text(encoding="utf-8")
     assert "n: 8" in live and "control: placebo" in live
+
+
+def test_a_real_process_reads_the_api_from_the_environment(api: Api, tmp_path: Path) -> None:
+    api.study(record("NCT90000020"), Answer(429, {}, {"Retry-After": "0"}))
+    env = {**os.environ, "STEMCELL_CTGOV_API": api.url}
+    command = [sys.executable, "-m", "stemcell_cli", "import", "ctgov", "NCT90000020"]
+    result = subprocess.run(
+        [*command, "--out", str(tmp_path)], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "" and result.stderr.endswith("1 written, 0 skipped, 0 failed\n")
+    assert _files(tmp_path) == ["nct90000020.yaml"]
