@@ -94,13 +94,15 @@ def estimate_text(estimate: Estimate) -> str:
 
 def effect_text(effect: Effect, group: str | None = None) -> str:
     """``HR 0.07 (95% CI 0.02–0.24, published)``."""
-    text = EFFECTS[effect.measure]
+    text = effect.parameter or EFFECTS[effect.measure]
     if effect.value is not None:
         text += f" {number(effect.value)}"
     if effect.interval:
         text += f" ({span(effect.interval)}, published)"
     if effect.comparison and effect.comparison != group:
         text += f", {effect.comparison}"
+    if effect.method:
+        text += f" [{effect.method}]"
     return text
 
 

@@ -4,7 +4,9 @@ Pure functions, no I/O. The rules are written out in README.md ("How the evidenc
 graded"); each step is explained in the flag reasons shown to users.
 
 - level: Oxford CEBM 2011, "does this intervention help?" (1 strongest ... 5 weakest).
-- certainty: the GRADE *starting point* for the design, not a full GRADE rating.
+- certainty: the GRADE *starting point* for the design, not a full GRADE rating; a study
+  without results (``results`` other than ``published``) has none to claim.
+- an unknown design (``design.type: unknown``) has no level (None, ``null`` in JSON).
 """
 
 from __future__ import annotations
@@ -29,7 +31,11 @@ LEVEL_MEANING = {
     3: "controlled study without randomization",
     4: "uncontrolled study (case series or cohort without a comparison group)",
     5: "animal or laboratory study, expert opinion or reasoning from mechanism",
+    None: "unknown: the design is not stated",
 }
+NO_RESULTS = "not applicable: no results"
+RESULTS_UNKNOWN = "not applicable: results unknown"
+DESIGN_UNKNOWN = "not applicable: design unknown"
 
 CAUTION = {
     "animal-only": "animal study",
@@ -41,6 +47,10 @@ CAUTION = {
     "small-sample": "small sample",
     "short-follow-up": "short follow-up",
     "no-results": "no results yet",
+    "withdrawn": "withdrawn",
+    "terminated": "stopped early",
+    "design-unknown": "design unknown",
+    "results-unknown": "results unknown",
     "sources-disagree": "sources disagree",
 }
 
@@ -57,7 +67,7 @@ class Flag:
 class Evidence:
     """The computed assessment of one descriptor."""
 
-    level: int
+    level: int | None  # None: the design is unknown
     certainty: str
     flags: tuple[Flag, ...]
 
@@ -85,8 +95,15 @@ def has_control(study: Study) -> bool:
     return study.design.control in CONTROLLED
 
 
-def level(study: Study) -> int:
-    """Oxford CEBM 2011 level for treatment benefit."""
+def level_text(value: int | None) -> str:
+    """``2`` or ``?`` (unknown design)."""
+    return "?" if value is None else str(value)
+
+
+def level(study: Study) -> int | None:
+    """Oxford CEBM 2011 level for treatment benefit; None when the design is unknown."""
+    if study.design.type == "unknown":
+        return None
     if study.kind != "clinical":
         return 5
     if study.design.type == "systematic-review":
@@ -102,7 +119,14 @@ def certainty(study: Study) -> str:
         return "not applicable"
     if study.kind == "preclinical":
         return "very low"
-    if level(study) <= 2:
+    if study.results == "unknown":
+        return RESULTS_UNKNOWN
+    if study.results != "published":
+        return NO_RESULTS
+    found = level(study)
+    if found is None:
+        return DESIGN_UNKNOWN
+    if found <= 2:
         return "high"
     return "low"
 
@@ -117,7 +141,9 @@ def flags(study: Study) -> tuple[Flag, ...]:
         add("animal-only", f"Only {who} were treated; results in animals often fail in people.")
     if study.kind == "expert-opinion":
         add("expert-opinion", "This is one expert's view, not a study with patients or data.")
-    if study.kind == "clinical":
+    if design.type == "unknown":
+        add("design-unknown", _unknown_design_reason(study))
+    elif study.kind == "clinical":
         if not has_control(study):
             why = (
                 "Patients were only randomized between two ways of giving the same cells, "
@@ -135,6 +161,7 @@ def flags(study: Study) -> tuple[Flag, ...]:
                 "not-randomized",
                 "Groups were not assigned at random, so they may have differed from the start.",
             )
+    if study.kind == "clinical":
         if design.masking == "NONE":
             add(
                 "not-blinded",
@@ -148,11 +175,12 @@ def flags(study: Study) -> tuple[Flag, ...]:
                 "and patients were not selected by a plan.",
             )
         n = study.population.n
-        if n is not None and n < SMALL_SAMPLE:
+        if n and n < SMALL_SAMPLE:
+            planned = study.population.n_type == "ESTIMATED"
             add(
                 "small-sample",
-                f"Only {n} people took part (fewer than {SMALL_SAMPLE}), so "
-                "results could easily be due to chance.",
+                f"Only {n} people {'are planned to take' if planned else 'took'} part "
+                f"(fewer than {SMALL_SAMPLE}), so results could easily be due to chance.",
             )
         months = design.follow_up.months
         if study.condition.chronic and months is not None and months < SHORT_FOLLOW_UP_MONTHS:
@@ -161,14 +189,40 @@ def flags(study: Study) -> tuple[Flag, ...]:
                 f"Follow-up was about {months:g} months, short for a lifelong "
                 "condition; benefits may not last.",
             )
+    status = study.registration.status if study.registration else None
+    why = study.registration.why_stopped if study.registration else None
+    because = (
+        f" The registry gives the reason: {why.rstrip('.')}." if why else " No reason is given."
+    )
+    if status == "WITHDRAWN":
+        add("withdrawn", "The study was withdrawn before anyone took part." + because)
+    if status == "TERMINATED":
+        add("terminated", "The study was stopped early." + because)
     if study.results == "pending":
-        add("no-results", "The trial is registered but has not published results yet.")
+        add(
+            "no-results",
+            "The study is completed but has posted no results yet."
+            if status == "COMPLETED"
+            else "The trial is registered but has not published results yet.",
+        )
+    if study.results == "unknown":
+        add(
+            "results-unknown",
+            "The record does not say whether results were posted; check the registry.",
+        )
     if study.discrepancies:
         add(
             "sources-disagree",
             f"The sources disagree on {len(study.discrepancies)} point(s); see the discrepancies.",
         )
     return tuple(out)
+
+
+def _unknown_design_reason(study: Study) -> str:
+    """Why the level is unknown: the design note when there is one."""
+    note = study.design.allocation_note
+    why = f" ({note.rstrip('.')})" if note else ""
+    return f"The design is not stated{why}, so how strong this evidence is cannot be judged."
 
 
 def assess(study: Study) -> Evidence:

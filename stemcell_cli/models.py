@@ -126,6 +126,14 @@ class Registration(Model):
     status_date: PartialDate | None = None
     first_posted: PartialDate | None = None
     start_date: PartialDate | None = None
+    primary_completion: PartialDate | None = Field(
+        None, description="primary completion date (actual or anticipated), as registered"
+    )
+    completion: PartialDate | None = Field(None, description="study completion date, as registered")
+    why_stopped: Text | None = Field(
+        None, description="the registry's reason for a withdrawn, terminated or suspended study"
+    )
+    brief_title: Text | None = Field(None, description="the registry's brief title")
     sponsor: Text | None = None
     design_as_registered: Text | None = None
     url: Url | None = None
@@ -152,10 +160,15 @@ class FollowUp(Model):
 class Design(Model):
     """How the study was built: allocation, control, blinding, phase."""
 
-    type: DesignType
+    type: DesignType = Field(
+        description="'unknown' when the source does not state the design: no evidence level"
+    )
     allocation: Allocation | None = None
     allocation_note: Text | None = None
-    control: Control | None = None
+    control: Control | None = Field(
+        None, description="required for clinical studies; null only when design.type is unknown"
+    )
+    control_basis: Text | None = Field(None, description="which signal decided the control")
     comparator: Text | None = None
     masking: Masking | None = None
     masking_note: Text | None = None
@@ -273,9 +286,13 @@ class Effect(Model):
     """A between-group effect measure as published."""
 
     measure: EffectMeasure
+    parameter: Text | None = Field(
+        None, description="the measure as published, e.g. 'Mean Difference (Net)'"
+    )
     value: Number | None = None
     interval: Interval | None = None
     comparison: Text | None = Field(None, description="which groups, e.g. 'HSCT vs DMT'")
+    method: Text | None = Field(None, description="statistical method, e.g. 'ANCOVA'")
 
 
 class Outcome(Model):
@@ -352,6 +369,9 @@ class Study(Model):
     summary: Text | None = None
     kind: Kind
     condition: Condition
+    keywords: list[Text] = Field(
+        default_factory=list, description="registry keywords: searched by --search, not --condition"
+    )
     design: Design
     results: Results = "published"
     publication: Publication = Field(default_factory=Publication)
@@ -393,7 +413,8 @@ class Study(Model):
             raise ValueError(f"kind: design.type {self.design.type} needs kind {expected_kind}")
         if self.kind == "clinical" and self.population.species not in (None, "human"):
             raise ValueError("kind: a study in animals is kind preclinical, not clinical")
-        if self.kind == "clinical" and self.design.control is None:
+        known = self.design.type != "unknown"
+        if self.kind == "clinical" and self.design.control is None and known:
             raise ValueError("design.control: a clinical study must say its control (none if none)")
         return self
 

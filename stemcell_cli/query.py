@@ -38,7 +38,7 @@ class Facets:
     species: str | None
     n: int | None
     year: int | None
-    level: int
+    level: int | None  # None: design unknown (never matches --max-level)
     text: str
 
 
@@ -73,7 +73,7 @@ class Filters:
             (self.since, lambda q: f.year is not None and f.year >= q),
             (self.until, lambda q: f.year is not None and f.year <= q),
             (self.search, lambda q: all(w in f.text for w in q.casefold().split())),
-            (self.max_level, lambda q: f.level <= q),
+            (self.max_level, lambda q: f.level is not None and f.level <= q),
         )
         return all(check(value) for value, check in checks if value is not None)
 

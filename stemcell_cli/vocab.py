@@ -20,6 +20,7 @@ DesignType = Literal[
     "animal-study",
     "laboratory-study",
     "expert-opinion",
+    "unknown",  # the source does not state the design: no evidence level (null)
 ]
 Allocation = Literal["RANDOMIZED", "NON_RANDOMIZED", "NA"]
 Masking = Literal["NONE", "SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE"]
@@ -77,7 +78,8 @@ EffectMeasure = Literal[
     "other",
 ]
 EventsAre = Literal["harmful", "desirable"]
-Results = Literal["published", "pending", "not-applicable"]
+# unknown: the source does not say whether results exist (e.g. a partial registry record)
+Results = Literal["published", "pending", "not-applicable", "unknown"]
 DESIGN_KIND = {
     "animal-study": "preclinical",
     "laboratory-study": "preclinical",

@@ -92,6 +92,12 @@ def invoke(*args: str, env: dict[str, str] | None = None):
     return CliRunner().invoke(app, list(args), env={"COLUMNS": "250", **(env or {})})
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_user_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Even module-scoped fixtures never read or write the developer's own index cache."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("session-cache"))
+
+
 @pytest.fixture(autouse=True)
 def _clean_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory

@@ -314,7 +314,10 @@ def test_imported_registry_record_cites_the_registrys_titles() -> None:
     )
     (item,) = parse_csl(citations([brief], "csl-json").text)
     assert item["title"] == ident["briefTitle"]
-    curated = brief.model_copy(update={"provenance": None})  # our own title: never cited
+    registration = brief.registration
+    assert registration is not None and registration.brief_title == ident["briefTitle"]
+    without = registration.model_copy(update={"brief_title": None})
+    curated = brief.model_copy(update={"registration": without})  # our own title: never cited
     assert "title" not in parse_csl(citations([curated], "csl-json").text)[0]
 
 

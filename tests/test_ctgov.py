@@ -179,7 +179,8 @@ def test_record_without_results_is_pending_with_registered_outcomes(tmp_path: Pa
     pubmed = next(s for s in study.sources if s.key == "pubmed-35610000")
     assert pubmed.kind == "paper" and pubmed.url == "https://pubmed.ncbi.nlm.nih.gov/35610000/"
     assert study.condition.name == "Type 2 Diabetes"
-    assert study.condition.synonyms == ["T2DM", "mesenchymal stromal cells"]
+    assert study.condition.synonyms == []  # keywords are not condition synonyms
+    assert study.keywords == ["T2DM", "mesenchymal stromal cells", "Type 2 Diabetes"]
 
 
 def test_observational_study_has_no_arms_and_no_assigned_intervention(tmp_path: Path) -> None:
@@ -196,9 +197,14 @@ def test_partial_record_imports_what_is_there_and_names_missing_modules(tmp_path
     study, result = _imported(tmp_path, "partial.json")
     for module in ("designModule", "eligibilityModule", "descriptionModule", "outcomesModule"):
         assert f"no {module}" in result.notes
-    assert study.design.type == "single-group-trial"
-    assert study.design.allocation_note and "no study type" in study.design.allocation_note
-    assert {"study type", "eligibility criteria", "results"} <= set(study.not_available)
+    assert study.design.type == "unknown"  # not guessed as single-group
+    assert study.design.allocation_note and "no designModule" in study.design.allocation_note
+    evidence = assess(study)
+    assert evidence.level is None and "design-unknown" in evidence.codes
+    assert "no-control" not in evidence.codes
+    assert {"study type", "eligibility criteria"} <= set(study.not_available)
+    assert study.results == "unknown"  # no hasResults: the record does not say
+    assert "whether results were posted" in study.not_available
     assert study.population.n is None
     assert study.intervention is not None
     assert study.intervention.cell_type == "bone-marrow-cells"
@@ -388,7 +394,7 @@ def test_odd_values_are_cleaned_or_left_out() -> None:
     assert study.registration.start_date is None and study.registration.status is None
     assert study.population.n is None
     assert study.design.phases == ["PHASE2"]
-    assert [a.key for a in study.arms] == ["uc-msc", "placebo", "uc-msc-2"]
+    assert [a.key for a in study.arms] == ["uc-msc", "placebo"]  # one label, one arm
     assert any("PHASE9" in note for note in notes)
 
 

@@ -284,7 +284,7 @@ def bundled_json() -> dict[str, dict]:
         ("ms-mist", 2, "high", set()),
         ("t2d-ucmsc-rct", 2, "high", {"short-follow-up"}),
         ("t2d-bmsc-bhansali", 2, "high", {"small-sample"}),
-        ("ms-ram-ms", 2, "high", {"no-results"}),
+        ("ms-ram-ms", 2, "not applicable: no results", {"no-results"}),
         ("spms-hsct-qa", 5, "not applicable", {"expert-opinion"}),
     ],
 )

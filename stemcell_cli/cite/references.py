@@ -104,13 +104,8 @@ def _first(study: Study, kinds: set[str]) -> Source | None:
 
 
 def _imported_brief_title(study: Study) -> str | None:
-    """The registry's brief title, when the descriptor was imported (``stemcell import``)."""
-    from ..ctgov.mapping import PROVENANCE  # only for imported records; keeps the import light
-
-    nct = study.registration.nct_id if study.registration else None
-    if nct is None or study.provenance != PROVENANCE.format(nct=nct):
-        return None
-    return None if study.title == f"{CTGOV} record {nct}" else study.title
+    """The registry's brief title, when the descriptor records it (``stemcell import`` does)."""
+    return study.registration.brief_title if study.registration else None
 
 
 def reference_for(study: Study) -> Reference:

@@ -1,45 +1,219 @@
-"""``stemcell import``: registry records to descriptors."""
+"""``stemcell import``: registry records (files, or fetched live) to descriptors; ``--update``."""
 
 from __future__ import annotations
 
+import re
+import sys
+import typing
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ..errors import UsageError
+from ..vocab import OverallStatus
 from .app import command, say
+
+if typing.TYPE_CHECKING:
+    from ..ctgov.api import Client
+    from ..ctgov.fetch import Search
+
+_NCT = re.compile(r"NCT\d{8}", re.IGNORECASE)
+_STATUSES = typing.get_args(OverallStatus)
+_FETCH = "Fetching (ClinicalTrials.gov API v2)"
+
+
+def _progress() -> typing.Callable[[int, int | None], None] | None:
+    """``12 of 40 studies`` on stderr, rewritten in place; only on a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int | None) -> None:
+        of = f" of {total}" if total is not None else ""
+        sys.stderr.write(f"\r{done}{of} studies")
+        sys.stderr.flush()
+
+    return show
+
+
+def _statuses(values: list[str]) -> list[str]:
+    """``--status recruiting,completed`` -> ``["RECRUITING", "COMPLETED"]``; else a usage error."""
+    out = [v.strip().upper() for value in values for v in value.split(",") if v.strip()]
+    unknown = [v for v in out if v not in _STATUSES]
+    if unknown:
+        raise UsageError(f"unknown --status {', '.join(unknown)}; known: {', '.join(_STATUSES)}")
+    return out
+
+
+def _split(sources: list[str]) -> tuple[list[Path], list[str]]:
+    """Files (existing paths) and NCT ids; anything else is a usage error."""
+    files, ids = [], []
+    for source in sources:
+        if Path(source).exists():
+            files.append(Path(source))
+        elif _NCT.fullmatch(source.strip()):
+            ids.append(source.strip().upper())
+        else:
+            raise UsageError(f"{source}: neither an existing file nor an NCT id (NCT + 8 digits)")
+    return files, ids
 
 
 @command
 def import_ctgov(
-    files: Annotated[
-        list[Path],
+    sources: Annotated[
+        list[str] | None,
         typer.Argument(
-            metavar="FILE...", help="ClinicalTrials.gov API v2 JSON: a study or a page."
+            metavar="[FILE|NCT_ID]...",
+            help="API v2 JSON files (a study or a search page) or NCT ids to fetch.",
+            show_default=False,
         ),
-    ],
+    ] = None,
     *,
     out: Annotated[
-        Path, typer.Option("--out", "-o", file_okay=False, help="Folder to write descriptors to.")
-    ],
+        Path | None,
+        typer.Option("--out", "-o", file_okay=False, help="Folder to write descriptors to."),
+    ] = None,
+    query: Annotated[
+        str | None,
+        typer.Option(
+            "--query", "-q", help="Search the registry (query.term).", rich_help_panel=_FETCH
+        ),
+    ] = None,
+    condition: Annotated[
+        str | None,
+        typer.Option(
+            "--condition", help="Search by condition (query.cond).", rich_help_panel=_FETCH
+        ),
+    ] = None,
+    intervention: Annotated[
+        str | None,
+        typer.Option(
+            "--intervention", help="Search by intervention (query.intr).", rich_help_panel=_FETCH
+        ),
+    ] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            help="Only these overall statuses (RECRUITING, COMPLETED ...; repeat or comma-join).",
+            rich_help_panel=_FETCH,
+        ),
+    ] = None,
+    max_studies: Annotated[
+        int | None,
+        typer.Option(
+            "--max", min=1, help="Import at most N studies of a search.", rich_help_panel=_FETCH
+        ),
+    ] = None,
+    api_url: Annotated[
+        str | None,
+        typer.Option(
+            "--api-url",
+            help="API base URL (default: $STEMCELL_CTGOV_API, else "
+            "https://clinicaltrials.gov/api/v2).",
+            rich_help_panel=_FETCH,
+        ),
+    ] = None,
+    update: Annotated[
+        Path | None,
+        typer.Option(
+            "--update",
+            file_okay=False,
+            help="Re-fetch the imported descriptors in DIR and report what changed.",
+        ),
+    ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace descriptors that already exist.")
+        bool,
+        typer.Option(
+            "--force", help="Replace existing descriptors (and, with --update, edited ones)."
+        ),
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="With --update: the change report as JSON on stdout.")
     ] = False,
 ) -> int:
     """Import ClinicalTrials.gov records as descriptors (one nctXXXXXXXX.yaml per study).
 
-    Existing files are kept unless --force; each file is written atomically. Download a
-    record with: curl -fsS -o rec.json https://clinicaltrials.gov/api/v2/studies/NCT00763412
+    From saved API v2 JSON files, NCT ids fetched from the registry, or a registry search.
+    Existing files are kept unless --force; each file is written atomically. --update DIR
+    re-fetches a folder of imports, refreshes the files nobody edited and lists what changed.
 
-    Example: stemcell import ctgov rec.json --out my-studies/
+    Example: stemcell import ctgov NCT00763412 --out my-studies/ ·
+    stemcell import ctgov --query mesenchymal --status RECRUITING --max 50 -o my-studies/ ·
+    stemcell import ctgov --update my-studies/
     """
-    from ..ctgov import import_files
+    from ..ctgov.api import Client, api_base
+    from ..ctgov.fetch import Search
 
-    report = import_files(files, out, force=force)
+    sources = sources or []
+    statuses = _statuses(status or [])
+    searching = any([query, condition, intervention, statuses])
+    if update is not None:
+        if sources or searching or out is not None or max_studies is not None:
+            raise UsageError("--update DIR takes no FILE, NCT id, search option or --out")
+        return _update(Client(api_base(api_url)), update, force, as_json)
+    if as_json:
+        raise UsageError("--json goes with --update")
+    if out is None:
+        raise UsageError("missing --out DIR (or use --update DIR)")
+    if not sources and not searching:
+        raise UsageError("give FILEs, NCT ids, or a search (--query, --condition, --intervention)")
+    if max_studies is not None and not searching:
+        raise UsageError("--max limits a search (--query, --condition, --intervention, --status)")
+    files, ids = _split(sources)
+    search = Search(query, condition, intervention, statuses) if searching else None
+    client = Client(api_base(api_url)) if ids or search else None
+    return _import(files, ids, search, client, out, force=force, limit=max_studies)
+
+
+def _import(
+    files: list[Path],
+    ids: list[str],
+    search: Search | None,
+    client: Client | None,
+    out: Path,
+    *,
+    force: bool,
+    limit: int | None,
+) -> int:
+    """Files, then ids, then the search; one report line per study, the summary last."""
+    from ..ctgov.fetch import import_all
+
+    progress = _progress()
+    report = import_all(
+        out,
+        files=files,
+        ids=ids,
+        search=search,
+        client=client,
+        limit=limit,
+        force=force,
+        progress=progress,
+    )
+    if progress:
+        typer.echo("", err=True)
     for error in report.errors:
         say(error.message)
     for study in report.studies:
         for line in study.lines():
             say(line)
+    say(report.summary())
+    return report.exit_code
+
+
+def _update(client: Client, folder: Path, force: bool, as_json: bool) -> int:
+    """Re-fetch a folder of imports; the changes on stdout (text or JSON), the summary on stderr."""
+    from ..ctgov.update import update_folder
+    from ..jsontext import dumps
+
+    progress = _progress()
+    report = update_folder(client, folder, force=force, progress=progress)
+    if progress:
+        typer.echo("", err=True)
+    if as_json:
+        typer.echo(dumps(report.as_dict(), indent=2))
+    else:
+        for study in report.listed:
+            say(study.line(), err=study.failed)
     say(report.summary())
     return report.exit_code

@@ -1,6 +1,6 @@
 """Import ClinicalTrials.gov API v2 JSON records as study descriptors (imported, not curated).
 
-Input is what the API serves, saved to a file, for example::
+Input is what the API serves, fetched live (``fetch``) or saved to a file, for example::
 
     curl -fsS -o NCT00763412.json 'https://clinicaltrials.gov/api/v2/studies/NCT00763412'
     curl -fsS -o page.json \\
@@ -15,8 +15,11 @@ A file holds one study record (``{"protocolSection": ...}``) or a search page
 - ``mapping``: record -> descriptor (a table of plain fields and a few named decisions),
   validated once; ``design`` (design, arms, intervention) and ``results`` (the
   resultsSection) serve it;
-- ``write``: YAML text and atomic, non-clobbering writes;
-- ``report``: per-study ``Status`` and the run's summary; ``run``: the import itself.
+- ``arms``: arm groups as the record means them (one per label, with their interventions);
+- ``write``: YAML text with a hash line (edited-by-hand detection) and atomic writes;
+- ``report``: per-study ``Status`` and the run's summary; ``run``: the import itself;
+- ``api``: the HTTP client (standard library: timeouts, retries, clear errors); ``fetch``:
+  studies by NCT id and paged searches; ``update``: re-fetch a folder and report changes.
 """
 
 from .design import NO_INTERVENTION

@@ -1,10 +1,13 @@
 """What a record says was done, and to whom: design, arms, intervention, population.
 
-- ``design.control`` comes from the arm types: placebo, else sham, else no intervention
-  (untreated), else active comparator; otherwise ``none``. Observational studies: ``none``.
-- Without a study type (no designModule) the design is recorded conservatively, never as
-  randomized: single-group trial (one arm), non-randomized trial (two or more arms) or
-  observational study (no arms), with the reason in ``design.allocation_note``.
+- ``design.control`` comes from the first of ``SIGNALS`` that finds a control arm: the arm
+  types, then interventions typed PLACEBO, then arm labels and intervention names that say
+  placebo, vehicle, saline, sham, usual or standard care, then NO_INTERVENTION and
+  ACTIVE_COMPARATOR arms; ``design.control_basis`` says which signal decided it. Observational
+  studies have a control only when a cohort is named as one (standard care, placebo, sham).
+- Arm groups listed once per intervention (the same label twice) are one arm.
+- Without a study type (no designModule, as in field-filtered search results) the design is
+  ``unknown`` (no evidence level), with the reason in ``design.allocation_note``.
 - The model requires an ``intervention``: the registered interventions' names, or, for an
   observational study that lists none, ``"none (observational study: no intervention
   assigned)"``. Cell type, tissue origin and autologous/allogeneic are set only when the
@@ -17,27 +20,29 @@ import re
 import typing
 from typing import Any
 
-from ..models import Allocation, ArmRole, Masking, Phase
+from ..models import Allocation, Masking, Phase
+from .arms import Given, Group, control_word, once, only_control
 from .log import Log
-from .record import ARMS, DESIGN, ELIGIBILITY, IDENT, RESULTS, Record, code, shorten, slug, text
-from .results import arm_sizes
+from .record import (
+    ARMS,
+    DESIGN,
+    ELIGIBILITY,
+    IDENT,
+    Record,
+    code,
+    norm,
+    shorten,
+    text,
+)
 
 MAX_INCLUSION = 5
 NO_INTERVENTION = "none (observational study: no intervention assigned)"
 NOT_STATED = "not stated in the registry record"
 
 _ALLOCATIONS = frozenset(typing.get_args(Allocation))
-_ARM_ROLES = frozenset(typing.get_args(ArmRole))
 _MASKINGS = frozenset(typing.get_args(Masking))
 _PHASES = frozenset(typing.get_args(Phase))
 _OBSERVATIONAL = frozenset({"observational-study", "prospective-cohort", "retrospective-cohort"})
-_CONTROL_BY_ROLE = (
-    ("PLACEBO_COMPARATOR", "placebo"),
-    ("SHAM_COMPARATOR", "sham"),
-    ("NO_INTERVENTION", "untreated"),
-    ("ACTIVE_COMPARATOR", "active"),
-)
-_COMPARATOR_ROLES = frozenset(role for role, _ in _CONTROL_BY_ROLE)
 _AS_REGISTERED = (  # label, designInfo fields (the first one that is there)
     ("allocation", ("allocation",)),
     ("model", ("interventionModel", "observationalModel")),
@@ -71,50 +76,37 @@ _CELL_FACTS = (  # descriptor field, its patterns, what is missing when it is no
 )
 
 
-def arms_of(rec: Record, log: Log) -> list[dict[str, Any]]:
-    """Arm groups as registered; n per arm only from an unambiguous participant-flow match."""
-    arms: list[dict[str, Any]] = []
-    keys: set[str] = set()
-    for index, group in enumerate(rec.objs(f"{ARMS}.armGroups"), 1):
-        label = group.text("label", 200)
-        if label is None:
-            continue
-        key = base = slug(label, f"arm-{index}")
-        suffix = 2
-        while key in keys:
-            key, suffix = f"{base}-{suffix}", suffix + 1
-        keys.add(key)
-        role = group.code("type")
-        arms.append(
-            {
-                "key": key,
-                "label": label,
-                "role": role if role in _ARM_ROLES else None,
-                "description": group.text("description"),
-            }
-        )
-    arm_sizes(arms, rec.obj(f"{RESULTS}.participantFlowModule"), log)
-    return arms
-
-
-def design_of(rec: Record, arms: list[dict[str, Any]], log: Log) -> dict[str, Any]:
+def design_of(rec: Record, groups: list[Group], log: Log) -> dict[str, Any]:
     """Design type, allocation, control, comparator, masking and phases as registered."""
     info = rec.obj(f"{DESIGN}.designInfo")
     study_type = rec.code(f"{DESIGN}.studyType")
     allocation = info.code("allocation")
     allocation = allocation if allocation in _ALLOCATIONS else None
-    observational = study_type == "OBSERVATIONAL" or (study_type is None and not arms)
-    if observational:
-        kind, note = _observational_type(info, study_type), None
+    observational = study_type == "OBSERVATIONAL"
+    if observational:  # nobody is allocated in an observational study, whatever it says
+        kind, note, allocation = _observational_type(info, study_type), None, None
+    elif study_type == "INTERVENTIONAL":
+        kind, note = _interventional_type(allocation, info.code("interventionModel"), groups)
     else:
-        kind, note = _interventional_type(allocation, info.code("interventionModel"), arms)
-    if study_type not in {"INTERVENTIONAL", "OBSERVATIONAL"}:
-        what = f"study type {study_type}" if study_type else "no study type"
-        note = f"Registry record gives {what}; design type recorded conservatively as {kind}."
+        kind = "unknown"
+        where = "has no designModule" if not rec.has(DESIGN) else "gives no study type"
+        what = f"gives study type {study_type}" if study_type else where
+        note = f"The registry record {what}: design unknown."
         log.lack("study type")
+    if observational:  # a cohort given standard care (placebo, sham) is a comparison group
+        control, basis, comparator = control_of(groups, kind)
+        basis = f"observational study: {basis}"
+    else:
+        crossover = info.code("interventionModel") == "CROSSOVER"
+        control, basis, comparator = control_of(groups, kind, crossover=crossover)
+        if allocation is None and kind == "non-randomized-trial" and control != "none":
+            kind = "unknown"  # controlled, but randomized or not cannot be told
+            note = (
+                "The registry record does not give the allocation of its controlled comparison: "
+                "whether it was randomized cannot be told, so the design is unknown."
+            )
     if note:
         log.note(note)
-    control, comparator = ("none", None) if observational else _control(arms)
     masking = info.code("maskingInfo.masking")
     masking = masking if masking in _MASKINGS else None
     if masking is None and not observational:
@@ -126,6 +118,7 @@ def design_of(rec: Record, arms: list[dict[str, Any]], log: Log) -> dict[str, An
         "design.allocation": allocation,
         "design.allocation_note": note,
         "design.control": control,
+        "design.control_basis": basis,
         "design.comparator": comparator,
         "design.masking": masking,
         "design.phases": _phases(rec, log),
@@ -142,7 +135,7 @@ def _observational_type(info: Record, study_type: str | None) -> str:
 
 
 def _interventional_type(
-    allocation: str | None, model: str | None, arms: list[dict[str, Any]]
+    allocation: str | None, model: str | None, arms: list[Group]
 ) -> tuple[str, str | None]:
     """The trial type from allocation and intervention model, with a note when inferred."""
     if allocation == "RANDOMIZED":
@@ -156,15 +149,80 @@ def _interventional_type(
             "Allocation not given in the registry record; recorded as non-randomized "
             "(randomization is not assumed)."
         )
-    return "single-group-trial", "Allocation not given in the registry record; one arm or none."
+    if arms:
+        return "single-group-trial", "Allocation not given in the registry record; one arm."
+    return "unknown", "The registry record gives neither allocation nor arms: design unknown."
 
 
-def _control(arms: list[dict[str, Any]]) -> tuple[str, str | None]:
-    """Control from the arm types (placebo > sham > no intervention > active) and its labels."""
-    roles = {arm.get("role") for arm in arms}
-    control = next((name for role, name in _CONTROL_BY_ROLE if role in roles), "none")
-    labels = [arm["label"] for arm in arms if arm.get("role") in _COMPARATOR_ROLES]
-    return control, ("; ".join(labels) if labels and control != "none" else None)
+Finding = tuple[str, str] | None  # (control, why) for one group
+
+
+def _by_role(role: str, control: str) -> Any:
+    return lambda g: (control, f"arm type {role}") if role in g.roles else None
+
+
+def _by_type(group: Group) -> Finding:
+    typed = [g.name for g in group.given if g.type == "PLACEBO"]
+    if typed and len(typed) == len(group.given):
+        return "placebo", f"intervention type PLACEBO ({', '.join(typed)})"
+    return None
+
+
+def _by_words(group: Group) -> Finding:
+    """The label or the intervention names say placebo, sham or standard care; a label counts
+    when it names nothing else ("Placebo qw") or the arm receives nothing else ("Saline-washed
+    MSC" given MSC is no control)."""
+    kinds = {g.control_like for g in group.given}
+    said = control_word(group.label)
+    if said and (not group.given or None not in kinds or only_control(group.label)):
+        return said, f"arm label '{group.label}' says {said.replace('-', ' ')}"
+    if group.given and len(kinds) == 1 and None not in kinds:
+        (said,) = kinds
+        names = ", ".join(group.names)
+        return said, f"intervention name ({names}) says {said.replace('-', ' ')}"
+    return None
+
+
+# the first signal that finds a control arm decides; later ones are weaker readings
+SIGNALS = (
+    _by_role("PLACEBO_COMPARATOR", "placebo"),
+    _by_role("SHAM_COMPARATOR", "sham"),
+    _by_type,
+    _by_words,
+    _by_role("NO_INTERVENTION", "untreated"),
+    _by_role("ACTIVE_COMPARATOR", "active"),
+)
+
+
+def control_of(
+    groups: list[Group], kind: str, *, crossover: bool = False
+) -> tuple[str | None, str, str | None]:
+    """Control, the signal that decided it, and the comparator arms (as the record names them).
+
+    A control needs another arm to compare with: a one-arm study has none, unless it is a
+    crossover in which everyone also receives a placebo, sham or standard care. An unknown
+    design with no arms has an unknown control (None).
+    """
+    if kind == "unknown" and not groups:
+        return None, "no arms in the record", None
+    if len(groups) >= 2:
+        for signal in SIGNALS:
+            found = [(g, hit) for g in groups if (hit := signal(g))]
+            if found and len(found) < len(groups):
+                control, why = found[0][1]
+                arms = [g for g, hit in found if hit[0] == control]
+                basis = f"{why} (arm '{found[0][0].label}')"
+                return control, basis, "; ".join(g.shown for g in arms)
+    given = list({g.name: g for group in groups for g in group.given}.values())
+    controls = [g for g in given if g.control_like]
+    if crossover and controls and len(controls) < len(given):
+        control = controls[0].control_like
+        names = ", ".join(g.name for g in controls if g.control_like == control)
+        return control, f"crossover: participants also receive {names}", names
+    basis = (
+        "one arm" if len(groups) < 2 else "no arm is a placebo, sham, untreated or active control"
+    )
+    return "none", basis, None
 
 
 def _phases(rec: Record, log: Log) -> list[str]:
@@ -190,15 +248,17 @@ def design_as_registered(rec: Record) -> str | None:
     return text("; ".join(p for p in parts if p), 300)
 
 
-def intervention_of(rec: Record, design_type: str, log: Log) -> dict[str, Any]:
-    """Registered interventions (those of the experimental arms when marked) and cell facts."""
+def intervention_of(rec: Record, groups: list[Group], design_type: str, log: Log) -> dict[str, Any]:
+    """What the experimental arms receive (not their placebo), and cell facts."""
     interventions = rec.objs(f"{ARMS}.interventions")
-    experimental = [g for g in rec.objs(f"{ARMS}.armGroups") if g.code("type") == "EXPERIMENTAL"]
-    labels = {g.text("label") for g in experimental}
-    chosen = [
-        i for i in interventions if labels & {text(x) for x in i.values("armGroupLabels")}
-    ] or interventions
-    names = list(dict.fromkeys(n for n in (i.text("name", 150) for i in chosen) if n))
+    experimental = [g for g in groups if g.role == "EXPERIMENTAL"]
+    given = [i for g in experimental for i in g.given] or [
+        Given(i.code("type"), n) for i in interventions if (n := i.text("name", 150))
+    ]
+    active = [g for g in given if not g.control_like] or given
+    wanted = {norm(g.name) for g in active}
+    chosen = [i for i in interventions if norm(i.text("name", 150)) in wanted] or interventions
+    names = list(dict.fromkeys(once(g.name) for g in active))
     if not names:
         observational = design_type in _OBSERVATIONAL
         if not observational:
@@ -208,7 +268,7 @@ def intervention_of(rec: Record, design_type: str, log: Log) -> dict[str, Any]:
     texts = [rec.get(f"{IDENT}.briefTitle"), rec.get(f"{IDENT}.officialTitle")]
     for item in chosen:
         texts += [item.get("name"), item.get("description"), *item.values("otherNames")]
-    texts += [group.get("description") for group in experimental]
+    texts += [group.description for group in experimental]
     facts = _cell_facts(" ".join(t for t in texts if isinstance(t, str)), log)
     return {"name": shorten("; ".join(names), 300), **facts}
 

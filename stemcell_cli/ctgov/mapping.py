@@ -5,7 +5,8 @@ Only what the record states is mapped; everything else is left out and named in
 
 - ``condition.chronic`` keeps the model default (true): the registry does not say.
 - ``results`` is ``published`` when the record has a ``resultsSection`` (or says
-  ``hasResults``), ``not-applicable`` for a withdrawn study, else ``pending``.
+  ``hasResults``), ``not-applicable`` for a withdrawn study, ``unknown`` when the record says
+  neither (a partial record, e.g. a search fetched with a field filter), else ``pending``.
 - A count of people of ``MAX_PEOPLE`` (10**10) or more is not one: it is left out, noted.
 - The design, the arms and the intervention: see ``design.py``.
 """
@@ -21,9 +22,9 @@ from pydantic import ValidationError
 
 from ..models import OverallStatus, Study
 from ..registry import CTGOV, registry_url
+from .arms import arms_of, groups_of
 from .design import (
     NOT_STATED,
-    arms_of,
     design_as_registered,
     design_of,
     intervention_of,
@@ -91,6 +92,10 @@ FIELDS: dict[str, tuple[str, Reader]] = {
     "registration.status_date": (f"{STATUS}.statusVerifiedDate", Record.date),
     "registration.first_posted": (f"{STATUS}.studyFirstPostDateStruct.date", Record.date),
     "registration.start_date": (f"{STATUS}.startDateStruct.date", Record.date),
+    "registration.primary_completion": (f"{STATUS}.primaryCompletionDateStruct.date", Record.date),
+    "registration.completion": (f"{STATUS}.completionDateStruct.date", Record.date),
+    "registration.why_stopped": (f"{STATUS}.whyStopped", _text(300)),
+    "registration.brief_title": (f"{IDENT}.briefTitle", _text(300)),
     "registration.sponsor": (f"{SPONSOR}.leadSponsor.name", _text(300)),
     "population.n": (f"{DESIGN}.enrollmentInfo.count", Record.count),
     "population.n_type": (f"{DESIGN}.enrollmentInfo.type", _one_of({"ACTUAL", "ESTIMATED"})),
@@ -136,8 +141,9 @@ def _build(rec: Record, nct: str, log: Log) -> dict[str, Any]:
     """Every descriptor field: the table, then the decisions (in the order they depend)."""
     fields = {**FIXED, **{name: read(rec, path) for name, (path, read) in FIELDS.items()}}
     fields["results"] = _results_state(rec, log)
-    arms = arms_of(rec, log)
-    fields.update(design_of(rec, arms, log))
+    groups = groups_of(rec)
+    arms = arms_of(rec, groups, log)
+    fields.update(design_of(rec, groups, log))
     fields.update(population_of(rec, fields, log))
     fields["title"] = _title(rec, nct, log)
     fields["headline"] = _headline(fields)
@@ -151,7 +157,7 @@ def _build(rec: Record, nct: str, log: Log) -> dict[str, Any]:
             "registration.url": registry_url(nct),
             "sources": _sources(rec, nct, log),
             "arms": arms,
-            "intervention": intervention_of(rec, fields["design.type"], log),
+            "intervention": intervention_of(rec, groups, fields["design.type"], log),
             "outcomes": outcomes_of(rec, log),
             "limitations": _limitations(rec),
         }
@@ -191,6 +197,10 @@ def _results_state(rec: Record, log: Log) -> str:
     if rec.code(f"{STATUS}.overallStatus") == "WITHDRAWN":
         log.note("no resultsSection: study withdrawn before enrolment")
         return "not-applicable"
+    if not isinstance(rec.get("hasResults"), bool):
+        log.note("no resultsSection or hasResults: whether results were posted is not known")
+        log.lack("whether results were posted")
+        return "unknown"
     log.note("no resultsSection: results pending")
     log.lack("results")
     return "pending"
@@ -208,6 +218,7 @@ _DESIGN_WORDS = {
     "randomized-trial": "randomized trial",
     "non-randomized-trial": "non-randomized trial",
     "single-group-trial": "single-group trial",
+    "unknown": "study of unstated design",
     "observational-study": "observational study",
     "prospective-cohort": "prospective cohort study",
     "retrospective-cohort": "retrospective cohort study",
@@ -216,6 +227,7 @@ _POSTED = {
     "published": "results posted on the registry",
     "pending": "no results posted",
     "not-applicable": "no results (withdrawn)",
+    "unknown": "results not known from the record",
 }
 
 
@@ -241,20 +253,25 @@ def _phase_words(phases: list[str]) -> str:
 
 
 def _condition(rec: Record, log: Log) -> dict[str, Any]:
-    """First registered condition; the other conditions and the keywords as synonyms."""
+    """First registered condition, the other conditions as synonyms; the keywords apart (they
+    name drugs, methods and places as often as conditions)."""
     conditions = rec.texts(f"{CONDITIONS}.conditions", 150)
-    keywords = rec.texts(f"{CONDITIONS}.keywords", 150)
+    keywords = list({k.casefold(): k for k in rec.texts(f"{CONDITIONS}.keywords", 150)}.values())
     if not conditions:
         log.note("no conditions in the record: condition recorded as not stated")
         log.lack("condition")
     name = conditions[0] if conditions else NOT_STATED
     seen = {name.casefold()}
     synonyms = []
-    for item in [*conditions[1:], *keywords]:
+    for item in conditions[1:]:
         if item.casefold() not in seen and len(synonyms) < MAX_SYNONYMS:
             seen.add(item.casefold())
             synonyms.append(item)
-    return {"condition.name": name, "condition.synonyms": synonyms}
+    return {
+        "condition.name": name,
+        "condition.synonyms": synonyms,
+        "keywords": keywords[:MAX_SYNONYMS],
+    }
 
 
 def _check_status(rec: Record, log: Log) -> None:

@@ -20,7 +20,7 @@ class Status(enum.Enum):
 class StudyImport:
     """One study of an input file: where it came from, what was done, why, and the notes."""
 
-    source: Path
+    source: Path | str  # a file, or what was fetched (an NCT id, a search page)
     position: int | None  # 1-based place in a search page; None for a single-record file
     nct_id: str | None
     path: Path | None = None  # the descriptor file it maps to
@@ -52,9 +52,9 @@ class StudyImport:
 
 @dataclass(frozen=True)
 class FileError:
-    """An input file that could not be read as records; nothing was written from it."""
+    """An input file or fetched page that could not be read; nothing was written from it."""
 
-    path: Path
+    path: Path | str
     message: str
 
 

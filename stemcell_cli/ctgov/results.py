@@ -1,5 +1,5 @@
-"""Outcomes: posted results (with denominators), registered outcomes without one, adverse
-events; and arm sizes from the participant flow."""
+"""Outcomes: posted results (with denominators) and statistical analyses, registered outcomes
+without one, adverse events; and arm sizes from the participant flow."""
 
 from __future__ import annotations
 
@@ -72,6 +72,9 @@ def posted_outcomes(results: Record, log: Log) -> tuple[list[dict[str, Any]], se
         skipped += bad
     if skipped:
         log.note(f"{skipped} posted result value(s) were not usable numbers and were left out")
+    analyses = sum(1 for row in posted if "effect" in row)
+    if analyses:
+        log.note(f"{analyses} posted statistical analyses imported as published effects")
     return posted, {norm(m.text("title", 300)) for m in measures} - {""}
 
 
@@ -109,7 +112,68 @@ def _measure_outcomes(measure: Record) -> tuple[list[dict[str, Any]], int]:
                     skipped += 1
                     continue
                 rows.append({"measure": name, "group": group, **common, **result})
+    rows += [
+        {"measure": title, "group": found["effect"]["comparison"], **common, **found}
+        for analysis in measure.objs("analyses")
+        if (found := _analysis(analysis, groups))
+    ]
     return rows, skipped
+
+
+_EFFECTS = (  # words in a posted parameter type -> the descriptor's effect measure
+    ("hazard ratio", "hazard-ratio"),
+    ("odds ratio", "odds-ratio"),
+    ("risk ratio", "risk-ratio"),
+    ("relative risk", "risk-ratio"),
+    ("risk difference", "risk-difference"),
+    ("mean difference", "mean-difference"),
+)
+_P_VALUE = re.compile(r"(<|<=|>|=)?\s?(0?\.\d+|0|1(\.0+)?)")
+
+
+def _analysis(analysis: Record, groups: dict[str | None, str | None]) -> dict[str, Any] | None:
+    """One posted statistical analysis as a published effect: measure, value, interval, p."""
+    parameter = analysis.text("paramType", 100)
+    value = analysis.number("paramValue")
+    low, high = analysis.number("ciLowerLimit"), analysis.number("ciUpperLimit")
+    level = analysis.number("ciPctValue")
+    raw_p = analysis.text("pValue", 40)
+    p_value = raw_p.replace(" ", "") if raw_p else None
+    if p_value and not _P_VALUE.fullmatch(p_value):
+        p_value = None
+    folded = (parameter or "").casefold()
+    effect: dict[str, Any] = {
+        "measure": next((m for words, m in _EFFECTS if words in folded), "other"),
+        "parameter": parameter,
+        "value": value,
+        "comparison": " vs ".join(
+            filter(None, (groups.get(g) for g in analysis.values("groupIds") if isinstance(g, str)))
+        )
+        or None,
+        "method": analysis.text("statisticalMethod", 200),
+    }
+    notes = []
+    bounded = low is not None and high is not None and low <= high
+    if bounded and level is not None and 0 < level < 100:
+        effect["interval"] = {"lower": low, "upper": high, "level": level}
+        if analysis.code("ciNumSides") == "ONE_SIDED":
+            notes.append("one-sided confidence interval")
+    elif low is not None or high is not None:
+        bounds = " to ".join(shown(x) if x is not None else "?" for x in (low, high))
+        notes.append(f"confidence interval {bounds} (level not given or not usable)")
+    if raw_p and p_value is None:
+        notes.append(f"p-value as posted: {raw_p}")
+    notes += filter(
+        None, (analysis.text("nonInferiorityType", 60), analysis.text("estimateComment"))
+    )
+    if value is None and "interval" not in effect and p_value is None and not notes:
+        return None
+    return {
+        "effect": effect,
+        "p_value": p_value,
+        "statement": "Statistical analysis posted on the registry"
+        + "".join(f"; {n}" for n in notes),
+    }
 
 
 def _denominators(part: Record) -> dict[str | None, int]:
@@ -219,8 +283,12 @@ def adverse_events(results: Record, log: Log) -> list[dict[str, Any]]:
     return out
 
 
-def arm_sizes(arms: list[dict[str, Any]], flow: Record, log: Log) -> None:
-    """Set ``n`` from the first period's STARTED milestone where group and arm names match."""
+def arm_sizes(arms: list[dict[str, Any]], terms: list[str], flow: Record, log: Log) -> None:
+    """Set each arm's ``n`` from the first period's STARTED milestone, matching flow groups to
+    arms (``match_groups``); a group that matches no arm is noted, not dropped silently.
+
+    ``terms`` are, per arm, its label with its interventions' names and other names.
+    """
     periods = flow.objs("periods")
     if not arms or not periods:
         return
@@ -228,23 +296,68 @@ def arm_sizes(arms: list[dict[str, Any]], flow: Record, log: Log) -> None:
         (m for m in periods[0].objs("milestones") if m.code("type") == "STARTED"), Record(None)
     )
     counts = {a.id("groupId"): a.count("numSubjects") for a in started.objs("achievements")}
-    by_name: dict[str, list[int]] = {}
-    for index, arm in enumerate(arms):
-        by_name.setdefault(norm(arm["label"]), []).append(index)
-    matched: dict[int, int] = {}
-    taken: set[int] = set()
-    counts.pop(None, None)
-    by_name.pop("", None)
-    for group in flow.objs("groups"):
-        hits = by_name.get(norm(group.text("title")), [])
-        n = counts.get(group.id("id") or "")
-        if len(hits) == 1 and n is not None:
-            if hits[0] in taken:
-                matched.pop(hits[0], None)
-                continue
-            taken.add(hits[0])
-            matched[hits[0]] = n
-    for index, n in matched.items():
-        arms[index]["n"] = n
-    if len(matched) < len(arms):
+    groups = [
+        (g.text("title", 200) or g.id("id") or "?", g.text("description") or "", n)
+        for g in flow.objs("groups")
+        if (n := counts.get(g.id("id"))) is not None
+    ]
+    titles = [title for title, _, _ in groups]
+    about = [description for _, description, _ in groups]
+    pairs = match_groups(titles, [a["label"] for a in arms], terms, about)
+    for index, (title, _, n) in enumerate(groups):
+        if index in pairs:
+            arms[pairs[index]]["n"] = n
+        else:
+            log.note(f"participant-flow group '{title}' (n = {n}) matched no arm; n not set")
+    if len(pairs) < len(arms):
         log.lack("number of participants in some arms")
+
+
+_GENERIC = frozenset({"arm", "group", "mg", "kg", "the", "of", "and", "with", "dose", "a"})
+
+
+def _tokens(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z0-9]+", text.casefold())) - _GENERIC
+
+
+def match_groups(
+    titles: list[str], labels: list[str], terms: list[str], about: list[str] | None = None
+) -> dict[int, int]:
+    """Results group index -> arm index, one to one, by the first means that is unambiguous:
+    the same title (case, numbering and punctuation aside); then the most words shared with
+    the arm's label and interventions (names and other names), in the group's title first and
+    its description (``about``) to break ties, when that best is mutual and unique; then order,
+    when the groups left and the arms left are as many and nothing else told them apart."""
+    about = about or [""] * len(titles)
+    pairs: dict[int, int] = {}
+    for index, title in enumerate(titles):
+        hits = [a for a, label in enumerate(labels) if norm(label) == norm(title) and norm(title)]
+        if len(hits) == 1 and hits[0] not in pairs.values():
+            pairs[index] = hits[0]
+    free = [i for i in range(len(titles)) if i not in pairs]
+    arms = [a for a in range(len(labels)) if a not in pairs.values()]
+    score = {
+        (i, a): (
+            len(_tokens(titles[i]) & _tokens(terms[a])),
+            len(_tokens(about[i]) & _tokens(labels[a])),
+        )
+        for i in free
+        for a in arms
+    }
+
+    def unique_best(options: list[tuple[int, int]]) -> tuple[int, int] | None:
+        best = max((score[o] for o in options), default=(0, 0))
+        top = [o for o in options if score[o] == best]
+        return top[0] if best > (0, 0) and len(top) == 1 else None
+
+    for _ in range(len(free)):  # each pass may free a tie for the next
+        for i in [i for i in free if i not in pairs]:
+            found = unique_best([(i, a) for a in arms if a not in pairs.values()])
+            rivals = [(j, found[1]) for j in free if j not in pairs] if found else []
+            if found and unique_best(rivals) == found:
+                pairs[i] = found[1]
+    free = [i for i in free if i not in pairs]
+    arms = [a for a in arms if a not in pairs.values()]
+    if free and len(titles) == len(labels) and len(free) == len(arms):
+        pairs.update(zip(free, arms, strict=True))
+    return pairs

@@ -126,7 +126,7 @@ class TableRenderer:
         for entry in entries:
             row = dict(zip(SUMMARY_HEADERS, entry.summary, strict=True))
             cells = [text(row[h]) for h in shown]
-            cells[shown.index("Level")].stylize(LEVEL_STYLE[entry.facets.level])
+            cells[shown.index("Level")].stylize(LEVEL_STYLE.get(entry.facets.level, ""))
             grid.add_row(*cells)
         self.console.print(grid)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import describe
-from ..evidence import CAUTION, assess
+from ..evidence import CAUTION, assess, level_text
 from ..query import Facets
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def summary_row(study: Study) -> tuple[str, ...]:
         study.design.type.replace("-", " "),
         describe.population(study),
         describe.follow_up(study),
-        str(evidence.level),
+        level_text(evidence.level),
         caution,
         study.headline,
     )
@@ -56,6 +56,7 @@ def search_text(study: Study) -> str:
         study.summary,
         study.publication.title,
         *condition_names(study),
+        *study.keywords,
     ]
     if study.intervention:
         parts += [study.intervention.name, study.intervention.cell_description]

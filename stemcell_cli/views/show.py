@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import describe
-from ..evidence import CAUTION, LEVEL_MEANING, assess
+from ..evidence import CAUTION, LEVEL_MEANING, assess, level_text
 from .effects import HEADERS as EFFECT_HEADERS
 from .effects import TITLE as EFFECTS_TITLE
 from .effects import effect_rows
@@ -59,6 +59,8 @@ def _citation(study: Study) -> Section:
                 r.status,
                 r.sponsor and f"sponsor {r.sponsor}",
                 r.start_date and f"started {r.start_date}",
+                r.primary_completion and f"primary completion {r.primary_completion}",
+                r.completion and f"completion {r.completion}",
                 r.first_posted and f"first posted {r.first_posted}",
                 r.status_date and f"status as of {r.status_date}",
             )
@@ -66,6 +68,8 @@ def _citation(study: Study) -> Section:
         )
         section.pair(f"Registry ({r.registry})", registered)
         section.pair("Registered design", r.design_as_registered)
+        section.pair("Why stopped", r.why_stopped)
+    section.pair("Registry keywords", "; ".join(study.keywords))
     for s in study.sources:
         label = f"[{s.key}] {s.kind}" + (" (secondary copy)" if s.secondary else "")
         text = " · ".join(x for x in (s.title, s.date, s.note) if x)
@@ -80,6 +84,7 @@ def _design(study: Study) -> Section:
     section.pair("Allocation", d.allocation)
     section.pair("How allocated", d.allocation_note)
     section.pair("Control", d.control and describe.CONTROL[d.control])
+    section.pair("Control decided by", d.control_basis)
     section.pair("Comparator", d.comparator)
     section.pair("Blinding", d.masking and describe.MASKING[d.masking])
     section.pair("Blinding note", d.masking_note)
@@ -164,7 +169,10 @@ def evidence_section(study: Study) -> Section:
     """'How strong is this evidence?': level in words, certainty, flags, discrepancies."""
     evidence = assess(study)
     section = Section("How strong is this evidence?")
-    section.pair("Level", f"{evidence.level} of 5 (1 strongest): {LEVEL_MEANING[evidence.level]}")
+    section.pair(
+        "Level",
+        f"{level_text(evidence.level)} of 5 (1 strongest): {LEVEL_MEANING[evidence.level]}",
+    )
     section.pair("Certainty", f"{evidence.certainty} ({CERTAINTY_NOTE})")
     section.bullets += [f"{CAUTION[f.code]} ({f.code}): {f.reason}" for f in evidence.flags]
     for d in study.discrepancies:

@@ -1,0 +1,85 @@
+"""A real local HTTP server standing in for the ClinicalTrials.gov API v2 in tests.
+
+Routes map a path (``/api/v2/studies/NCT...``, or ``/api/v2/studies?pageToken=p2``) to a list
+of answers given in turn (the last one repeats): JSON documents, or ``Answer`` objects for
+status codes, headers and raw bodies. Every request is kept (path, query, headers).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: Any = None  # JSON-able, or bytes as they are
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Api:
+    url: str
+    routes: dict[str, list[Any]]
+    requests: list[tuple[str, dict[str, str], dict[str, str]]] = field(default_factory=list)
+
+    def study(self, record: dict[str, Any], *answers: Any) -> None:
+        """Serve ``record`` at its /studies/{id} (after ``answers``, e.g. a 429)."""
+        nct = record["protocolSection"]["identificationModule"]["nctId"]
+        self.routes[f"/api/v2/studies/{nct}"] = [*answers, record]
+
+    def asked(self, path: str) -> int:
+        return sum(1 for p, _, _ in self.requests if p == path)
+
+
+def _key(path: str, query: dict[str, str]) -> str:
+    token = query.get("pageToken")
+    return f"{path}?pageToken={token}" if token else path
+
+
+@contextmanager
+def serve() -> Iterator[Api]:
+    api = Api("", {})
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            parts = urllib.parse.urlsplit(self.path)
+            query = dict(urllib.parse.parse_qsl(parts.query))
+            api.requests.append((parts.path, query, dict(self.headers)))
+            answers = api.routes.get(_key(parts.path, query))
+            if not answers:
+                answer = Answer(404, {"message": "not found"})
+            else:
+                answer = answers.pop(0) if len(answers) > 1 else answers[0]
+            if not isinstance(answer, Answer):
+                answer = Answer(200, answer)
+            body = (
+                answer.body if isinstance(answer.body, bytes) else json.dumps(answer.body).encode()
+            )
+            self.send_response(answer.status)
+            for name, value in {"Content-Type": "application/json", **answer.headers}.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    api.url = f"http://127.0.0.1:{server.server_address[1]}/api/v2"
+    try:
+        yield api
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
