@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import invoke
+from conftest import invoke, write_study
 from twoarm import BCG, write_bcg, write_two_arm
 
 SIG = 5e-5
@@ -315,3 +315,20 @@ def test_svg_labels_never_run_into_the_plot(tmp_path: Path) -> None:
     texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
     longest = max(len(t) for t in texts if t.startswith("a-study"))
     assert plot_left >= 10 + 7 * longest
+
+
+def test_comparisons_that_are_all_not_estimable_are_nothing_to_pool(tmp_path: Path) -> None:
+    folder = tmp_path / "none"
+    arms = [
+        {"key": "cells", "label": "Cells", "role": "EXPERIMENTAL", "n": 10},
+        {"key": "sham", "label": "Sham", "role": "SHAM_COMPARATOR", "n": 10},
+    ]
+    outcomes = [
+        {"measure": "Deaths", "group": g, "counts": {"events": 0, "total": 10}, "source": "paper"}
+        for g in ("Cells", "Sham")
+    ]
+    write_study(folder, id="no-events", arms=arms, outcomes=outcomes, design__control="sham")
+    result = invoke("pool", "--studies-dir", str(folder))
+    assert result.exit_code == 1, result.stdout
+    assert result.stdout == ""
+    assert "nothing to pool: no comparison could be estimated (no-events: Deaths" in result.stderr
