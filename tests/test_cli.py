@@ -80,7 +80,7 @@ def test_show_prints_one_study() -> None:
 
 @pytest.mark.parametrize(
     ("study_id", "suggested"),
-    [("ms-hsc", "ms-hsct"), ("t2d-bmcs", "t2d-bmsc"), ("MS-MIST", "ms-mist")],
+    [("ms-hsc", "ms-hsct"), ("t2d-bmcs", "t2d-bmsc"), ("ms-mits", "ms-mist")],
 )
 def test_unknown_id_suggests_close_ids(study_id: str, suggested: str) -> None:
     result = invoke("show", study_id)

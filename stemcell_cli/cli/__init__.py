@@ -53,7 +53,7 @@ def main_options(
 def main() -> None:
     """Console-script entry point: run the app; a closed pipe ends quietly (exit 1)."""
     try:
-        app()
+        app(prog_name="stemcell")  # also when run as python -m stemcell_cli
     except BrokenPipeError:  # click handles most; this catches one raised outside it
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)

@@ -3,15 +3,76 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from typing import Any
 
+import click
 import typer
+from typer.core import TyperArgument, TyperGroup
 
 from ..catalog import Catalog
 from ..errors import StemcellError
 from ..safe import visible
+
+
+def _keep_argument_help() -> None:
+    """typer < 0.26 sets an argument's help before click >= 8.3 resets it to None: keep it."""
+    init = TyperArgument.__init__
+
+    def __init__(self: TyperArgument, *args: Any, help: str | None = None, **kwargs: Any) -> None:
+        init(self, *args, help=help, **kwargs)
+        self.help = help
+
+    TyperArgument.__init__ = __init__  # type: ignore[method-assign]
+
+
+_keep_argument_help()
+
+
+class StemcellGroup(TyperGroup):
+    """The top-level group: every error, click's own included, as one ``stemcell: error:`` line
+    followed by where to find help."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as error:
+            if not standalone_mode:
+                raise
+            typer.echo(error.ctx.get_help(), err=True)
+            sys.exit(2)
+        except click.ClickException as error:
+            if not standalone_mode:
+                raise
+            show_error(error)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            if not standalone_mode:
+                raise
+            say("stemcell: error: aborted")
+            sys.exit(1)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def show_error(error: click.ClickException) -> None:
+    """``stemcell: error: message``, then (for a usage error) how to get help."""
+    say(f"stemcell: error: {error.format_message()}")
+    ctx = getattr(error, "ctx", None)
+    if ctx is not None:
+        say(f"Try '{ctx.command_path} --help' for help.")
+
 
 app = typer.Typer(
     name="stemcell",
@@ -20,9 +81,11 @@ app = typer.Typer(
     epilog="Example: stemcell list --condition ms   ·   stemcell show ms-hsct   ·   "
     "stemcell list --json | jq '.[].id'",
     no_args_is_help=True,
-    add_completion=False,
+    cls=StemcellGroup,
+    add_completion=True,
+    suggest_commands=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode=None,
+    rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -70,4 +133,15 @@ def command(func: Callable[..., int | None]) -> Callable[..., None]:
         if code:
             raise typer.Exit(code)
 
+    wrapper.__doc__ = reflow(func.__doc__ or "")
     return wrapper
+
+
+def reflow(doc: str) -> str:
+    """A docstring for rich help: each paragraph on one line (rich wraps it to the terminal),
+    except paragraphs marked ``\\b``, whose lines are kept (examples)."""
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(
+        p.removeprefix("\b\n") if p.startswith("\b") else " ".join(p.split("\n"))
+        for p in paragraphs
+    )

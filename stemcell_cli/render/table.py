@@ -1,4 +1,10 @@
-"""Rich tables for people: colour only on a terminal, data never read as markup."""
+"""Rich tables for people: colour only on a terminal, data never read as markup.
+
+Words, ids and numbers are never split across lines: columns get at least their longest
+word, the list keeps one line per study (cutting the headline with …), a section table too
+wide for the terminal becomes one block per row, and a comparison too wide for it continues
+in a second table of columns.
+"""
 
 from __future__ import annotations
 
@@ -11,33 +17,30 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import describe
+from ..evidence import CAUTION
 from ..safe import visible
 from ..views.compare import Comparison
 from ..views.listing import SUMMARY_HEADERS
 from ..views.show import Section, view_sections
+from .fit import CELL_PADDING, groups, longest_word, tight
 
 if TYPE_CHECKING:
     from ..entry import Entry
 
-# List columns with fixed widths; the headline takes what is left. On a narrow terminal the
-# columns named in DROP_ORDER go first, so the row stays readable.
-LIST_WIDTHS = {
-    "Condition": 14,
-    "Cells": 14,
-    "Design": 13,
-    "N": 7,
-    "Follow-up": 10,
-    "Level": 5,
-    "Caution": 16,
-}
-DROP_ORDER = ("Design", "Follow-up", "Cells", "Condition")
-MIN_HEADLINE = 24
 LEVEL_STYLE = {1: "bold green", 2: "green", 3: "yellow", 4: "dark_orange", 5: "red"}
+MIN_HEADLINE = 20
+GAP = 2  # between the columns of the list: collapsed padding and the rule's space
+WIDE_COLUMN = 20  # list --wide: columns other than the headline wrap beyond this
+SHORT = 18  # a condition name longer than this is replaced by a shorter synonym if needed
+COMPACT = ("ID", "Condition", "Level", "Caution", "Headline")
+LABEL_WIDTH = 24  # compare's row labels
+MIN_COLUMN = 14  # compare's study columns
+LEVEL_LEGEND = "Level: 1/5 strongest … 5/5 weakest (Oxford CEBM 2011)"
 
 
 def text(value: str, style: str = "") -> Text:
     """Data as literal text: no markup, no emoji codes, no control characters."""
-    return Text(visible(value), style=style)
+    return Text(visible(tight(value)), style=style)
 
 
 def console(out: TextIO) -> Console:
@@ -45,7 +48,44 @@ def console(out: TextIO) -> Console:
     return Console(file=out, markup=False, emoji=False, highlight=False)
 
 
-def section_body(section: Section) -> Group:
+def cautions(joined: str) -> list[str]:
+    """The caution labels of a summary row (a label may itself hold a comma)."""
+    labels = sorted(CAUTION.values(), key=len, reverse=True)
+    found, rest = [], joined
+    while rest and rest != "—":
+        label = next((x for x in labels if rest.startswith(x)), rest.split(", ")[0])
+        found.append(label)
+        rest = rest[len(label) :].removeprefix(", ")
+    return found
+
+
+def level_text(level: str) -> Text:
+    """``4/5`` coloured by strength; ``?`` when the level is unknown."""
+    known = level.isdigit()
+    return Text(
+        f"{level}/5" if known else "?", style=LEVEL_STYLE.get(int(level), "") if known else ""
+    )
+
+
+def _table_fits(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> bool:
+    """Whether every column can be as wide as its longest word."""
+    columns = list(zip(headers, *rows, strict=True))
+    return sum(longest_word(c) for c in columns) + GAP * (len(columns) - 1) <= width
+
+
+def blocks(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[Text]:
+    """A table too wide for the terminal as one block per row: its first cell as a heading,
+    then ``Header: cell`` lines (empty cells left out)."""
+    parts = []
+    for row in rows:
+        parts.append(text(row[0], "bold"))
+        for header, cell in zip(headers[1:], row[1:], strict=True):
+            if cell:
+                parts.append(Text.assemble("  ", text(f"{header}: {cell}")))
+    return parts
+
+
+def section_body(section: Section, width: int) -> Group:
     """One section without its links: a heading, its pairs, table and bullets."""
     parts: list = [text(section.title, "bold underline")]
     if section.pairs:
@@ -55,13 +95,17 @@ def section_body(section: Section) -> Group:
         for label, value in section.pairs:
             grid.add_row(text(label), text(value))
         parts.append(grid)
-    if section.rows:
-        grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-        for header in section.headers:
-            grid.add_column(text(header), overflow="fold")
-        for row in section.rows:
+    rows = [tuple(tight(c) for c in row) for row in section.rows]
+    if rows and _table_fits(section.headers, rows, width):
+        grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+        for n, header in enumerate(section.headers):
+            least = longest_word([header, *(row[n] for row in rows)])
+            grid.add_column(text(header), min_width=least)
+        for row in rows:
             grid.add_row(*(text(c) for c in row))
         parts.append(grid)
+    elif rows:
+        parts += blocks(section.headers, rows)
     if section.bullets:
         bullets = Table.grid(padding=(0, 1))
         bullets.add_column(width=1)
@@ -75,63 +119,141 @@ def section_body(section: Section) -> Group:
 class TableRenderer:
     """Terminal tables that fit the width of the terminal."""
 
-    def __init__(self, out: TextIO, fields: Sequence[str] | None = None) -> None:
+    def __init__(
+        self, out: TextIO, fields: Sequence[str] | None = None, wide: bool = False
+    ) -> None:
         self.console = console(out)
+        self.wide = wide
 
     def studies(self, entries: Sequence[Entry]) -> None:
-        widths = dict(LIST_WIDTHS, ID=max((len(e.id) for e in entries), default=2))
-        spare = lambda: self.console.width - sum(widths.values()) - 3 * len(widths)  # noqa: E731
-        for name in DROP_ORDER:
-            if spare() >= MIN_HEADLINE:
+        if not entries:  # the note on stderr says so
+            return
+        if self.wide:
+            self._wide_list(entries)
+            return
+        wanted = max(MIN_HEADLINE, self.console.width // 3)
+        for condition, first in ((None, False), (None, True), (SHORT, True), (0, True)):
+            rows = [self._compact_row(e, condition, first) for e in entries]
+            if self._headline_room(rows) >= wanted:
                 break
-            del widths[name]
-        shown = [h for h in SUMMARY_HEADERS if h in widths or h == "Headline"]
-        grid = Table(box=box.SIMPLE_HEAD, expand=True)
-        for header in shown:
-            width = widths.get(header)
+        widths = [max(len(h), *(len(r[n]) for r in rows)) for n, h in enumerate(COMPACT[:-1])]
+        widths.append(max(self._headline_room(rows), 1))
+        grid = Table(
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            show_edge=False,
+            collapse_padding=True,
+            caption=LEVEL_LEGEND,
+        )
+        for header, width in zip(COMPACT, widths, strict=True):
+            grid.add_column(
+                text(header),
+                no_wrap=True,
+                overflow="ellipsis",
+                width=width,
+                style="bold" if header == "ID" else "",
+            )
+        for row in rows:
+            grid.add_row(
+                *(text(c) for c in row[:2]), level_text(row[2]), *(text(c) for c in row[3:])
+            )
+        self.console.print(grid)
+
+    def _headline_room(self, rows: list[tuple[str, ...]]) -> int:
+        fixed = sum(max(len(h), *(len(r[n]) for r in rows)) for n, h in enumerate(COMPACT[:-1]))
+        return self.console.width - fixed - GAP * (len(COMPACT) - 1)
+
+    @staticmethod
+    def _compact_row(entry: Entry, longest: int | None, first_caution: bool) -> tuple[str, ...]:
+        """The compact row; the condition named in at most ``longest`` characters if it can be
+        (else by its shortest name), only the first caution and a count if ``first_caution``."""
+        row = dict(zip(SUMMARY_HEADERS, entry.summary, strict=True))
+        condition = row["Condition"]
+        if longest is not None and len(condition) > longest:
+            names = sorted((n for n in entry.facets.conditions if len(n) >= 2), key=len)
+            fitting = [n for n in names if len(n) <= longest]
+            condition = fitting[-1] if fitting else (names or [condition])[0]
+        labels = cautions(row["Caution"])
+        caution = ", ".join(labels) or "—"
+        if first_caution and len(labels) > 1:
+            caution = f"{labels[0]} +{len(labels) - 1}"
+        return row["ID"], condition, row["Level"], caution, row["Headline"]
+
+    def _wide_list(self, entries: Sequence[Entry]) -> None:
+        rows = [tuple(tight(c) for c in e.summary) for e in entries]
+        if rows and not _table_fits(SUMMARY_HEADERS, rows, self.console.width - len(rows[0])):
+            level = SUMMARY_HEADERS.index("Level")
+            rows = [(*r[:level], level_text(r[level]).plain, *r[level + 1 :]) for r in rows]
+            self.console.print(Group(*blocks(SUMMARY_HEADERS, rows)))
+            return
+        widths = []  # each column as wide as its text up to WIDE_COLUMN; the headline the rest
+        for n, header in enumerate(SUMMARY_HEADERS[:-1]):
+            column = [header, *(r[n] for r in rows)]
+            widths.append(max(longest_word(column), min(WIDE_COLUMN, max(map(len, column)))))
+        room = self.console.width - sum(widths) - GAP * len(widths)
+        widths.append(max(room, longest_word([SUMMARY_HEADERS[-1], *(r[-1] for r in rows)])))
+        grid = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
+        for header, width in zip(SUMMARY_HEADERS, widths, strict=True):
             grid.add_column(
                 text(header),
                 width=width,
-                ratio=None if width else 1,
-                overflow="fold",
                 style="bold" if header == "ID" else "",
             )
-        for entry in entries:
-            row = dict(zip(SUMMARY_HEADERS, entry.summary, strict=True))
-            cells = [text(row[h]) for h in shown]
-            cells[shown.index("Level")].stylize(LEVEL_STYLE[entry.facets.level])
-            grid.add_row(*cells)
+        for row in rows:
+            cells = zip(SUMMARY_HEADERS, row, strict=True)
+            grid.add_row(*(level_text(c) if h == "Level" else text(c) for h, c in cells))
         self.console.print(grid)
 
     def study(self, entry: Entry) -> None:
         view = entry.view
         head = [text(f"{view['title']}  ({view['id']})", "bold"), text(view["headline"], "italic")]
+        if view.get("card"):
+            head.append(text(view["card"], "bold"))
         if view["summary"]:
-            head.append(text(view["summary"]))
+            head += [Text(""), text(view["summary"])]
         self.console.print(Group(*head, Text("")))
         for section in view_sections(view):
-            self.console.print(section_body(section))
+            self.console.print(section_body(section, self.console.width))
             for label, url in section.links:  # URLs are never wrapped, so they stay clickable
                 self.console.print(text(f"• {label}"))
                 if url:
-                    self.console.print(text(f"  {url}"), soft_wrap=True)
+                    self.console.print(Text(f"  {visible(url)}"), soft_wrap=True)
             self.console.print()
 
     def comparison(self, comparison: Comparison) -> None:
-        has_bars = any(any(r.bars) for r in comparison.rows)
+        if not comparison.entries:
+            return
+        rows = comparison.rows
+        labels = [f"{r.section.upper()} {r.label}" for r in rows]
+        label_width = min(LABEL_WIDTH, max(longest_word(labels), 8))
+        widths = []
+        for n, entry in enumerate(comparison.entries):
+            cells = [tight(r.cells[n]) for r in rows]
+            widths.append(max(len(entry.id), longest_word(cells), MIN_COLUMN))
+        room = self.console.width - label_width - CELL_PADDING - 2
+        for part in groups(widths, room):
+            self._comparison_part(comparison, part, label_width, room)
+
+    def _comparison_part(
+        self, comparison: Comparison, part: list[int], label_width: int, room: int
+    ) -> None:
+        rows = comparison.rows
+        bar_width = describe.BAR_WIDTH + 2
+        bars = any(any(r.bars) for r in rows) and room // len(part) - CELL_PADDING >= bar_width
         grid = Table(
             box=box.HORIZONTALS,
             show_lines=True,
-            caption=describe.BAR_LEGEND if has_bars else None,
+            caption=describe.BAR_LEGEND if bars else None,
         )
-        grid.add_column(text(""), style="bold", overflow="fold", max_width=24)
-        for entry in comparison.entries:
-            grid.add_column(text(entry.id), overflow="fold")
-        rows = comparison.rows
+        grid.add_column(text(""), style="bold", max_width=label_width)
+        for n in part:
+            entry = comparison.entries[n]
+            least = max(len(entry.id), longest_word(tight(r.cells[n]) for r in rows))
+            grid.add_column(text(entry.id), min_width=least, header_style="bold")
         for i, row in enumerate(rows):
             label = text(row.label)
             if i == 0 or rows[i - 1].section != row.section:
                 label = Text.assemble(text(row.section.upper(), "cyan"), "\n", label)
-            cells = row.bars or row.cells  # bars: the terminal-only view of outcomes
-            grid.add_row(label, *(text(c) for c in cells))
+            cells = row.bars if bars and row.bars else row.cells
+            grid.add_row(label, *(text(cells[n]) for n in part))
         self.console.print(grid)
