@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import StemcellError
 from .views import BUILDERS, StoredViews, decode, encode
+from .views.record import descriptor_fields
 
 if TYPE_CHECKING:
     from .index import Index, IndexRow
@@ -86,10 +87,8 @@ class IndexedEntry(Entry):
         from .models import Study
 
         try:
-            fields = json.loads(self.record)
-            fields.pop("evidence", None)
-            return Study.model_validate(fields)
-        except ValueError as error:  # pydantic's ValidationError is a ValueError
+            return Study.model_validate(descriptor_fields(json.loads(self.record)))
+        except (ValueError, TypeError, AttributeError) as error:  # ValidationError: ValueError
             self._failed(error)
             return self._read_file()
 

@@ -23,7 +23,7 @@ from ..errors import UsageError
 from ..query import Filters, order
 from ..render import Format
 from ..vocab import CellSource, DesignType, Species
-from .app import warn
+from .app import say, warn
 from .complete import condition_names
 
 FILTERS = "Filters"
@@ -142,8 +142,11 @@ class Output:
 
 
 def _output(format: Format, json: bool, fields: str | None) -> Output:
-    from ..views.record import parse_fields
+    from ..views.record import FIELDS_HELP, field_names, parse_fields
 
+    if fields == FIELDS_HELP:
+        say("\n".join(field_names()), err=False)
+        raise typer.Exit(0)
     if json and format not in (Format.table, Format.json):
         raise UsageError(f"--json conflicts with --format {format.value}")
     format = Format.json if json else format
@@ -169,7 +172,8 @@ output_options = OptionGroup(
             str | None,
             panel=OUTPUT,
             metavar="FIELDS",
-            help="Comma-separated top-level fields for json, jsonl and csv (e.g. id,evidence).",
+            help="Comma-separated fields for json, jsonl and csv: top-level (id,evidence) or "
+            "dotted (evidence.level,population.n); '--fields help' lists them.",
         ),
     },
     _output,
