@@ -29,6 +29,7 @@ import_app = typer.Typer(
 import_app.command("ctgov")(imports.import_ctgov)
 app.add_typer(import_app, name="import")
 app.command("validate")(descriptors.validate)
+app.command("new")(descriptors.new)
 app.command("schema")(descriptors.schema)
 
 
