@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Protocol, TypeVar
@@ -72,6 +70,8 @@ class Filters:
 
     def describe(self) -> str:
         """The criteria as options: ``--condition parkinson --min-n 50``."""
+        import shlex
+
         return " ".join(
             f"--{f.name.replace('_', '-')} {shlex.quote(str(getattr(self, f.name)))}"
             for f in fields(self)
@@ -80,6 +80,8 @@ class Filters:
 
     def hint(self, items: Sequence[HasFacets]) -> str | None:
         """For a ``--condition`` that matched nothing: close names, else the catalog's."""
+        import difflib
+
         if self.condition is None or not items:
             return None
         names = {x.facets.conditions[0]: None for x in items if x.facets.conditions}

@@ -27,7 +27,6 @@ from .options import (
     output_options,
     sort_options,
 )
-from .pager import paged
 
 Wide = Annotated[
     bool,
@@ -130,6 +129,8 @@ def show(
 
     Example: stemcell show ms-hsct
     """
+    from .pager import paged  # only show pages
+
     study_id = study_id.casefold()
     catalog = origin.load_for(study_id)
     entry = catalog.entry(study_id)

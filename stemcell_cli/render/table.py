@@ -249,6 +249,7 @@ class TableRenderer:
         for n in part:
             entry = comparison.entries[n]
             least = max(len(entry.id), longest_word(tight(r.cells[n]) for r in rows))
+            least = max(least, bar_width) if bars else least  # a bar stays on one line
             grid.add_column(text(entry.id), min_width=least, header_style="bold")
         for i, row in enumerate(rows):
             label = text(row.label)

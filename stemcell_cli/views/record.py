@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import types
@@ -42,6 +41,8 @@ def parse_fields(value: str | None) -> list[str] | None:
     valid = field_names()
     unknown = [name for name in names if name not in valid]
     if unknown or not names:
+        import difflib
+
         bad = ", ".join(repr(n) for n in unknown)
         close = difflib.get_close_matches(unknown[0], valid, n=1) if unknown else []
         hint = f"; did you mean {close[0]}?" if close else ""
