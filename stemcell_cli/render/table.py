@@ -131,7 +131,7 @@ class TableRenderer:
         if self.wide:
             self._wide_list(entries)
             return
-        wanted = max(MIN_HEADLINE, self.console.width // 3)
+        wanted = max(MIN_HEADLINE, self.console.width // 4)
         for condition, first in ((None, False), (None, True), (SHORT, True), (0, True)):
             rows = [self._compact_row(e, condition, first) for e in entries]
             if self._headline_room(rows) >= wanted:
