@@ -196,6 +196,9 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return info.st_size, info.st_mtime_ns
 
 
+MISSING = "no such file or folder"  # the problem of a path given to validate that is not there
+
+
 def load_paths(paths: Iterable[Path]) -> Catalog:
     """Read the given files and folders (for ``validate``); missing paths are problems."""
     catalog = Catalog()
@@ -208,5 +211,5 @@ def load_paths(paths: Iterable[Path]) -> Catalog:
         elif path.exists():
             catalog.add(path)
         else:
-            catalog.problems.append(Problem(str(path), "no such file or folder"))
+            catalog.problems.append(Problem(str(path), MISSING))
     return catalog

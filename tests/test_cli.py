@@ -167,7 +167,11 @@ def test_validate_a_missing_path(tmp_path: Path) -> None:
     missing = tmp_path / "nope.yaml"
     result = invoke("validate", str(missing))
     assert result.exit_code == 1
-    assert result.stdout == f"{missing}: no such file or folder\n"
+    assert result.stdout == ""
+    assert (
+        result.stderr
+        == f"stemcell: error: {missing}: no such file or folder\n0 valid, 1 with problems\n"
+    )
 
 
 def test_validate_uses_studies_dir(catalog_dir: Path) -> None:

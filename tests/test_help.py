@@ -56,10 +56,12 @@ def test_usage_errors_have_one_style(args: list[str], first: str, hint: str) -> 
     assert result.stderr.count("Did you mean") <= 1
 
 
-def test_a_missing_validate_path_is_an_error_line() -> None:
+def test_a_missing_validate_path_is_an_error_line_and_a_problem_for_ci() -> None:
     result = invoke("validate", "nonexist")
     assert result.exit_code == 1
-    assert result.stdout.startswith("nonexist: no such file or folder")
+    assert result.stderr.startswith("stemcell: error: nonexist: no such file or folder\n")
+    github = invoke("validate", "nonexist", "--format", "github")
+    assert github.stdout == "::error file=nonexist::no such file or folder\n"
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:

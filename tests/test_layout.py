@@ -52,6 +52,7 @@ COMMANDS = [
     ("list", "--wide"),
     ("compare", "--condition", "diabetes"),
     ("compare", "--condition", "ms"),
+    ("compare",),
     *(("show", study_id) for study_id in sorted(BUNDLED_IDS)),
 ]
 

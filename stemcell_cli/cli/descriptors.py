@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ..catalog import catalog_dirs, load_paths
+from ..catalog import MISSING, catalog_dirs, load_paths
 from .app import command, say
 from .options import StudiesDir
 
@@ -65,7 +65,12 @@ def validate(
         }
         typer.echo(dumps(report, indent=2))
     for problem in catalog.problems if format != ReportFormat.json else ():
-        say(problem.github() if format == ReportFormat.github else str(problem), err=False)
+        if format == ReportFormat.github:
+            say(problem.github(), err=False)
+        elif problem.message == MISSING and problem.line is None:  # a bad argument, no report
+            say(f"stemcell: error: {problem}")
+        else:
+            say(str(problem), err=False)
     say(f"{len(catalog.entries)} valid, {bad} with problems")
     return 1 if catalog.problems else 0
 

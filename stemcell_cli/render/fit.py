@@ -10,12 +10,14 @@ import re
 from collections.abc import Iterable, Sequence
 
 _SPACED_PERCENT = re.compile(r"(?<=\d) %")
+_SPACED_N = re.compile(r"\bn = (?=\d)")
 CELL_PADDING = 2  # one space on each side of a table cell
 
 
 def tight(text: str) -> str:
-    """A number keeps its percent sign: ``85.5 %`` -> ``85.5%``."""
-    return _SPACED_PERCENT.sub("%", text)
+    """A number keeps its percent sign and a count its n: ``85.5 %`` -> ``85.5%``,
+    ``(n = 122)`` -> ``(n=122)``."""
+    return _SPACED_N.sub("n=", _SPACED_PERCENT.sub("%", text))
 
 
 def longest_word(texts: Iterable[str]) -> int:

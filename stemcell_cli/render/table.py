@@ -230,31 +230,36 @@ class TableRenderer:
         for n, entry in enumerate(comparison.entries):
             cells = [tight(r.cells[n]) for r in rows]
             widths.append(max(len(entry.id), longest_word(cells), MIN_COLUMN))
-        room = self.console.width - label_width - CELL_PADDING - 2
-        for part in groups(widths, room):
-            self._comparison_part(comparison, part, label_width, room)
+        # each column costs its padding and a divider; the table has an edge on each side
+        room = self.console.width - (label_width + CELL_PADDING) - 2
+        bar = describe.BAR_WIDTH + 2
+        has_bars = any(any(r.bars) for r in rows)
+        for part in groups([w + 1 for w in widths], room):
+            # bars only where every column of this part can hold one on a line of its own
+            bars = has_bars and sum(max(widths[n], bar) + CELL_PADDING + 1 for n in part) <= room
+            sizes = {n: max(widths[n], bar if bars else 0) for n in part}
+            spare = room - sum(w + CELL_PADDING + 1 for w in sizes.values())
+            for i, n in enumerate(part):  # what is left, shared out
+                sizes[n] += max(0, spare) // len(part) + (i < max(0, spare) % len(part))
+            self._comparison_part(comparison, sizes, label_width, bars)
 
     def _comparison_part(
-        self, comparison: Comparison, part: list[int], label_width: int, room: int
+        self, comparison: Comparison, sizes: dict[int, int], label_width: int, bars: bool
     ) -> None:
+        """One table of a comparison: the columns ``sizes`` names, as wide as it says."""
         rows = comparison.rows
-        bar_width = describe.BAR_WIDTH + 2
-        bars = any(any(r.bars) for r in rows) and room // len(part) - CELL_PADDING >= bar_width
         grid = Table(
             box=box.HORIZONTALS,
             show_lines=True,
-            caption=describe.BAR_LEGEND if bars else None,
+            caption=text(describe.BAR_LEGEND) if bars else None,
         )
-        grid.add_column(text(""), style="bold", max_width=label_width)
-        for n in part:
-            entry = comparison.entries[n]
-            least = max(len(entry.id), longest_word(tight(r.cells[n]) for r in rows))
-            least = max(least, bar_width) if bars else least  # a bar stays on one line
-            grid.add_column(text(entry.id), min_width=least, header_style="bold")
+        grid.add_column(text(""), style="bold", width=label_width)
+        for n, width in sizes.items():
+            grid.add_column(text(comparison.entries[n].id), width=width, header_style="bold")
         for i, row in enumerate(rows):
             label = text(row.label)
             if i == 0 or rows[i - 1].section != row.section:
                 label = Text.assemble(text(row.section.upper(), "cyan"), "\n", label)
             cells = row.bars if bars and row.bars else row.cells
-            grid.add_row(label, *(text(cells[n]) for n in part))
+            grid.add_row(label, *(text(cells[n]) for n in sizes))
         self.console.print(grid)
