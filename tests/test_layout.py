@@ -193,3 +193,24 @@ def test_sort_applies_to_filter_and_compare() -> None:
     assert [s["id"] for s in rows["studies"]][:2] == ["ms-mist", "ms-ram-ms"]
     assert {s["id"] for s in rows["studies"]} == MS_IDS
     assert invoke("list", "--sort", "colour").exit_code == 2
+
+
+def test_an_unknown_level_sorts_last_and_shows_as_a_question_mark() -> None:
+    from dataclasses import dataclass
+
+    from stemcell_cli.query import Facets, Filters, order
+    from stemcell_cli.render.table import level_text
+
+    @dataclass
+    class Item:
+        id: str
+        facets: Facets
+
+    def item(study_id: str, level: int | None) -> Item:
+        return Item(study_id, Facets((), (), None, "case-series", None, None, None, level, ""))
+
+    items = [item("a", None), item("b", 4), item("c", 2)]
+    assert [x.id for x in order(items, "level")] == ["c", "b", "a"]
+    assert [x.id for x in order(items, "level", reverse=True)] == ["b", "c", "a"]
+    assert not Filters(max_level=5).match(items[0].facets)
+    assert level_text("None").plain == "?" and level_text("3").plain == "3/5"

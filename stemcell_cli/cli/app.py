@@ -78,8 +78,9 @@ app = typer.Typer(
     name="stemcell",
     help="See what stem-cell studies actually did, in whom, what they found, and how far to "
     "trust them.",
-    epilog="Example: stemcell list --condition ms   ·   stemcell show ms-hsct   ·   "
-    "stemcell list --json | jq '.[].id'",
+    epilog="Example: stemcell list --condition ms --sort level\n\n"
+    "Example: stemcell show ms-hsct\n\n"
+    "Example: stemcell list --json | jq '.[].id'",
     no_args_is_help=True,
     cls=StemcellGroup,
     add_completion=True,
