@@ -152,3 +152,43 @@ def test_show_pages_through_the_pager_on_a_terminal(
     with pager.paged(False) as out:  # --no-pager
         out.write("direct\n")
     assert terminal.getvalue() == "direct\n"
+
+
+def run_on_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """Run stemcell with stdout on a pseudo-terminal; what it wrote there."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stemcell_cli", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=subprocess.DEVNULL,
+        env={**bundled_env(), "COLUMNS": "80", **env},
+    )
+    os.close(follower)  # read while it writes, so it never waits for room
+    chunks = []
+    try:
+        while chunk := os.read(leader, 65536):
+            chunks.append(chunk)
+    except OSError:  # EIO: the process closed the terminal
+        pass
+    finally:
+        os.close(leader)
+    assert process.wait(timeout=30) == 0
+    return b"".join(chunks).decode()
+
+
+def test_show_on_a_terminal_goes_through_the_pager_unless_told_not_to(tmp_path: Path) -> None:
+    got = tmp_path / "paged.txt"
+    script = tmp_path / "fake-pager"
+    script.write_text(f"#!/bin/sh\ncat > '{got}'\n")
+    script.chmod(0o755)
+    env = {"STEMCELL_PAGER": str(script), "NO_COLOR": "1"}
+    assert "Evidence:" not in run_on_a_terminal(["show", "ms-hsct"], env)
+    assert "Evidence: level 4/5" in got.read_text()
+    got.unlink()
+    assert "Evidence: level 4/5" in run_on_a_terminal(["show", "ms-hsct", "--no-pager"], env)
+    assert not got.exists()
+    assert "Evidence: level 4/5" in run_on_a_terminal(["show", "ms-hsct"], {"STEMCELL_PAGER": ""})
