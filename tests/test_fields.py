@@ -19,6 +19,9 @@ def test_fields_help_lists_top_level_and_dotted_names() -> None:
     assert names[0] == "id" and "evidence" in names
     assert {"evidence.level", "population.n", "design.type"} <= set(names)
     assert invoke("compare", "--fields", "help").stdout == result.stdout
+    for bare in (["list", "--fields"], ["show", "ms-hsct", "--fields", "--json"]):
+        alone = invoke(*bare)  # no value: list them, as gh's --json does
+        assert (alone.exit_code, alone.stdout) == (0, result.stdout)
 
 
 def test_empty_fields_is_a_usage_error_naming_the_fields() -> None:

@@ -44,6 +44,7 @@ class StemcellGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        args = bare_fields(sys.argv[1:] if args is None else args)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as error:
@@ -64,6 +65,18 @@ class StemcellGroup(TyperGroup):
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def bare_fields(args: Sequence[str]) -> list[str]:
+    """``--fields`` with no value means ``--fields help`` (list the fields), as gh's ``--json``."""
+    out: list[str] = []
+    for i, arg in enumerate(args):
+        out.append(arg)
+        if arg == "--":
+            return out + list(args[i + 1 :])
+        if arg == "--fields" and (i + 1 == len(args) or args[i + 1].startswith("-")):
+            out.append("help")
+    return out
 
 
 def show_error(error: click.ClickException) -> None:

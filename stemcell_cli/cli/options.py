@@ -173,7 +173,7 @@ output_options = OptionGroup(
             panel=OUTPUT,
             metavar="FIELDS",
             help="Comma-separated fields for json, jsonl and csv: top-level (id,evidence) or "
-            "dotted (evidence.level,population.n); '--fields help' lists them.",
+            "dotted (evidence.level,population.n); --fields alone lists them.",
         ),
     },
     _output,
