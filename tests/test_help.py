@@ -117,6 +117,20 @@ def test_completion_of_commands_options_ids_and_conditions() -> None:
 
 
 @pytest.mark.parametrize(
+    ("shell", "extra"),
+    [("zsh", {}), ("fish", {"_TYPER_COMPLETE_FISH_ACTION": "get-args"})],
+)
+def test_ids_complete_in_zsh_and_fish(shell: str, extra: dict[str, str]) -> None:
+    env = {
+        "_STEMCELL_COMPLETE": f"complete_{shell}",
+        "_TYPER_COMPLETE_ARGS": "stemcell show t2d-bmsc",
+        **extra,
+    }
+    out = run([], env).stdout
+    assert "t2d-bmsc-bhansali" in out and "ms-hsct" not in out
+
+
+@pytest.mark.parametrize(
     ("environ", "terminal", "expected"),
     [
         ({}, True, ["less", "-FRX"]),
