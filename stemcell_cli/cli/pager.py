@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shlex
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -22,6 +21,8 @@ def pager_command(environ: Mapping[str, str], is_terminal: bool) -> list[str] | 
     """The pager to run (as argv), or None to write directly."""
     if not is_terminal:
         return None
+    import shlex  # only a terminal needs it
+
     for name in ("STEMCELL_PAGER", "PAGER"):
         if name in environ:
             value = environ[name]
