@@ -81,6 +81,14 @@ def test_completion_scripts_for_each_shell(shell: str) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "_STEMCELL_COMPLETE" in result.stdout
+    assert f"complete_{shell}" in result.stdout
+    command = invoke("completion", shell)  # as gh completion -s SHELL
+    assert command.exit_code == 0 and command.stdout == result.stdout
+
+
+def test_completion_refuses_an_unknown_shell() -> None:
+    result = invoke("completion", "tcsh")
+    assert result.exit_code == 2 and result.stderr.startswith("stemcell: error: Invalid value")
 
 
 def complete(line: str) -> list[str]:

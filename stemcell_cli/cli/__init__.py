@@ -12,8 +12,8 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import cite, descriptors, imports, studies
-from .app import app, say
+from . import cite, complete, descriptors, imports, studies
+from .app import app, command, say
 
 __all__ = ["app", "main"]
 
@@ -31,6 +31,7 @@ app.add_typer(import_app, name="import")
 app.command("validate")(descriptors.validate)
 app.command("new")(descriptors.new)
 app.command("schema")(descriptors.schema)
+app.command("completion")(command(complete.completion))
 
 
 def _version(value: bool) -> None:

@@ -6,7 +6,18 @@ quick: the index is used, and any problem simply means no suggestions.
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Annotated
+
 import typer
+
+
+class Shell(StrEnum):
+    """The shells ``stemcell completion`` writes a script for."""
+
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
 
 
 def _entries(ctx: typer.Context) -> list:
@@ -30,3 +41,25 @@ def condition_names(ctx: typer.Context, incomplete: str) -> list[str]:
     start = incomplete.casefold()
     names = {n for e in _entries(ctx) for n in e.facets.conditions}
     return sorted(n for n in names if n.casefold().startswith(start))
+
+
+def completion(
+    shell: Annotated[
+        Shell, typer.Argument(metavar="SHELL", help="bash, zsh or fish.", show_default=False)
+    ],
+) -> None:
+    """Print the shell completion script for bash, zsh or fish (as gh completion -s does).
+
+    It completes commands, options, study ids and condition names. Or run
+    stemcell --install-completion for the current shell.
+
+    \b
+    Example: stemcell completion bash > ~/.bash_completion.d/stemcell
+    Example: stemcell completion fish > ~/.config/fish/completions/stemcell.fish
+    """
+    from typer._completion_shared import get_completion_script
+
+    script = get_completion_script(
+        prog_name="stemcell", complete_var="_STEMCELL_COMPLETE", shell=shell.value
+    )
+    typer.echo(script)
