@@ -214,3 +214,17 @@ def test_an_unknown_level_sorts_last_and_shows_as_a_question_mark() -> None:
     assert [x.id for x in order(items, "level", reverse=True)] == ["b", "c", "a"]
     assert not Filters(max_level=5).match(items[0].facets)
     assert level_text("None").plain == "?" and level_text("3").plain == "3/5"
+
+
+def test_wrapping_keeps_numbers_with_their_units() -> None:
+    from stemcell_cli.render.fit import longest_word, share, wrap
+
+    text = "mean 74.4 months; 9/11 = 81.8% (95% CI 52.3–94.9%, computed); p = 0.002"
+    for width in range(12, 40):
+        lines = wrap(text, width).split("\n")
+        assert " ".join(lines) == text
+        assert not any(line.endswith(("74.4", "(95%", " p")) for line in lines), width
+        assert all(len(line) <= width for line in lines)
+    assert longest_word([text]) == len("74.4 months;")
+    assert share([30, 10, 5], [10, 4, 5], 30) == [19, 6, 5]  # the spare goes where it is wanted
+    assert share([8, 6], [4, 3], 100) == [8, 6]  # never wider than the text

@@ -22,7 +22,7 @@ from ..safe import visible
 from ..views.compare import Comparison
 from ..views.listing import SUMMARY_HEADERS
 from ..views.show import Section, view_sections
-from .fit import CELL_PADDING, groups, longest_word, tight
+from .fit import CELL_PADDING, groups, longest_line, longest_word, share, tight, wrap
 
 if TYPE_CHECKING:
     from ..entry import Entry
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 LEVEL_STYLE = {1: "bold green", 2: "green", 3: "yellow", 4: "dark_orange", 5: "red"}
 MIN_HEADLINE = 20
 GAP = 2  # between the columns of the list: collapsed padding and the rule's space
-WIDE_COLUMN = 20  # list --wide: columns other than the headline wrap beyond this
 SHORT = 18  # a condition name longer than this is replaced by a shorter synonym if needed
 COMPACT = ("ID", "Condition", "Level", "Caution", "Headline")
 LABEL_WIDTH = 24  # compare's row labels
@@ -38,9 +37,11 @@ MIN_COLUMN = 14  # compare's study columns
 LEVEL_LEGEND = "Level: 1/5 strongest … 5/5 weakest (Oxford CEBM 2011)"
 
 
-def text(value: str, style: str = "") -> Text:
-    """Data as literal text: no markup, no emoji codes, no control characters."""
-    return Text(visible(tight(value)), style=style)
+def text(value: str, style: str = "", width: int | None = None) -> Text:
+    """Data as literal text: no markup, no emoji codes, no control characters; wrapped to
+    ``width`` (numbers kept with their units) when given."""
+    value = visible(tight(value))
+    return Text(value if width is None else wrap(value, width), style=style)
 
 
 def console(out: TextIO) -> Console:
@@ -67,51 +68,61 @@ def level_text(level: str) -> Text:
     )
 
 
-def _table_fits(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> bool:
-    """Whether every column can be as wide as its longest word."""
-    columns = list(zip(headers, *rows, strict=True))
-    return sum(longest_word(c) for c in columns) + GAP * (len(columns) - 1) <= width
-
-
-def blocks(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[Text]:
+def blocks(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> list[Text]:
     """A table too wide for the terminal as one block per row: its first cell as a heading,
     then ``Header: cell`` lines (empty cells left out)."""
     parts = []
     for row in rows:
-        parts.append(text(row[0], "bold"))
+        parts.append(text(row[0], "bold", width))
         for header, cell in zip(headers[1:], row[1:], strict=True):
             if cell:
-                parts.append(Text.assemble("  ", text(f"{header}: {cell}")))
+                lines = text(f"{header}: {cell}", width=width - 2).plain.split("\n")
+                parts += [Text(f"  {line}") for line in lines]
     return parts
+
+
+def grid_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], width: int, **options: object
+) -> Table | None:
+    """A table whose columns fit ``width`` with every word whole, cells wrapped to them;
+    None when even the longest words do not fit side by side."""
+    columns = list(zip(headers, *rows, strict=True))
+    room = width - GAP * (len(columns) - 1)
+    least = [longest_word(c) for c in columns]
+    if sum(least) > room:
+        return None
+    sizes = share([longest_line(c) for c in columns], least, room)
+    grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    for header, size in zip(headers, sizes, strict=True):
+        grid.add_column(text(header, width=size), width=size, **options.get(header, {}))
+    for row in rows:
+        grid.add_row(*(text(c, width=size) for c, size in zip(row, sizes, strict=True)))
+    return grid
 
 
 def section_body(section: Section, width: int) -> Group:
     """One section without its links: a heading, its pairs, table and bullets."""
-    parts: list = [text(section.title, "bold underline")]
+    parts: list = [text(section.title, "bold underline", width)]
     if section.pairs:
+        label_width = min(28, longest_line(label for label, _ in section.pairs))
         grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="bold", no_wrap=False, max_width=28)
-        grid.add_column(overflow="fold")
+        grid.add_column(style="bold", width=label_width)
+        grid.add_column(width=width - label_width - 2)
         for label, value in section.pairs:
-            grid.add_row(text(label), text(value))
+            grid.add_row(text(label, width=label_width), text(value, width=width - label_width - 2))
         parts.append(grid)
     rows = [tuple(tight(c) for c in row) for row in section.rows]
-    if rows and _table_fits(section.headers, rows, width):
-        grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
-        for n, header in enumerate(section.headers):
-            least = longest_word([header, *(row[n] for row in rows)])
-            grid.add_column(text(header), min_width=least)
-        for row in rows:
-            grid.add_row(*(text(c) for c in row))
-        parts.append(grid)
+    table = grid_table(section.headers, rows, width) if rows else None
+    if table is not None:
+        parts.append(table)
     elif rows:
-        parts += blocks(section.headers, rows)
+        parts += blocks(section.headers, rows, width)
     if section.bullets:
         bullets = Table.grid(padding=(0, 1))
         bullets.add_column(width=1)
-        bullets.add_column(overflow="fold")
+        bullets.add_column(width=width - 2)
         for line in section.bullets:
-            bullets.add_row("•", text(line))
+            bullets.add_row("•", text(line, width=width - 2))
         parts.append(bullets)
     return Group(*parts)
 
@@ -180,42 +191,29 @@ class TableRenderer:
         return row["ID"], condition, row["Level"], caution, row["Headline"]
 
     def _wide_list(self, entries: Sequence[Entry]) -> None:
+        level = SUMMARY_HEADERS.index("Level")
         rows = [tuple(tight(c) for c in e.summary) for e in entries]
-        if rows and not _table_fits(SUMMARY_HEADERS, rows, self.console.width - len(rows[0])):
-            level = SUMMARY_HEADERS.index("Level")
-            rows = [(*r[:level], level_text(r[level]).plain, *r[level + 1 :]) for r in rows]
-            self.console.print(Group(*blocks(SUMMARY_HEADERS, rows)))
-            return
-        widths = []  # each column as wide as its text up to WIDE_COLUMN; the headline the rest
-        for n, header in enumerate(SUMMARY_HEADERS[:-1]):
-            column = [header, *(r[n] for r in rows)]
-            widths.append(max(longest_word(column), min(WIDE_COLUMN, max(map(len, column)))))
-        room = self.console.width - sum(widths) - GAP * len(widths)
-        widths.append(max(room, longest_word([SUMMARY_HEADERS[-1], *(r[-1] for r in rows)])))
-        grid = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
-        for header, width in zip(SUMMARY_HEADERS, widths, strict=True):
-            grid.add_column(
-                text(header),
-                width=width,
-                style="bold" if header == "ID" else "",
-            )
-        for row in rows:
-            cells = zip(SUMMARY_HEADERS, row, strict=True)
-            grid.add_row(*(level_text(c) if h == "Level" else text(c) for h, c in cells))
-        self.console.print(grid)
+        rows = [(*r[:level], level_text(r[level]).plain, *r[level + 1 :]) for r in rows]
+        style = {"ID": {"style": "bold"}, "Level": {"no_wrap": True}}
+        grid = grid_table(SUMMARY_HEADERS, rows, self.console.width, **style)
+        self.console.print(grid or Group(*blocks(SUMMARY_HEADERS, rows, self.console.width)))
 
     def study(self, entry: Entry) -> None:
         view = entry.view
-        head = [text(f"{view['title']}  ({view['id']})", "bold"), text(view["headline"], "italic")]
+        width = self.console.width
+        head = [
+            text(f"{view['title']}  ({view['id']})", "bold", width),
+            text(view["headline"], "italic", width),
+        ]
         if view.get("card"):
-            head.append(text(view["card"], "bold"))
+            head.append(text(view["card"], "bold", width))
         if view["summary"]:
-            head += [Text(""), text(view["summary"])]
+            head += [Text(""), text(view["summary"], width=width)]
         self.console.print(Group(*head, Text("")))
         for section in view_sections(view):
-            self.console.print(section_body(section, self.console.width))
+            self.console.print(section_body(section, width))
             for label, url in section.links:  # URLs are never wrapped, so they stay clickable
-                self.console.print(text(f"• {label}"))
+                self.console.print(text(f"• {label}", width=width))
                 if url:
                     self.console.print(Text(f"  {visible(url)}"), soft_wrap=True)
             self.console.print()
@@ -257,9 +255,9 @@ class TableRenderer:
         for n, width in sizes.items():
             grid.add_column(text(comparison.entries[n].id), width=width, header_style="bold")
         for i, row in enumerate(rows):
-            label = text(row.label)
+            label = text(row.label, width=label_width)
             if i == 0 or rows[i - 1].section != row.section:
                 label = Text.assemble(text(row.section.upper(), "cyan"), "\n", label)
             cells = row.bars if bars and row.bars else row.cells
-            grid.add_row(label, *(text(cells[n]) for n in sizes))
+            grid.add_row(label, *(text(cells[n], width=width) for n, width in sizes.items()))
         self.console.print(grid)
