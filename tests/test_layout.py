@@ -228,3 +228,16 @@ def test_wrapping_keeps_numbers_with_their_units() -> None:
     assert longest_word([text]) == len("74.4 months;")
     assert share([30, 10, 5], [10, 4, 5], 30) == [19, 6, 5]  # the spare goes where it is wanted
     assert share([8, 6], [4, 3], 100) == [8, 6]  # never wider than the text
+
+
+def test_limit_cut_notes_what_it_left_out_only_when_asked(capsys: pytest.CaptureFixture) -> None:
+    from stemcell_cli.cli.options import Limit, Output
+    from stemcell_cli.render import Format
+
+    table = Output(Format.table, None)
+    assert Limit(None, False).cut(list(range(5)), table, 2) == [0, 1]
+    assert capsys.readouterr().err == ""
+    assert Limit(None, False).cut(list(range(5)), table, 2, "effects") == [0, 1]
+    assert capsys.readouterr().err == "showing 2 of 5 effects; use --all or --limit N for more\n"
+    assert Limit(None, True).cut(list(range(5)), table, 2, "effects") == list(range(5))
+    assert Limit(None, False).cut(list(range(5)), Output(Format.json, None), 2) == list(range(5))

@@ -187,11 +187,15 @@ class Limit:
     limit: int | None
     all_rows: bool
 
-    def cut(self, items: list, output: Output, default: int) -> list:
-        """The first ``limit`` items (a default for people's formats)."""
+    def cut(self, items: list, output: Output, default: int, what: str | None = None) -> list:
+        """The first ``limit`` items (a default for people's formats). With ``what``, a note
+        on stderr when items were left out (commands that write their own count note, as
+        list and compare do, leave it out)."""
         limit = self.limit
         if limit is None and not self.all_rows and output.format in (Format.table, Format.markdown):
             limit = default
+        if what and limit is not None and len(items) > limit:
+            say(f"showing {limit} of {len(items)} {what}; use --all or --limit N for more")
         return items if limit is None else items[:limit]
 
 
