@@ -79,22 +79,23 @@ class Filters:
         )
 
     def hint(self, items: Sequence[HasFacets]) -> str | None:
-        """For a ``--condition`` that matched nothing: close names, else the catalog's."""
-        import difflib
-
-        if self.condition is None or not items:
+        """Why nothing matched: for a ``--condition`` that matches no study, close names (else
+        the catalog's); otherwise the criteria that match no study even alone."""
+        if not items:
             return None
-        names = {x.facets.conditions[0]: None for x in items if x.facets.conditions}
-        known = {w: None for x in items for c in x.facets.conditions for w in words(c)}
-        close = [
-            match
-            for word in words(self.condition)
-            for match in difflib.get_close_matches(word, list(known), n=2, cutoff=0.75)
-            if match != word
+        alone = [
+            Filters(**{f.name: getattr(self, f.name)})
+            for f in fields(self)
+            if getattr(self, f.name) is not None
         ]
-        if close:
-            return f"did you mean --condition {' or '.join(dict.fromkeys(close))}?"
-        return f"conditions in the catalog: {', '.join(sorted(names, key=str.casefold))}"
+        empty = [one for one in alone if not any(one.match(x.facets) for x in items)]
+        if any(one.condition is not None for one in empty):
+            return _condition_hint(self.condition or "", items)
+        if len(empty) == 1:
+            return f"by itself, {empty[0].describe()} matches no study"
+        if empty:
+            return f"by themselves, {' and '.join(one.describe() for one in empty)} match no study"
+        return "each criterion matches some studies, but no study matches them all"
 
     def match(self, f: Facets) -> bool:
         """Whether a study with these facets meets every criterion that is set."""
@@ -111,6 +112,23 @@ class Filters:
             (self.max_level, lambda q: f.level is not None and f.level <= q),
         )
         return all(check(value) for value, check in checks if value is not None)
+
+
+def _condition_hint(condition: str, items: Sequence[HasFacets]) -> str:
+    """Close condition words, else the conditions the catalog has."""
+    import difflib
+
+    names = {x.facets.conditions[0]: None for x in items if x.facets.conditions}
+    known = {w: None for x in items for c in x.facets.conditions for w in words(c)}
+    close = [
+        match
+        for word in words(condition)
+        for match in difflib.get_close_matches(word, list(known), n=2, cutoff=0.75)
+        if match != word
+    ]
+    if close:
+        return f"did you mean --condition {' or '.join(dict.fromkeys(close))}?"
+    return f"conditions in the catalog: {', '.join(sorted(names, key=str.casefold))}"
 
 
 class HasFacets(Protocol):

@@ -144,6 +144,27 @@ def test_an_empty_result_suggests_a_close_condition() -> None:
 
 
 @pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (
+            ("--condition", "diabetes", "--min-n", "1000"),
+            "by itself, --min-n 1000 matches no study",
+        ),
+        (
+            ("--min-n", "100000", "--since", "2100"),
+            "by themselves, --min-n 100000 and --since 2100 match no study",
+        ),
+        (
+            ("--condition", "diabetes", "--species", "mouse"),
+            "each criterion matches some studies, but no study matches them all",
+        ),
+    ],
+)
+def test_an_empty_result_says_which_criterion_matched_nothing(args: tuple, hint: str) -> None:
+    assert invoke("list", *args).stderr.splitlines()[1] == hint
+
+
+@pytest.mark.parametrize(
     ("args", "note"),
     [
         (("list", "--limit", "2"), "showing 2 of 9 studies; use --all or --limit N for more"),
