@@ -99,9 +99,10 @@ class Catalog:
         return [self.entries[k] for k in sorted(self.entries)]
 
     def entry(self, study_id: str) -> Entry:
-        """The entry with this id, or an error suggesting close ids."""
+        """The entry with this id (in any case: ids are lowercase), or an error suggesting
+        close ids."""
         try:
-            return self.entries[study_id]
+            return self.entries[study_id if study_id in self.entries else study_id.casefold()]
         except KeyError:
             close = difflib.get_close_matches(study_id.lower(), list(self.entries), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else "; see `stemcell list`"

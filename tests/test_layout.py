@@ -122,7 +122,9 @@ def test_registry_codes_read_as_words_in_tables_and_stay_codes_in_json() -> None
 def test_show_accepts_an_id_in_any_case() -> None:
     result = invoke("show", "MS-HSCT", "--json")
     assert result.exit_code == 0 and '"id": "ms-hsct"' in result.stdout
-    assert invoke("compare", "MS-MIST", "Ms-Hsct", "--json").exit_code == 0
+    compared = json.loads(invoke("compare", "MS-MIST", "ms-mist", "Ms-Hsct", "--json").stdout)
+    assert [s["id"] for s in compared["studies"]] == ["ms-mist", "ms-hsct"]
+    assert invoke("cite", "MS-MIST").stdout.startswith("@article{")
 
 
 def test_an_empty_result_says_so_on_stderr() -> None:

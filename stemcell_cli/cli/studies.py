@@ -170,7 +170,7 @@ def compare_studies(
     catalog = origin.load()
     entries = catalog.sorted_entries()
     if study_ids:
-        entries = [catalog.entry(i.casefold()) for i in dict.fromkeys(study_ids)]
+        entries = [catalog.entry(i) for i in dict.fromkeys(i.casefold() for i in study_ids)]
     chosen = sort.apply(select(entries, filters))
     shown = limit.cut(chosen, output, TABLE_COLUMNS)
     count_note(catalog, filters, len(chosen), len(shown), " compared")
