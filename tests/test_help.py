@@ -86,6 +86,14 @@ def test_completion_scripts_for_each_shell(shell: str) -> None:
     assert command.exit_code == 0 and command.stdout == result.stdout
 
 
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_click_style_completion_instructions_work_too(shell: str) -> None:
+    click_style = run([], {"_STEMCELL_COMPLETE": f"{shell}_source"})
+    typer_style = run([], {"_STEMCELL_COMPLETE": f"source_{shell}"})
+    assert click_style.returncode == 0 and "_STEMCELL_COMPLETE" in click_style.stdout
+    assert click_style.stdout == typer_style.stdout
+
+
 def test_completion_refuses_an_unknown_shell() -> None:
     result = invoke("completion", "tcsh")
     assert result.exit_code == 2 and result.stderr.startswith("stemcell: error: Invalid value")

@@ -66,6 +66,17 @@ class StemcellGroup(TyperGroup):
             return code
         sys.exit(code if isinstance(code, int) else 0)
 
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
+    ) -> None:
+        """Accept click's instruction style too (``bash_source``, ``zsh_complete``) beside
+        typer's (``source_bash``)."""
+        var = complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+        shell, _, action = os.environ.get(var, "").partition("_")
+        if shell in ("bash", "zsh", "fish") and action in ("source", "complete"):
+            os.environ[var] = f"{action}_{shell}"
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
 
 def bare_fields(args: Sequence[str]) -> list[str]:
     """``--fields`` with no value means ``--fields help`` (list the fields), as gh's ``--json``."""
