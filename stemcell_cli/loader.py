@@ -287,6 +287,10 @@ def _validation_problems(path: str, error: ValidationError, built: _Builder) -> 
         if item["type"] == "extra_forbidden":
             node = key_node
             message = _unknown_field(loc)
+        elif item["type"] == "literal_error" and isinstance(item.get("input"), str):
+            allowed = re.findall(r"'([^']*)'", item.get("ctx", {}).get("expected", ""))
+            close = difflib.get_close_matches(item["input"], allowed, n=1, cutoff=0.6)
+            message += f" — did you mean '{close[0]}'?" if close else ""
         elif item["type"] == "string_too_short" and item.get("input") == "":
             message = "empty: fill it in, or delete the line if the sources do not give it"
         elif item["type"] == "string_pattern_mismatch":

@@ -34,6 +34,14 @@ def test_an_unknown_field_gets_the_field_meant(catalog_dir: Path) -> None:
     assert any("population.nn: unknown field nn" in line for line in lines)
 
 
+def test_a_misspelt_value_gets_the_value_meant(catalog_dir: Path) -> None:
+    write_study(catalog_dir, design__control="shame", design__type="randomised-trial")
+    out = "\n".join(problems(catalog_dir))
+    assert "design.control: Input should be 'placebo'," in out
+    assert "or 'none' — did you mean 'sham'?" in out
+    assert "— did you mean 'randomized-trial'?" in out
+
+
 @pytest.mark.parametrize(
     ("override", "expected"),
     [
