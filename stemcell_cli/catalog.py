@@ -99,9 +99,10 @@ class Catalog:
         return [self.entries[k] for k in sorted(self.entries)]
 
     def entry(self, study_id: str) -> Entry:
-        """The entry with this id, or an error suggesting close ids."""
+        """The entry with this id (in any case: ids are lowercase), or an error suggesting
+        close ids."""
         try:
-            return self.entries[study_id]
+            return self.entries[study_id if study_id in self.entries else study_id.casefold()]
         except KeyError:
             close = difflib.get_close_matches(study_id.lower(), list(self.entries), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else "; see `stemcell list`"
@@ -196,6 +197,9 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return info.st_size, info.st_mtime_ns
 
 
+MISSING = "no such file or folder"  # the problem of a path given to validate that is not there
+
+
 def load_paths(paths: Iterable[Path]) -> Catalog:
     """Read the given files and folders (for ``validate``); missing paths are problems."""
     catalog = Catalog()
@@ -208,5 +212,5 @@ def load_paths(paths: Iterable[Path]) -> Catalog:
         elif path.exists():
             catalog.add(path)
         else:
-            catalog.problems.append(Problem(str(path), "no such file or folder"))
+            catalog.problems.append(Problem(str(path), MISSING))
     return catalog

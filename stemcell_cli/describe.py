@@ -45,6 +45,15 @@ EFFECTS = {
 }
 
 
+def code_words(code: str) -> str:
+    """A registry code as words: ``RANDOMIZED`` -> ``randomized``, ``NA`` -> ``not applicable``,
+    ``PHASE3`` -> ``phase 3``, ``ACTIVE_NOT_RECRUITING`` -> ``active, not recruiting``."""
+    if code == "NA":
+        return "not applicable"
+    text = re.sub(r"PHASE(\d)", r"phase \1", code).replace("_NOT_", ", not ")
+    return text.replace("_", " ").replace("NON ", "non-").lower()
+
+
 def number(value: float | int) -> str:
     """A number as written in the descriptor: 20 stays 20, 71.0 stays 71.0."""
     return repr(value) if isinstance(value, float) else str(value)

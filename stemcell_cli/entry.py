@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import StemcellError
 from .views import BUILDERS, StoredViews, decode, encode
-from .views.record import COMPUTED
+from .views.record import descriptor_fields
 
 if TYPE_CHECKING:
     from .index import Index, IndexRow
@@ -87,11 +87,8 @@ class IndexedEntry(Entry):
         from .models import Study
 
         try:
-            fields = json.loads(self.record)
-            for name in COMPUTED:
-                fields.pop(name, None)
-            return Study.model_validate(fields)
-        except ValueError as error:  # pydantic's ValidationError is a ValueError
+            return Study.model_validate(descriptor_fields(json.loads(self.record)))
+        except (ValueError, TypeError, AttributeError) as error:  # ValidationError: ValueError
             self._failed(error)
             return self._read_file()
 

@@ -24,7 +24,7 @@ from .problems import Problem, problems_from_text
 from .vocab import SCHEMA_VERSION
 
 T = TypeVar("T")
-FORMAT = 6
+FORMAT = 8
 VERSION = f"{FORMAT}:{SCHEMA_VERSION}:{__version__}"
 
 

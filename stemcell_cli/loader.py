@@ -9,16 +9,20 @@ duplicate key is an error, and every value keeps the line it came from.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+import typing
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from . import models
 from .files import read_bounded
 from .models import Study
 from .problems import Problem
+from .registry import NCT_PATTERN
 
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 40
@@ -38,6 +42,19 @@ _KIND_OF = {
 }
 
 Loc = tuple[str | int, ...]
+
+# What each pattern of the descriptor asks for, in words (the schema keeps the regex).
+PATTERN_WORDS = {
+    models.ID_PATTERN: "must be lowercase words joined by hyphens, e.g. my-trial",
+    models.DATE_PATTERN: "must be a real date written YYYY-MM-DD (or YYYY-MM, or YYYY), "
+    "e.g. 2021-01-20",
+    models.URL_PATTERN: "must be a web address starting with https:// or http://",
+    models.DOI_PATTERN: "must be a DOI without its https://doi.org/ prefix, e.g. 10.1056/abc123",
+    models.PMID_PATTERN: "must be a PubMed id: digits only, e.g. 33087583",
+    models.PMCID_PATTERN: "must be a PubMed Central id: PMC and digits, e.g. PMC1234567",
+    models.P_VALUE_PATTERN: 'must be a p-value as published, in quotes: "0.002", "<0.001"',
+    NCT_PATTERN: "must be a ClinicalTrials.gov id: NCT and 8 digits, e.g. NCT00273364",
+}
 
 
 def read_as(value: Any, tag: str) -> str:
@@ -190,11 +207,14 @@ def find(node: yaml.Node | None, loc: Loc) -> tuple[yaml.Node | None, yaml.Node 
     return node, key_node
 
 
-def _yaml_problem(path: str, error: yaml.YAMLError) -> Problem:
+def _yaml_problem(path: str, error: yaml.YAMLError, text: str = "") -> Problem:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     problem = getattr(error, "problem", None) or str(error).splitlines()[0]
     if "expected a single document" in str(error):
         problem = "more than one YAML document (---) in the file; keep one study per file"
+    line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    if "\t" in line[: len(line) - len(line.lstrip())]:
+        problem = "a tab in the indentation: YAML indents with spaces only; use spaces instead"
     if mark is None:
         return Problem(path, f"YAML syntax error: {problem}")
     return Problem(path, f"YAML syntax error: {problem}", mark.line + 1, mark.column + 1)
@@ -236,7 +256,7 @@ def parse(path: str, text: str) -> tuple[dict[str, Any] | None, _Builder]:
             return None, builder
         root = yaml.compose(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as error:
-        builder.problems.append(_yaml_problem(path, error))
+        builder.problems.append(_yaml_problem(path, error, text))
         return None, builder
     if root is None:
         what = "is empty" if not text.strip() else "holds only comments"
@@ -252,7 +272,7 @@ def parse(path: str, text: str) -> tuple[dict[str, Any] | None, _Builder]:
 
 def _validation_problems(path: str, error: ValidationError, built: _Builder) -> list[Problem]:
     problems: list[Problem] = []
-    for item in error.errors(include_url=False, include_input=False, include_context=False):
+    for item in error.errors(include_url=False, include_input=True, include_context=True):
         if len(problems) > MAX_PROBLEMS:
             break
         loc: Loc = tuple(item["loc"])
@@ -266,7 +286,17 @@ def _validation_problems(path: str, error: ValidationError, built: _Builder) -> 
             message = "required field is missing"
         if item["type"] == "extra_forbidden":
             node = key_node
-            message = "unknown field (not part of the descriptor; see `stemcell schema`)"
+            message = _unknown_field(loc)
+        elif item["type"] == "literal_error" and isinstance(item.get("input"), str):
+            allowed = re.findall(r"'([^']*)'", item.get("ctx", {}).get("expected", ""))
+            close = difflib.get_close_matches(item["input"], allowed, n=1, cutoff=0.6)
+            message += f" — did you mean '{close[0]}'?" if close else ""
+        elif item["type"] == "string_too_short" and item.get("input") == "":
+            message = "empty: fill it in, or delete the line if the sources do not give it"
+        elif item["type"] == "string_pattern_mismatch":
+            wanted = PATTERN_WORDS.get(item.get("ctx", {}).get("pattern"))
+            if wanted:
+                message = f"{wanted} (got '{excerpt(str(item.get('input')))}')"
         else:
             message += _hint(item["type"], node)
         cut = loc
@@ -278,6 +308,38 @@ def _validation_problems(path: str, error: ValidationError, built: _Builder) -> 
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         problems.append(Problem(path, message, line, column, field_path(loc) or None))
     return problems
+
+
+def _unknown_field(loc: Loc) -> str:
+    """``unknown field folow_up — did you mean follow_up?``"""
+    name = str(loc[-1]) if loc else ""
+    close = difflib.get_close_matches(name, _fields_at(loc[:-1]), n=1, cutoff=0.6)
+    if close:
+        return f"unknown field {excerpt(name)} — did you mean {close[0]}?"
+    return "unknown field (not part of the descriptor; see `stemcell schema`)"
+
+
+def _fields_at(loc: Loc) -> list[str]:
+    """The field names allowed in the mapping at ``loc`` of a descriptor."""
+    model: Any = Study
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        model = field and _model_in(field.annotation)
+        if model is None:
+            return []
+    return list(model.model_fields)
+
+
+def _model_in(annotation: Any) -> Any:
+    """The descriptor model inside an annotation (``Arm``, ``list[Arm]``, ``Arm | None``)."""
+    if isinstance(annotation, type) and issubclass(annotation, models.Model):
+        return annotation
+    for arg in typing.get_args(annotation):
+        if (found := _model_in(arg)) is not None:
+            return found
+    return None
 
 
 def _hint(error_type: str, node: yaml.Node | None) -> str:

@@ -42,6 +42,20 @@ from .vocab import (
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 P_VALUE_PATTERN = r"^(<|<=|>|=)?\s?(0?\.\d+|0|1(\.0+)?)$"
+# A year, a year-month, or a real calendar date (30 days hath September..., 29 February in
+# leap years only): the schema's pattern refuses 2019-02-30 as stemcell does.
+_Y = "[0-9]{4}"
+_LEAP = "([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)"
+DATE_PATTERN = (
+    f"^({_Y}(-(0[1-9]|1[0-2]))?"
+    f"|{_Y}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
+    f"|02-(0[1-9]|1[0-9]|2[0-8]))"
+    f"|{_LEAP}-02-29)$"
+)
+URL_PATTERN = r"^https?://\S+$"
+DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+PMID_PATTERN = r"^\d{1,9}$"
+PMCID_PATTERN = r"^PMC\d+$"
 
 
 def _iso_date(value: object) -> object:
@@ -57,11 +71,11 @@ Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Slug = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
 PartialDate = Annotated[
     str,
-    BeforeValidator(_iso_date),
-    StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"),
+    StringConstraints(pattern=DATE_PATTERN),
+    BeforeValidator(_iso_date),  # after the constraints, so the schema keeps the pattern
     Field(description="ISO date; year or year-month alone when that is all the source gives"),
 ]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+Url = Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=2000)]
 PValue = Annotated[
     str,
     StringConstraints(pattern=P_VALUE_PATTERN),
@@ -107,9 +121,9 @@ class Publication(Model):
     issue: Text | None = None
     pages: Text | None = None
     authors: list[Text] = Field(default_factory=list, description="as listed; '...' for elisions")
-    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
-    pmid: Annotated[str, StringConstraints(pattern=r"^\d{1,9}$")] | None = None
-    pmcid: Annotated[str, StringConstraints(pattern=r"^PMC\d+$")] | None = None
+    doi: Annotated[str, StringConstraints(pattern=DOI_PATTERN)] | None = None
+    pmid: Annotated[str, StringConstraints(pattern=PMID_PATTERN)] | None = None
+    pmcid: Annotated[str, StringConstraints(pattern=PMCID_PATTERN)] | None = None
     institution: Text | None = None
     country: Text | None = None
     people: list[Text] = Field(
@@ -451,7 +465,7 @@ class Study(Model):
 
 
 def descriptor_schema() -> dict:
-    """The JSON Schema of a descriptor file."""
-    schema = Study.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return schema
+    """The JSON Schema of a descriptor file (standard Draft 2020-12 keywords only)."""
+    from .schema import standard
+
+    return standard(Study.model_json_schema())

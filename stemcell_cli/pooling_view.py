@@ -400,6 +400,10 @@ def summary_of_findings(
                 left_out += [LeftOut(c.study_id, f"{c.outcome}: not estimable") for c in body]
             else:
                 rows.append(analysis)
+    if not rows:
+        why = "; ".join(f"{x.study_id}: {x.reason}" for x in left_out[:5])
+        more = f" (and {len(left_out) - 5} more)" if len(left_out) > 5 else ""
+        raise NothingToPool(f"nothing to pool: no comparison could be estimated ({why}{more})")
     return Findings(measure, fit, len(entries), tuple(rows), tuple(left_out), tuple(skipped))
 
 

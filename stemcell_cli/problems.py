@@ -28,6 +28,31 @@ class Problem:
         )
         return visible(line)
 
+    def as_dict(self) -> dict:
+        """JSON shape: {"path", "line", "column", "field", "message"}."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "field": self.field,
+            "message": self.message,
+        }
+
+    def github(self) -> str:
+        """A GitHub Actions error annotation (shown on the file's line in a pull request)."""
+        where = [f"file={_escape(self.path, True)}"]
+        if self.line is not None:
+            where += [f"line={self.line}", f"col={self.column or 1}"]
+        if self.field:
+            where.append(f"title={_escape(self.field, True)}")
+        return f"::error {','.join(where)}::{_escape(visible(self.message))}"
+
+
+def _escape(text: str, property: bool = False) -> str:
+    """GitHub's workflow-command escaping of a message or a property value."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property else text
+
 
 def problems_to_text(problems: list[Problem]) -> str:
     """Problems as the index stores them (JSON)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Protocol, TypeVar
 
@@ -27,6 +27,12 @@ def phrase_in(query: str, texts: Iterable[str | None]) -> bool:
     return False
 
 
+def words_in(query: str, texts: Iterable[str | None]) -> bool:
+    """Whether every word of the query is a whole word of one of the texts, in any order."""
+    wanted = set(words(query))
+    return bool(wanted) and any(wanted <= set(words(text or "")) for text in texts)
+
+
 @dataclass(frozen=True)
 class Facets:
     """What the filters look at, computed once per study (and kept in the index)."""
@@ -40,6 +46,7 @@ class Facets:
     year: int | None
     level: int | None  # None: design unknown (never matches --max-level)
     text: str
+    follow_up_months: float | None = None
 
 
 @dataclass(frozen=True)
@@ -61,10 +68,39 @@ class Filters:
         """Whether any criterion is set."""
         return any(getattr(self, f.name) is not None for f in fields(self))
 
+    def describe(self) -> str:
+        """The criteria as options: ``--condition parkinson --min-n 50``."""
+        import shlex
+
+        return " ".join(
+            f"--{f.name.replace('_', '-')} {shlex.quote(str(getattr(self, f.name)))}"
+            for f in fields(self)
+            if getattr(self, f.name) is not None
+        )
+
+    def hint(self, items: Sequence[HasFacets]) -> str | None:
+        """Why nothing matched: for a ``--condition`` that matches no study, close names (else
+        the catalog's); otherwise the criteria that match no study even alone."""
+        if not items:
+            return None
+        alone = [
+            Filters(**{f.name: getattr(self, f.name)})
+            for f in fields(self)
+            if getattr(self, f.name) is not None
+        ]
+        empty = [one for one in alone if not any(one.match(x.facets) for x in items)]
+        if any(one.condition is not None for one in empty):
+            return _condition_hint(self.condition or "", items)
+        if len(empty) == 1:
+            return f"by itself, {empty[0].describe()} matches no study"
+        if empty:
+            return f"by themselves, {' and '.join(one.describe() for one in empty)} match no study"
+        return "each criterion matches some studies, but no study matches them all"
+
     def match(self, f: Facets) -> bool:
         """Whether a study with these facets meets every criterion that is set."""
         checks = (
-            (self.condition, lambda q: phrase_in(q, f.conditions)),
+            (self.condition, lambda q: words_in(q, f.conditions)),
             (self.cell_type, lambda q: phrase_in(q, f.cells)),
             (self.source, lambda q: f.source == q),
             (self.design, lambda q: f.design == q),
@@ -78,8 +114,27 @@ class Filters:
         return all(check(value) for value, check in checks if value is not None)
 
 
+def _condition_hint(condition: str, items: Sequence[HasFacets]) -> str:
+    """Close condition words, else the conditions the catalog has."""
+    import difflib
+
+    names = {x.facets.conditions[0]: None for x in items if x.facets.conditions}
+    known = {w: None for x in items for c in x.facets.conditions for w in words(c)}
+    close = [
+        match
+        for word in words(condition)
+        for match in difflib.get_close_matches(word, list(known), n=2, cutoff=0.75)
+        if match != word
+    ]
+    if close:
+        return f"did you mean --condition {' or '.join(dict.fromkeys(close))}?"
+    return f"conditions in the catalog: {', '.join(sorted(names, key=str.casefold))}"
+
+
 class HasFacets(Protocol):
-    """Anything that knows its facets (a catalog entry)."""
+    """Anything that knows its id and facets (a catalog entry)."""
+
+    id: str
 
     @property
     def facets(self) -> Facets: ...
@@ -93,3 +148,21 @@ def select(items: Iterable[Item], filters: Filters) -> list[Item]:
     if not filters.active():
         return list(items)
     return [x for x in items if filters.match(x.facets)]
+
+
+# --sort keys: the facet each one orders by (id orders by the study id itself).
+SORT_KEYS = {"level": "level", "year": "year", "n": "n", "follow-up": "follow_up_months"}
+
+
+def order(items: Iterable[Item], key: str, reverse: bool = False) -> list[Item]:
+    """Items ordered by a ``--sort`` key (``id`` or one of ``SORT_KEYS``), ties by id.
+
+    ``level`` goes from strongest (1) to weakest, the others from small to large; ``reverse``
+    turns that round. Unknown values come last whichever the direction.
+    """
+    by_id = sorted(items, key=lambda x: x.id, reverse=reverse and key == "id")
+    if key == "id":
+        return by_id
+    value = lambda x: getattr(x.facets, SORT_KEYS[key])  # noqa: E731
+    known = sorted((x for x in by_id if value(x) is not None), key=value, reverse=reverse)
+    return known + [x for x in by_id if value(x) is None]

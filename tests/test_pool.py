@@ -179,7 +179,9 @@ def test_summary_of_findings_for_the_diabetes_trials() -> None:
     assert {x["study_id"] for x in data["not_computed"]} == {"t2d-bmsc-bhansali", "t2d-ucmsc-rct"}
     table = invoke("pool", "--condition", "diabetes").stdout
     assert "Summary of findings (computed)" in table and "t2d-bmsc-bhansali" in table
-    assert "[1] Insulin dose cut by at least 50 %" in table
+    assert (
+        "[1] Insulin dose cut by at least 50% with HbA1c < 7%" in table
+    )  # number and unit kept together
 
 
 def test_kinds_of_evidence_are_pooled_apart(tmp_path: Path) -> None:

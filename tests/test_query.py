@@ -38,7 +38,9 @@ def ids_for(*args: str) -> set[str]:
         ("T2D", T2D_IDS),
         ("pain", PAIN_IDS),
         ("neuropathic pain", PAIN_IDS),
-        ("sclerosis multiple", set()),
+        ("sclerosis multiple", MS_IDS),  # words in any order
+        ("diabetes type 2", T2D_IDS),
+        ("diabetes type 3", set()),
         ("m", set()),
         ("cancer", set()),
     ],

@@ -26,4 +26,4 @@ def test_every_stemcell_command_in_the_readme_has_help() -> None:
         shown = invoke(command, "--help")
         assert shown.exit_code == 0, command
         assert f"Usage: stemcell {command}" in " ".join(shown.stdout.split()), command
-        assert "Example:" in shown.stdout or "Commands:" in shown.stdout, command
+        assert "Example:" in shown.stdout or "─ Commands ─" in shown.stdout, command

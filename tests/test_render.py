@@ -65,7 +65,7 @@ def test_empty_result_is_valid_json_and_success() -> None:
     result = invoke("list", "--condition", "cancer", "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == []
-    assert "0 of 9 studies" in result.stderr
+    assert result.stderr.startswith("no studies match --condition cancer (9 in the catalog)\n")
 
 
 def test_jsonl_has_one_object_per_line() -> None:

@@ -12,8 +12,8 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import cite, descriptors, imports, pool, studies
-from .app import app, say
+from . import cite, complete, descriptors, imports, pool, studies
+from .app import app, command, say
 
 __all__ = ["app", "main"]
 
@@ -30,7 +30,9 @@ import_app = typer.Typer(
 import_app.command("ctgov")(imports.import_ctgov)
 app.add_typer(import_app, name="import")
 app.command("validate")(descriptors.validate)
+app.command("new")(descriptors.new)
 app.command("schema")(descriptors.schema)
+app.command("completion")(command(complete.completion))
 
 
 def _version(value: bool) -> None:
@@ -54,7 +56,7 @@ def main_options(
 def main() -> None:
     """Console-script entry point: run the app; a closed pipe ends quietly (exit 1)."""
     try:
-        app()
+        app(prog_name="stemcell")  # also when run as python -m stemcell_cli
     except BrokenPipeError:  # click handles most; this catches one raised outside it
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)

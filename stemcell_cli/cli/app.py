@@ -3,26 +3,114 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from typing import Any
 
+import click
 import typer
+from typer.core import TyperArgument, TyperGroup
 
 from ..catalog import Catalog
 from ..errors import StemcellError
 from ..safe import visible
 
+
+def _keep_argument_help() -> None:
+    """typer < 0.26 sets an argument's help before click >= 8.3 resets it to None: keep it."""
+    init = TyperArgument.__init__
+
+    def __init__(self: TyperArgument, *args: Any, help: str | None = None, **kwargs: Any) -> None:
+        init(self, *args, help=help, **kwargs)
+        self.help = help
+
+    TyperArgument.__init__ = __init__  # type: ignore[method-assign]
+
+
+_keep_argument_help()
+
+
+class StemcellGroup(TyperGroup):
+    """The top-level group: every error, click's own included, as one ``stemcell: error:`` line
+    followed by where to find help."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        args = bare_fields(sys.argv[1:] if args is None else args)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as error:
+            if not standalone_mode:
+                raise
+            typer.echo(error.ctx.get_help(), err=True)
+            sys.exit(2)
+        except click.ClickException as error:
+            if not standalone_mode:
+                raise
+            show_error(error)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            if not standalone_mode:
+                raise
+            say("stemcell: error: aborted")
+            sys.exit(1)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
+    ) -> None:
+        """Accept click's instruction style too (``bash_source``, ``zsh_complete``) beside
+        typer's (``source_bash``)."""
+        var = complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+        shell, _, action = os.environ.get(var, "").partition("_")
+        if shell in ("bash", "zsh", "fish") and action in ("source", "complete"):
+            os.environ[var] = f"{action}_{shell}"
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
+
+def bare_fields(args: Sequence[str]) -> list[str]:
+    """``--fields`` with no value means ``--fields help`` (list the fields), as gh's ``--json``."""
+    out: list[str] = []
+    for i, arg in enumerate(args):
+        out.append(arg)
+        if arg == "--":
+            return out + list(args[i + 1 :])
+        if arg == "--fields" and (i + 1 == len(args) or args[i + 1].startswith("-")):
+            out.append("help")
+    return out
+
+
+def show_error(error: click.ClickException) -> None:
+    """``stemcell: error: message``, then (for a usage error) how to get help."""
+    say(f"stemcell: error: {error.format_message()}")
+    ctx = getattr(error, "ctx", None)
+    if ctx is not None:
+        say(f"Try '{ctx.command_path} --help' for help.")
+
+
 app = typer.Typer(
     name="stemcell",
     help="See what stem-cell studies actually did, in whom, what they found, and how far to "
     "trust them.",
-    epilog="Example: stemcell list --condition ms   ·   stemcell show ms-hsct   ·   "
-    "stemcell list --json | jq '.[].id'",
+    epilog="Example: stemcell list --condition ms --sort level\n\n"
+    "Example: stemcell show ms-hsct\n\n"
+    "Example: stemcell list --json | jq '.[].id'",
     no_args_is_help=True,
-    add_completion=False,
+    cls=StemcellGroup,
+    add_completion=True,
+    suggest_commands=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode=None,
+    rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -70,4 +158,15 @@ def command(func: Callable[..., int | None]) -> Callable[..., None]:
         if code:
             raise typer.Exit(code)
 
+    wrapper.__doc__ = reflow(func.__doc__ or "")
     return wrapper
+
+
+def reflow(doc: str) -> str:
+    """A docstring for rich help: each paragraph on one line (rich wraps it to the terminal),
+    except paragraphs marked ``\\b``, whose lines are kept (examples)."""
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(
+        p.removeprefix("\b\n") if p.startswith("\b") else " ".join(p.split("\n"))
+        for p in paragraphs
+    )

@@ -9,13 +9,19 @@ import typer
 
 from ..cite import CitationFormat, citations
 from .app import command, finish, warn
+from .complete import study_ids
 from .options import Origin, catalog_options
 
 
 @command
 @catalog_options
 def cite_studies(
-    study_ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Studies to cite.")],
+    study_ids: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ID...", help="Studies to cite, any case.", autocompletion=study_ids
+        ),
+    ],
     *,
     style: Annotated[
         CitationFormat,

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import functools
 import inspect
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
 from ..catalog import ENV_VAR, Catalog, catalog_dirs, load_catalog, load_one
 from ..errors import UsageError
-from ..query import Filters
+from ..query import Filters, order
 from ..render import Format
 from ..vocab import CellSource, DesignType, Species
 from .app import say, warn
+from .complete import condition_names
 
 FILTERS = "Filters"
 OUTPUT = "Output"
@@ -65,6 +67,17 @@ def _option(kind: Any, *names: str, panel: str, default: Any = None, **settings:
     return Annotated[kind, typer.Option(*names, rich_help_panel=panel, **settings)], default
 
 
+def _choices(kind: Any) -> str:
+    """Allowed values as a list that wraps between words in help."""
+    values = [m.value for m in kind] if isinstance(kind, type) else typing.get_args(kind)
+    return ", ".join(values)
+
+
+def _closed(kind: Any, metavar: str, help: str) -> Any:
+    """A filter on a closed vocabulary, its values listed in the help."""
+    return _option(kind | None, panel=FILTERS, metavar=metavar, help=f"{help}: {_choices(kind)}.")
+
+
 def _year(help: str) -> Any:
     return _option(int | None, panel=FILTERS, min=1900, max=2100, metavar="YEAR", help=help)
 
@@ -76,7 +89,9 @@ filter_options = OptionGroup(
             str | None,
             panel=FILTERS,
             metavar="TEXT",
-            help="Condition name, synonym or abbreviation, any case (ms, 'type 2 diabetes').",
+            help="Condition name, synonym or abbreviation, words in any order, any case "
+            "(ms, 'type 2 diabetes').",
+            autocompletion=condition_names,
         ),
         "cell_type": _option(
             str | None,
@@ -85,9 +100,9 @@ filter_options = OptionGroup(
             metavar="TEXT",
             help="Cell type: msc, hsc, ipsc.",
         ),
-        "source": _option(CellSource | None, panel=FILTERS, help="Where the cells came from."),
-        "design": _option(DesignType | None, panel=FILTERS, help="Study design."),
-        "species": _option(Species | None, panel=FILTERS, help="Who was treated."),
+        "source": _closed(CellSource, "SOURCE", "Where the cells came from"),
+        "design": _closed(DesignType, "TYPE", "Study design"),
+        "species": _closed(Species, "SPECIES", "Who was treated"),
         "min_n": _option(
             int | None,
             "--min-n",
@@ -127,8 +142,11 @@ class Output:
 
 
 def _output(format: Format, json: bool, fields: str | None) -> Output:
-    from ..views.record import parse_fields
+    from ..views.record import FIELDS_HELP, field_names, parse_fields
 
+    if fields == FIELDS_HELP:
+        say("\n".join(field_names()), err=False)
+        raise typer.Exit(0)
     if json and format not in (Format.table, Format.json):
         raise UsageError(f"--json conflicts with --format {format.value}")
     format = Format.json if json else format
@@ -139,7 +157,13 @@ output_options = OptionGroup(
     "output",
     {
         "format": _option(
-            Format, "--format", "-f", panel=OUTPUT, default=Format.table, help="Output format."
+            Format,
+            "--format",
+            "-f",
+            panel=OUTPUT,
+            default=Format.table,
+            metavar="FORMAT",
+            help=f"Output format: {_choices(Format)}.",
         ),
         "json": _option(
             bool, "--json", panel=OUTPUT, default=False, help="Shortcut for --format json."
@@ -148,7 +172,8 @@ output_options = OptionGroup(
             str | None,
             panel=OUTPUT,
             metavar="FIELDS",
-            help="Comma-separated top-level fields for json, jsonl and csv (e.g. id,evidence).",
+            help="Comma-separated fields for json, jsonl and csv: top-level (id,evidence) or "
+            "dotted (evidence.level,population.n); --fields alone lists them.",
         ),
     },
     _output,
@@ -162,15 +187,16 @@ class Limit:
     limit: int | None
     all_rows: bool
 
-    def cut(self, items: list, output: Output, default: int, what: str) -> list:
-        """The first ``limit`` items (a default for people's formats); a note if cut."""
+    def cut(self, items: list, output: Output, default: int, what: str | None = None) -> list:
+        """The first ``limit`` items (a default for people's formats). With ``what``, a note
+        on stderr when items were left out (commands that write their own count note, as
+        list and compare do, leave it out)."""
         limit = self.limit
         if limit is None and not self.all_rows and output.format in (Format.table, Format.markdown):
             limit = default
-        if limit is None or len(items) <= limit:
-            return items
-        say(f"showing {limit} of {len(items)} {what}; use --all or --limit N for more")
-        return items[:limit]
+        if what and limit is not None and len(items) > limit:
+            say(f"showing {limit} of {len(items)} {what}; use --all or --limit N for more")
+        return items if limit is None else items[:limit]
 
 
 def _limit(limit: int | None, all_rows: bool) -> Limit:
@@ -195,6 +221,40 @@ limit_options = OptionGroup(
         ),
     },
     _limit,
+)
+
+SortKey = Literal["level", "year", "n", "follow-up", "id"]
+
+
+@dataclass(frozen=True)
+class Sort:
+    """The order of the studies: by ``key`` (else as given), turned round when ``reverse``."""
+
+    key: str | None
+    reverse: bool
+
+    def apply(self, items: list) -> list:
+        """The items in this order."""
+        if self.key is None:
+            return items[::-1] if self.reverse else items
+        return order(items, self.key, self.reverse)
+
+
+sort_options = OptionGroup(
+    "sort",
+    {
+        "sort": _option(
+            SortKey | None,
+            panel=OUTPUT,
+            metavar="KEY",
+            help="Order by level (strongest first), year, n, follow-up or id; unknown values "
+            "come last.",
+        ),
+        "reverse": _option(
+            bool, "--reverse", "-r", panel=OUTPUT, default=False, help="Reverse the order."
+        ),
+    },
+    lambda sort, reverse: Sort(sort, reverse),
 )
 
 StudiesDir = Annotated[

@@ -7,30 +7,62 @@ from typing import Annotated
 
 import typer
 
+from ..catalog import Catalog
 from ..errors import UsageError
 from ..query import Filters, select
 from ..render import make_renderer
 from ..views.compare import compare
 from .app import command, finish, say
+from .complete import study_ids
 from .options import (
     TABLE_COLUMNS,
     TABLE_ROWS,
     Limit,
     Origin,
     Output,
+    Sort,
     catalog_options,
     filter_options,
     limit_options,
     output_options,
+    sort_options,
 )
 
+Wide = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        rich_help_panel="Output",
+        help="Table: every column (cells, design, size, follow-up), wrapped to fit.",
+    ),
+]
 
-def _list(origin: Origin, filters: Filters, output: Output, limit: Limit) -> int:
+
+def count_note(catalog: Catalog, filters: Filters, matched: int, shown: int, verb: str) -> None:
+    """One note on stderr: how many studies matched, how many are shown, or why none."""
+    total = len(catalog.entries)
+    if not matched and filters.active():
+        say(f"no studies match {filters.describe()} ({total} in the catalog)")
+        if hint := filters.hint(catalog.sorted_entries()):
+            say(hint)
+        return
+    what = f"{matched} of {total} studies{verb}"
+    if shown < matched:
+        what = f"showing {shown} of {matched} studies{verb}"
+        if matched < total:
+            what = f"showing {shown} of {matched} matching studies{verb} ({total} in the catalog)"
+        what += "; use --all or --limit N for more"
+    say(what)
+
+
+def _list(
+    origin: Origin, filters: Filters, output: Output, limit: Limit, sort: Sort, wide: bool
+) -> int:
     catalog = origin.load()
-    entries = select(catalog.sorted_entries(), filters)
-    say(f"{len(entries)} of {len(catalog.entries)} studies")
-    shown = limit.cut(entries, output, TABLE_ROWS, "studies")
-    make_renderer(output.format, sys.stdout, output.fields).studies(shown)
+    entries = sort.apply(select(catalog.sorted_entries(), filters))
+    shown = limit.cut(entries, output, TABLE_ROWS)
+    count_note(catalog, filters, len(entries), len(shown), "")
+    make_renderer(output.format, sys.stdout, output.fields, wide=wide).studies(shown)
     return finish(catalog)
 
 
@@ -39,12 +71,15 @@ def _list(origin: Origin, filters: Filters, output: Output, limit: Limit) -> int
 @filter_options
 @output_options
 @limit_options
-def list_studies(origin: Origin, filters: Filters, output: Output, limit: Limit) -> int:
-    """One row per study: condition, cells, design, size, follow-up, evidence level.
+@sort_options
+def list_studies(
+    origin: Origin, filters: Filters, output: Output, limit: Limit, sort: Sort, wide: Wide = False
+) -> int:
+    """One line per study: id, condition, evidence level, cautions, headline (--wide: all).
 
-    Example: stemcell list --condition diabetes --max-level 2
+    Example: stemcell list --condition diabetes --sort level
     """
-    return _list(origin, filters, output, limit)
+    return _list(origin, filters, output, limit, sort, wide)
 
 
 @command
@@ -52,33 +87,55 @@ def list_studies(origin: Origin, filters: Filters, output: Output, limit: Limit)
 @filter_options
 @output_options
 @limit_options
-def filter_studies(origin: Origin, filters: Filters, output: Output, limit: Limit) -> int:
+@sort_options
+def filter_studies(
+    origin: Origin, filters: Filters, output: Output, limit: Limit, sort: Sort, wide: Wide = False
+) -> int:
     """The same rows as list, for the studies matching at least one given criterion.
 
     Example: stemcell filter --species mouse --json
     """
     if not filters.active():
         raise UsageError("give at least one filter, e.g. stemcell filter --condition ms")
-    return _list(origin, filters, output, limit)
+    return _list(origin, filters, output, limit, sort, wide)
 
 
 @command
 @catalog_options
 @output_options
 def show(
-    study_id: Annotated[str, typer.Argument(metavar="ID", help="Study id (see stemcell list).")],
+    study_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="Study id, any case (see stemcell list).", autocompletion=study_ids
+        ),
+    ],
     origin: Origin,
     output: Output,
+    pager: Annotated[
+        bool,
+        typer.Option(
+            "--pager/--no-pager",
+            rich_help_panel="Output",
+            help="Page a table on a terminal through STEMCELL_PAGER, PAGER or less -FRX.",
+        ),
+    ] = True,
 ) -> int:
-    """Everything about one study, with how strong its evidence is.
+    """Everything about one study: the verdict first, how strong its evidence is at the end.
 
     The evidence level is Oxford CEBM 2011; the certainty is GRADE's starting point for the
-    design, not a full GRADE rating.
+    design, not a full GRADE rating. A table is paged on a terminal (STEMCELL_PAGER, PAGER,
+    else less -FRX; empty turns paging off).
 
     Example: stemcell show ms-hsct
     """
+    from .pager import paged  # only show pages
+
+    study_id = study_id.casefold()
     catalog = origin.load_for(study_id)
-    make_renderer(output.format, sys.stdout, output.fields).study(catalog.entry(study_id))
+    entry = catalog.entry(study_id)
+    with paged(pager and output.format == "table") as out:
+        make_renderer(output.format, out, output.fields).study(entry)
     return finish(catalog)
 
 
@@ -87,11 +144,14 @@ def show(
 @filter_options
 @output_options
 @limit_options
+@sort_options
 def compare_studies(
     study_ids: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="ID", help="Studies to compare (default: all that match the filters)."
+            metavar="ID...",
+            help="Studies to compare, any case (default: all that match the filters).",
+            autocompletion=study_ids,
         ),
     ] = None,
     *,
@@ -99,18 +159,21 @@ def compare_studies(
     filters: Filters,
     output: Output,
     limit: Limit,
+    sort: Sort,
 ) -> int:
     """Studies side by side: one column per study, aligned rows.
 
-    Example: stemcell compare --condition ms   ·   stemcell compare ms-mist ms-hsct
+    \b
+    Example: stemcell compare --condition ms --sort level
+    Example: stemcell compare ms-mist ms-hsct
     """
     catalog = origin.load()
     entries = catalog.sorted_entries()
     if study_ids:
-        entries = [catalog.entry(i) for i in dict.fromkeys(study_ids)]
-    chosen = select(entries, filters)
-    say(f"{len(chosen)} of {len(catalog.entries)} studies compared")
-    chosen = limit.cut(chosen, output, TABLE_COLUMNS, "studies")
-    comparison = compare(chosen, output.fields)
+        entries = [catalog.entry(i) for i in dict.fromkeys(i.casefold() for i in study_ids)]
+    chosen = sort.apply(select(entries, filters))
+    shown = limit.cut(chosen, output, TABLE_COLUMNS)
+    count_note(catalog, filters, len(chosen), len(shown), " compared")
+    comparison = compare(shown, output.fields)
     make_renderer(output.format, sys.stdout, output.fields).comparison(comparison)
     return finish(catalog)

@@ -66,10 +66,13 @@ class Renderer(Protocol):
         """Write one outcome pooled: studies, pooled estimate, forest plot, certainty."""
 
 
-def make_renderer(fmt: Format, out: TextIO, fields: Sequence[str] | None = None) -> Renderer:
-    """The renderer for ``fmt``; ``fields`` only applies to json, jsonl and csv."""
+def make_renderer(
+    fmt: Format, out: TextIO, fields: Sequence[str] | None = None, wide: bool = False
+) -> Renderer:
+    """The renderer for ``fmt``; ``fields`` only applies to json, jsonl and csv, ``wide``
+    (every list column) only to table."""
     if fields is not None and fmt not in FIELD_FORMATS:
         raise UsageError(f"--fields applies to json, jsonl and csv output, not {fmt.value}")
     module, name = _MODULES[fmt]
     cls = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    return cls(out, fields)
+    return cls(out, fields, wide=wide) if fmt == Format.table else cls(out, fields)

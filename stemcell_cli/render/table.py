@@ -1,4 +1,10 @@
-"""Rich tables for people: colour only on a terminal, data never read as markup."""
+"""Rich tables for people: colour only on a terminal, data never read as markup.
+
+Words, ids and numbers are never split across lines: columns get at least their longest
+word, the list keeps one line per study (cutting the headline with …), a section table too
+wide for the terminal becomes one block per row, and a comparison too wide for it continues
+in a second table of columns.
+"""
 
 from __future__ import annotations
 
@@ -11,35 +17,33 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import describe
+from ..evidence import CAUTION
 from ..safe import visible
 from ..views.compare import Comparison
 from ..views.listing import SUMMARY_HEADERS
 from ..views.show import Section, view_sections
+from .fit import CELL_PADDING, groups, longest_line, longest_word, share, tight, wrap
 
 if TYPE_CHECKING:
     from ..entry import Entry
     from ..pooling_outcome import PoolResult
     from ..pooling_view import Findings
 
-# List columns with fixed widths; the headline takes what is left. On a narrow terminal the
-# columns named in DROP_ORDER go first, so the row stays readable.
-LIST_WIDTHS = {
-    "Condition": 14,
-    "Cells": 14,
-    "Design": 13,
-    "N": 7,
-    "Follow-up": 10,
-    "Level": 5,
-    "Caution": 16,
-}
-DROP_ORDER = ("Design", "Follow-up", "Cells", "Condition")
-MIN_HEADLINE = 24
 LEVEL_STYLE = {1: "bold green", 2: "green", 3: "yellow", 4: "dark_orange", 5: "red"}
+MIN_HEADLINE = 20
+GAP = 2  # between the columns of the list: collapsed padding and the rule's space
+SHORT = 18  # a condition name longer than this is replaced by a shorter synonym if needed
+COMPACT = ("ID", "Condition", "Level", "Caution", "Headline")
+LABEL_WIDTH = 24  # compare's row labels
+MIN_COLUMN = 14  # compare's study columns
+LEVEL_LEGEND = "Level: 1/5 strongest … 5/5 weakest (Oxford CEBM 2011)"
 
 
-def text(value: str, style: str = "") -> Text:
-    """Data as literal text: no markup, no emoji codes, no control characters."""
-    return Text(visible(value), style=style)
+def text(value: str, style: str = "", width: int | None = None) -> Text:
+    """Data as literal text: no markup, no emoji codes, no control characters; wrapped to
+    ``width`` (numbers kept with their units) when given."""
+    value = visible(tight(value))
+    return Text(value if width is None else wrap(value, width), style=style)
 
 
 def console(out: TextIO) -> Console:
@@ -47,29 +51,80 @@ def console(out: TextIO) -> Console:
     return Console(file=out, markup=False, emoji=False, highlight=False)
 
 
-def section_body(section: Section) -> Group:
+def cautions(joined: str) -> list[str]:
+    """The caution labels of a summary row (a label may itself hold a comma)."""
+    labels = sorted(CAUTION.values(), key=len, reverse=True)
+    found, rest = [], joined
+    while rest and rest != "—":
+        label = next((x for x in labels if rest.startswith(x)), rest.split(", ")[0])
+        found.append(label)
+        rest = rest[len(label) :].removeprefix(", ")
+    return found
+
+
+def level_text(level: str) -> Text:
+    """``4/5`` coloured by strength; ``?`` when the level is unknown."""
+    known = level.isdigit()
+    return Text(
+        f"{level}/5" if known else "?", style=LEVEL_STYLE.get(int(level), "") if known else ""
+    )
+
+
+def blocks(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> list[Text]:
+    """A table too wide for the terminal as one block per row: its first cell as a heading,
+    then ``Header: cell`` lines (empty cells left out)."""
+    parts = []
+    for row in rows:
+        parts.append(text(row[0], "bold", width))
+        for header, cell in zip(headers[1:], row[1:], strict=True):
+            if cell:
+                lines = text(f"{header}: {cell}", width=width - 2).plain.split("\n")
+                parts += [Text(f"  {line}") for line in lines]
+    return parts
+
+
+def grid_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], width: int, **options: object
+) -> Table | None:
+    """A table whose columns fit ``width`` with every word whole, cells wrapped to them;
+    None when even the longest words do not fit side by side."""
+    columns = list(zip(headers, *rows, strict=True))
+    room = width - GAP * (len(columns) - 1)
+    least = [longest_word(c) for c in columns]
+    if sum(least) > room:
+        return None
+    sizes = share([longest_line(c) for c in columns], least, room)
+    grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    for header, size in zip(headers, sizes, strict=True):
+        grid.add_column(text(header, width=size), width=size, **options.get(header, {}))
+    for row in rows:
+        grid.add_row(*(text(c, width=size) for c, size in zip(row, sizes, strict=True)))
+    return grid
+
+
+def section_body(section: Section, width: int) -> Group:
     """One section without its links: a heading, its pairs, table and bullets."""
-    parts: list = [text(section.title, "bold underline")]
+    parts: list = [text(section.title, "bold underline", width)]
     if section.pairs:
+        label_width = min(28, longest_line(label for label, _ in section.pairs))
         grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="bold", no_wrap=False, max_width=28)
-        grid.add_column(overflow="fold")
+        grid.add_column(style="bold", width=label_width)
+        grid.add_column(width=width - label_width - 2)
         for label, value in section.pairs:
-            grid.add_row(text(label), text(value))
+            grid.add_row(text(label, width=label_width), text(value, width=width - label_width - 2))
         parts.append(grid)
-    if section.rows:
-        grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-        for header in section.headers:
-            grid.add_column(text(header), overflow="fold")
-        for row in section.rows:
-            grid.add_row(*(text(c) for c in row))
-        parts.append(grid)
+    rows = [tuple(tight(c) for c in row) for row in section.rows]
+    table = grid_table(section.headers, rows, width) if rows else None
+    if table is not None:
+        parts.append(table)
+    elif rows:
+        parts += blocks(section.headers, rows, width)
     if section.bullets:
         bullets = Table.grid(padding=(0, 1))
         bullets.add_column(width=1)
-        bullets.add_column(overflow="fold")
+        bullets.add_column(width=width - 2)
         for line in section.bullets:
-            bullets.add_row("•", text(line))
+            bullets.add_row("•", text(line, width=width - 2))
         parts.append(bullets)
     return Group(*parts)
 
@@ -77,8 +132,11 @@ def section_body(section: Section) -> Group:
 class TableRenderer:
     """Terminal tables that fit the width of the terminal."""
 
-    def __init__(self, out: TextIO, fields: Sequence[str] | None = None) -> None:
+    def __init__(
+        self, out: TextIO, fields: Sequence[str] | None = None, wide: bool = False
+    ) -> None:
         self.console = console(out)
+        self.wide = wide
 
     def findings(self, findings: Findings) -> None:
         from .pooltext import SOF_COLUMNS, sof_table, terminal_row
@@ -106,59 +164,127 @@ class TableRenderer:
             self.console.print()
 
     def studies(self, entries: Sequence[Entry]) -> None:
-        widths = dict(LIST_WIDTHS, ID=max((len(e.id) for e in entries), default=2))
-        spare = lambda: self.console.width - sum(widths.values()) - 3 * len(widths)  # noqa: E731
-        for name in DROP_ORDER:
-            if spare() >= MIN_HEADLINE:
+        if not entries:  # the note on stderr says so
+            return
+        if self.wide:
+            self._wide_list(entries)
+            return
+        wanted = max(MIN_HEADLINE, self.console.width // 4)
+        for condition, first in ((None, False), (None, True), (SHORT, True), (0, True)):
+            rows = [self._compact_row(e, condition, first) for e in entries]
+            if self._headline_room(rows) >= wanted:
                 break
-            del widths[name]
-        shown = [h for h in SUMMARY_HEADERS if h in widths or h == "Headline"]
-        grid = Table(box=box.SIMPLE_HEAD, expand=True)
-        for header in shown:
-            width = widths.get(header)
+        widths = [max(len(h), *(len(r[n]) for r in rows)) for n, h in enumerate(COMPACT[:-1])]
+        widths.append(max(self._headline_room(rows), 1))
+        grid = Table(
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            show_edge=False,
+            collapse_padding=True,
+            caption=LEVEL_LEGEND,
+        )
+        for header, width in zip(COMPACT, widths, strict=True):
             grid.add_column(
                 text(header),
+                no_wrap=True,
+                overflow="ellipsis",
                 width=width,
-                ratio=None if width else 1,
-                overflow="fold",
                 style="bold" if header == "ID" else "",
             )
-        for entry in entries:
-            row = dict(zip(SUMMARY_HEADERS, entry.summary, strict=True))
-            cells = [text(row[h]) for h in shown]
-            cells[shown.index("Level")].stylize(LEVEL_STYLE.get(entry.facets.level, ""))
-            grid.add_row(*cells)
+        for row in rows:
+            grid.add_row(
+                *(text(c) for c in row[:2]), level_text(row[2]), *(text(c) for c in row[3:])
+            )
         self.console.print(grid)
+
+    def _headline_room(self, rows: list[tuple[str, ...]]) -> int:
+        fixed = sum(max(len(h), *(len(r[n]) for r in rows)) for n, h in enumerate(COMPACT[:-1]))
+        return self.console.width - fixed - GAP * (len(COMPACT) - 1)
+
+    @staticmethod
+    def _compact_row(entry: Entry, longest: int | None, first_caution: bool) -> tuple[str, ...]:
+        """The compact row; the condition named in at most ``longest`` characters if it can be
+        (else by its shortest name), only the first caution and a count if ``first_caution``."""
+        row = dict(zip(SUMMARY_HEADERS, entry.summary, strict=True))
+        condition = row["Condition"]
+        if longest is not None and len(condition) > longest:
+            names = sorted((n for n in entry.facets.conditions if len(n) >= 2), key=len)
+            fitting = [n for n in names if len(n) <= longest]
+            condition = fitting[-1] if fitting else (names or [condition])[0]
+        labels = cautions(row["Caution"])
+        caution = ", ".join(labels) or "—"
+        if first_caution and len(labels) > 1:
+            caution = f"{labels[0]} +{len(labels) - 1}"
+        return row["ID"], condition, row["Level"], caution, row["Headline"]
+
+    def _wide_list(self, entries: Sequence[Entry]) -> None:
+        level = SUMMARY_HEADERS.index("Level")
+        rows = [tuple(tight(c) for c in e.summary) for e in entries]
+        rows = [(*r[:level], level_text(r[level]).plain, *r[level + 1 :]) for r in rows]
+        style = {"ID": {"style": "bold"}, "Level": {"no_wrap": True}}
+        grid = grid_table(SUMMARY_HEADERS, rows, self.console.width, **style)
+        self.console.print(grid or Group(*blocks(SUMMARY_HEADERS, rows, self.console.width)))
 
     def study(self, entry: Entry) -> None:
         view = entry.view
-        head = [text(f"{view['title']}  ({view['id']})", "bold"), text(view["headline"], "italic")]
+        width = self.console.width
+        head = [
+            text(f"{view['title']}  ({view['id']})", "bold", width),
+            text(view["headline"], "italic", width),
+        ]
+        if view.get("card"):
+            head.append(text(view["card"], "bold", width))
         if view["summary"]:
-            head.append(text(view["summary"]))
+            head += [Text(""), text(view["summary"], width=width)]
         self.console.print(Group(*head, Text("")))
         for section in view_sections(view):
-            self.console.print(section_body(section))
+            self.console.print(section_body(section, width))
             for label, url in section.links:  # URLs are never wrapped, so they stay clickable
-                self.console.print(text(f"• {label}"))
+                self.console.print(text(f"• {label}", width=width))
                 if url:
-                    self.console.print(text(f"  {url}"), soft_wrap=True)
+                    self.console.print(Text(f"  {visible(url)}"), soft_wrap=True)
             self.console.print()
 
     def comparison(self, comparison: Comparison) -> None:
-        has_bars = any(any(r.bars) for r in comparison.rows)
+        if not comparison.entries:
+            return
+        rows = comparison.rows
+        labels = [f"{r.section.upper()} {r.label}" for r in rows]
+        label_width = min(LABEL_WIDTH, max(longest_word(labels), 8))
+        widths = []
+        for n, entry in enumerate(comparison.entries):
+            cells = [tight(r.cells[n]) for r in rows]
+            widths.append(max(len(entry.id), longest_word(cells), MIN_COLUMN))
+        # each column costs its padding and a divider; the table has an edge on each side
+        room = self.console.width - (label_width + CELL_PADDING) - 2
+        bar = describe.BAR_WIDTH + 2
+        has_bars = any(any(r.bars) for r in rows)
+        for part in groups([w + 1 for w in widths], room):
+            # bars only where every column of this part can hold one on a line of its own
+            bars = has_bars and sum(max(widths[n], bar) + CELL_PADDING + 1 for n in part) <= room
+            sizes = {n: max(widths[n], bar if bars else 0) for n in part}
+            spare = room - sum(w + CELL_PADDING + 1 for w in sizes.values())
+            for i, n in enumerate(part):  # what is left, shared out
+                sizes[n] += max(0, spare) // len(part) + (i < max(0, spare) % len(part))
+            self._comparison_part(comparison, sizes, label_width, bars)
+
+    def _comparison_part(
+        self, comparison: Comparison, sizes: dict[int, int], label_width: int, bars: bool
+    ) -> None:
+        """One table of a comparison: the columns ``sizes`` names, as wide as it says."""
+        rows = comparison.rows
         grid = Table(
             box=box.HORIZONTALS,
             show_lines=True,
-            caption=describe.BAR_LEGEND if has_bars else None,
+            caption=text(describe.BAR_LEGEND) if bars else None,
         )
-        grid.add_column(text(""), style="bold", overflow="fold", max_width=24)
-        for entry in comparison.entries:
-            grid.add_column(text(entry.id), overflow="fold")
-        rows = comparison.rows
+        grid.add_column(text(""), style="bold", width=label_width)
+        for n, width in sizes.items():
+            grid.add_column(text(comparison.entries[n].id), width=width, header_style="bold")
         for i, row in enumerate(rows):
-            label = text(row.label)
+            label = text(row.label, width=label_width)
             if i == 0 or rows[i - 1].section != row.section:
                 label = Text.assemble(text(row.section.upper(), "cyan"), "\n", label)
-            cells = row.bars or row.cells  # bars: the terminal-only view of outcomes
-            grid.add_row(label, *(text(c) for c in cells))
+            cells = row.bars if bars and row.bars else row.cells
+            grid.add_row(label, *(text(cells[n], width=width) for n, width in sizes.items()))
         self.console.print(grid)

@@ -126,8 +126,10 @@ def _outcome_rows(columns: Sequence[dict]) -> list[Row]:
 def compare(entries: Sequence[HasColumn], fields: Sequence[str] | None = None) -> Comparison:
     """Aligned rows for design, evidence, population, intervention, outcomes and caveats.
 
-    ``fields`` keeps only the rows that come from those record fields.
+    ``fields`` keeps only the rows that come from those record fields (``evidence.level``
+    keeps the evidence rows).
     """
+    tops = None if fields is None else {name.partition(".")[0] for name in fields}
     columns = [e.column for e in entries]
     rows = []
     if columns:
@@ -136,5 +138,5 @@ def compare(entries: Sequence[HasColumn], fields: Sequence[str] | None = None) -
             *_outcome_rows(columns),
             *_fixed_rows(columns, "tail"),
         ]
-    kept = (r for r in rows if any(r.cells) and (fields is None or r.field in fields))
+    kept = (r for r in rows if any(r.cells) and (tops is None or r.field in tops))
     return Comparison(tuple(entries), tuple(kept))

@@ -82,4 +82,5 @@ def facets(study: Study) -> Facets:
         year=study.year,
         level=assess(study).level,
         text=search_text(study),
+        follow_up_months=study.design.follow_up.months,
     )

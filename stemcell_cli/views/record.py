@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..comparisons import comparisons
 from ..errors import UsageError
-from ..evidence import assess
+from ..evidence import assess, wilson
 
 if TYPE_CHECKING:
     from ..models import Study
@@ -28,31 +28,94 @@ def record_fields() -> tuple[str, ...]:
     return (*Study.model_fields, *COMPUTED)
 
 
+FIELDS_HELP = "help"  # --fields help: list the fields and exit
+
+
+def field_names() -> list[str]:
+    """Every name ``--fields`` accepts: top-level fields, then dotted sub-fields."""
+    names = list(record_fields())
+    return names + [f"{name}.{sub}" for name in names for sub in _sub_fields(name)]
+
+
 def parse_fields(value: str | None) -> list[str] | None:
-    """``"id,evidence"`` -> ``["id", "evidence"]``; an unknown name is a usage error."""
+    """``"id,evidence.level"`` -> ``["id", "evidence.level"]``; an unknown name is a usage error."""
     if value is None:
         return None
     names = list(dict.fromkeys(name.strip() for name in value.split(",") if name.strip()))
-    unknown = [name for name in names if name not in record_fields()]
+    valid = field_names()
+    unknown = [name for name in names if name not in valid]
     if unknown or not names:
-        bad = ", ".join(repr(n) for n in unknown) or "none given"
+        import difflib
+
+        bad = ", ".join(repr(n) for n in unknown)
+        close = difflib.get_close_matches(unknown[0], valid, n=1) if unknown else []
+        hint = f"; did you mean {close[0]}?" if close else ""
+        problem = f"unknown field(s) {bad} in --fields{hint}" if unknown else "--fields is empty"
         raise UsageError(
-            f"unknown field(s) {bad} in --fields; valid fields: {', '.join(record_fields())}"
+            f"{problem} "
+            f"(valid fields: {', '.join(record_fields())}, and dotted sub-fields such as "
+            "evidence.level; see --fields help)"
         )
     return names
 
 
+def computed(outcome: Any) -> dict[str, Any] | None:
+    """What stemcell computes for an outcome (a proportion and its Wilson interval from
+    counts), labelled with its method; None when it computes nothing."""
+    if not outcome.counts:
+        return None
+    events, total = outcome.counts.events, outcome.counts.total
+    low, high = wilson(events, total)
+    return {
+        "proportion": round(events / total, 6),
+        "interval": {
+            "lower": round(low, 6),
+            "upper": round(high, 6),
+            "level": 95,
+            "method": "Wilson score",
+        },
+    }
+
+
 def study_record(study: Study) -> dict[str, Any]:
-    """A JSON-ready dict: every descriptor field (null when absent) and the evidence."""
+    """A JSON-ready dict: every descriptor field (null when absent), the evidence, and in each
+    outcome with counts a ``computed`` object (the figures the tables show as computed)."""
     record = study.model_dump(mode="json")
+    for outcome, data in zip(study.outcomes, record["outcomes"], strict=True):
+        if figures := computed(outcome):
+            data["computed"] = figures
     record["evidence"] = assess(study).as_dict()
     record["comparisons"] = comparisons(study)
     return record
 
 
+def descriptor_fields(record: dict[str, Any]) -> dict[str, Any]:
+    """A record without what stemcell added: the descriptor's own fields."""
+    fields = {k: v for k, v in record.items() if k not in COMPUTED}
+    fields["outcomes"] = [
+        {k: v for k, v in o.items() if k != "computed"} for o in fields.get("outcomes") or []
+    ]
+    return fields
+
+
 def select_fields(record: dict[str, Any], fields: Sequence[str] | None) -> dict[str, Any]:
-    """The record with only ``fields`` (all of it when None)."""
-    return record if fields is None else {name: record[name] for name in fields}
+    """The record with only ``fields`` (all of it when None); a dotted name keeps that key of
+    its object (``evidence.level`` -> ``{"evidence": {"level": 4}}``), as a jq path would."""
+    if fields is None:
+        return record
+    selected: dict[str, Any] = {}
+    for name in fields:
+        key, _, sub = name.partition(".")
+        if not sub:
+            selected[key] = record[key]
+        elif not isinstance(selected.get(key, {}), dict) or key in fields:
+            continue  # the whole object is selected already
+        else:
+            value = record[key]
+            part = selected.setdefault(key, {} if value is not None else None)
+            if part is not None:
+                part[sub] = value.get(sub)
+    return selected
 
 
 def flat_cell(value: Any) -> str:
@@ -89,9 +152,9 @@ def csv_columns(fields: Sequence[str] | None) -> list[str]:
     """CSV header: top-level fields, mappings spread into dotted columns (``design.type``)."""
     columns: list[str] = []
     for name in fields or record_fields():
-        subs = _sub_fields(name)
+        subs = [] if "." in name else _sub_fields(name)
         columns += [f"{name}.{sub}" for sub in subs] if subs else [name]
-    return columns
+    return list(dict.fromkeys(columns))
 
 
 def flat_record(record: dict[str, Any], columns: Sequence[str]) -> dict[str, str]:

@@ -56,7 +56,7 @@ def _citation(study: Study) -> Section:
             x
             for x in (
                 r.nct_id,
-                r.status,
+                r.status and describe.code_words(r.status),
                 r.sponsor and f"sponsor {r.sponsor}",
                 r.start_date and f"started {r.start_date}",
                 r.primary_completion and f"primary completion {r.primary_completion}",
@@ -81,14 +81,14 @@ def _design(study: Study) -> Section:
     d = study.design
     section = Section("Design")
     section.pair("Type", describe.design(study))
-    section.pair("Allocation", d.allocation)
+    section.pair("Allocation", d.allocation and describe.code_words(d.allocation))
     section.pair("How allocated", d.allocation_note)
     section.pair("Control", d.control and describe.CONTROL[d.control])
     section.pair("Control decided by", d.control_basis)
     section.pair("Comparator", d.comparator)
     section.pair("Blinding", d.masking and describe.MASKING[d.masking])
     section.pair("Blinding note", d.masking_note)
-    section.pair("Phase", ", ".join(d.phases))
+    section.pair("Phase", ", ".join(describe.code_words(p) for p in d.phases))
     section.pair("Centres", d.centres)
     section.pair("Follow-up", describe.follow_up(study) if d.follow_up.months is not None else None)
     section.pair("Follow-up schedule", d.follow_up.schedule)
@@ -126,7 +126,12 @@ def _population(study: Study) -> Section:
     if study.arms:
         section.headers = ("Arm", "Role", "n", "Description")
         section.rows = [
-            (a.label, a.role or "", "" if a.n is None else str(a.n), a.description or "")
+            (
+                a.label,
+                describe.code_words(a.role) if a.role else "",
+                "" if a.n is None else str(a.n),
+                a.description or "",
+            )
             for a in study.arms
         ]
     return section
@@ -183,6 +188,14 @@ def evidence_section(study: Study) -> Section:
     return section
 
 
+def evidence_card(study: Study) -> str:
+    """The verdict in one line: level, certainty and cautions (explained at the end)."""
+    evidence = assess(study)
+    level = "unknown" if evidence.level is None else f"{evidence.level}/5"
+    cautions = ", ".join(CAUTION[f.code] for f in evidence.flags) or "none flagged"
+    return f"Evidence: level {level} · certainty {evidence.certainty} · cautions: {cautions}"
+
+
 def _opinion(study: Study) -> Section:
     section = Section("Expert opinion")
     o = study.opinion
@@ -233,6 +246,7 @@ def show_view(study: Study) -> dict:
         "title": study.title,
         "headline": study.headline,
         "summary": study.summary,
+        "card": evidence_card(study),
         "sections": [vars(s) for s in show_sections(study)],
     }
 
