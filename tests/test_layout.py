@@ -53,6 +53,8 @@ COMMANDS = [
     ("compare", "--condition", "diabetes"),
     ("compare", "--condition", "ms"),
     ("compare",),
+    ("pool", "--condition", "diabetes"),
+    ("pool", "--condition", "ms"),
     *(("show", study_id) for study_id in sorted(BUNDLED_IDS)),
 ]
 

@@ -142,15 +142,15 @@ class TableRenderer:
         from .pooltext import SOF_COLUMNS, sof_table, terminal_row
 
         rows, notes = sof_table(findings)
-        title = text("Summary of findings (computed)", "bold")
-        grid = Table(box=box.SIMPLE_HEAD, title=title, pad_edge=False, expand=True)
-        for header, ratio, width in SOF_COLUMNS:
-            grid.add_column(text(header), overflow="fold", ratio=ratio, width=width)
-        for row in rows:
-            grid.add_row(*(text(c) for c in terminal_row(row)))
-        self.console.print(grid)
+        width = self.console.width
+        headers = [header for header, _, _ in SOF_COLUMNS]
+        cells = [tuple(tight(c) for c in terminal_row(row)) for row in rows]
+        self.console.print(text("Summary of findings (computed)", "bold", width))
+        table = grid_table(headers, cells, width) if cells else None
+        for part in [table] if table is not None else blocks(headers, cells, width):
+            self.console.print(part)
         for note in notes:
-            self.console.print(text(note))
+            self.console.print(text(note, width=width))
 
     def pooled(self, result: PoolResult) -> None:
         from .pooltext import blocks
