@@ -66,8 +66,22 @@ PValue = Annotated[
     StringConstraints(pattern=P_VALUE_PATTERN),
     Field(description='p-value as published, quoted: "0.0081", "<0.001"'),
 ]
-Count = Annotated[int, Field(ge=0)]
-Number = Annotated[int | float, Field(description="as published: 20 stays 20, 71.0 stays 71.0")]
+MAX_PEOPLE = 10**10  # a count of people (or animals, or events among them) is below this
+MAX_NUMBER = 10**15  # a published figure is within +-10**15: anything larger is not a measurement
+MAX_MONTHS = 1200  # a hundred years of follow-up
+Count = Annotated[
+    int, Field(ge=0, lt=MAX_PEOPLE, description=f"a whole number of people, below {MAX_PEOPLE:,}")
+]
+Number = Annotated[
+    int | float,
+    Field(
+        ge=-MAX_NUMBER,
+        le=MAX_NUMBER,
+        description="as published: 20 stays 20, 71.0 stays 71.0; finite, within +-10**15",
+    ),
+]
+Months = Annotated[float, Field(ge=0, le=MAX_MONTHS, description="months, at most 100 years")]
+Years = Annotated[Number, Field(ge=0, le=150, description="years of age")]
 
 
 class Model(BaseModel):
@@ -142,9 +156,9 @@ class Condition(Model):
 class FollowUp(Model):
     """How long participants were followed."""
 
-    months: float | None = Field(None, ge=0, description="typical length in months")
+    months: Months | None = Field(None, description="typical length in months")
     statistic: Literal["mean", "median", "planned", "fixed", "maximum"] | None = None
-    sd_months: float | None = Field(None, ge=0)
+    sd_months: Months | None = None
     schedule: Text | None = Field(None, description="assessment visits, in words")
 
 
@@ -159,7 +173,7 @@ class Design(Model):
     masking: Masking | None = None
     masking_note: Text | None = None
     phases: list[Phase] = Field(default_factory=list)
-    centres: int | None = Field(None, ge=1)
+    centres: int | None = Field(None, ge=1, lt=MAX_PEOPLE)
     follow_up: FollowUp = Field(default_factory=FollowUp)
 
 
@@ -176,10 +190,10 @@ class Arm(Model):
 class Age(Model):
     """Participants' age in years, as reported."""
 
-    mean: Number | None = Field(None, ge=0)
-    median: Number | None = Field(None, ge=0)
-    minimum: Number | None = Field(None, ge=0)
-    maximum: Number | None = Field(None, ge=0)
+    mean: Years | None = None
+    median: Years | None = None
+    minimum: Years | None = None
+    maximum: Years | None = None
     note: Text | None = None
 
 
@@ -218,7 +232,7 @@ class Intervention(Model):
     tissue_detail: Text | None = None
     cell_source: CellSource | None = Field(None, description="autologous, allogeneic or xenogeneic")
     route: Text | None = None
-    doses: int | None = Field(None, ge=1, description="number of administrations")
+    doses: int | None = Field(None, ge=1, lt=MAX_PEOPLE, description="number of administrations")
     schedule: Text | None = None
     cell_dose: Text | None = None
     conditioning: Text | None = Field(None, description="conditioning or co-treatment")

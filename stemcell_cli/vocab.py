@@ -5,7 +5,7 @@ Plain typing only, so the CLI can offer them as choices without importing pydant
 
 from typing import Literal
 
-SCHEMA_VERSION = 1  # bump when descriptors change shape (the index is rebuilt)
+SCHEMA_VERSION = 2  # bump when descriptors change shape (the index is rebuilt)
 
 Kind = Literal["clinical", "preclinical", "expert-opinion"]
 DesignType = Literal[
