@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from .registry import NCT_PATTERN
+from .safe import TOKEN
 from .vocab import (
     DESIGN_KIND,
     Allocation,
@@ -60,7 +61,11 @@ PartialDate = Annotated[
     StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"),
     Field(description="ISO date; year or year-month alone when that is all the source gives"),
 ]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+Url = Annotated[
+    str,
+    StringConstraints(pattern=rf"^https?://{TOKEN}$", max_length=2000),
+    Field(description="http(s) URL of printable characters: no spaces or control characters"),
+]
 PValue = Annotated[
     str,
     StringConstraints(pattern=P_VALUE_PATTERN),
@@ -120,7 +125,7 @@ class Publication(Model):
     issue: Text | None = None
     pages: Text | None = None
     authors: list[Text] = Field(default_factory=list, description="as listed; '...' for elisions")
-    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    doi: Annotated[str, StringConstraints(pattern=rf"^10\.\d{{4,9}}/{TOKEN}$")] | None = None
     pmid: Annotated[str, StringConstraints(pattern=r"^\d{1,9}$")] | None = None
     pmcid: Annotated[str, StringConstraints(pattern=r"^PMC\d+$")] | None = None
     institution: Text | None = None
