@@ -51,7 +51,7 @@ def json_escaped(text: str) -> str:
     return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]()!#|~$]")
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]!#|~$]")
 _AUTOLINK = re.compile(r"(?i)\b(https?|ftps?|mailto|xmpp|file|javascript|data)(:)|\b(www)(\.)|(@)")
 _ENTITY = {":": "&#58;", ".": "&#46;", "@": "&#64;"}
 
@@ -63,7 +63,7 @@ def _unlink(match: re.Match[str]) -> str:
 
 def markdown_text(text: str) -> str:
     """Text that Markdown shows literally: unsafe characters visible, ``& < >`` as entities,
-    every character that could start a link, image, emphasis, code, math or a table cell
+    every character that could open a link, image, emphasis, code, math or a table cell
     backslash-escaped, and URL-like text (``https:``, ``www.``, ``@``) broken up with an
     entity so it is not turned into a link; line breaks become ``<br>``."""
     text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
