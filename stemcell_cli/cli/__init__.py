@@ -5,15 +5,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+import threading
 from typing import Annotated
 
 import typer
 
 from .. import __version__
 from . import cite, descriptors, imports, studies
-from .app import app, say
+from .app import INTERRUPTED, Interrupted, app, interrupted, say
 
 __all__ = ["app", "main"]
 
@@ -51,9 +54,19 @@ def main_options(
 
 
 def main() -> None:
-    """Console-script entry point: run the app; a closed pipe ends quietly (exit 1)."""
+    """Console-script entry point: run the app. Ctrl-C ends it at once (one line, exit 130),
+    a closed pipe quietly (exit 1), text the terminal's encoding lacks is replaced."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            if stream.errors == "strict":
+                stream.reconfigure(errors="replace")
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, _on_interrupt)
     try:
         app()
+    except Interrupted:  # raised outside a command (while options were read)
+        interrupted()
+        sys.exit(INTERRUPTED)
     except BrokenPipeError:  # click handles most; this catches one raised outside it
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
@@ -62,3 +75,18 @@ def main() -> None:
             raise
         say("stemcell: internal error (set STEMCELL_DEBUG=1 for a traceback)")
         sys.exit(1)
+
+
+def _on_interrupt(_signum: int, _frame: object) -> None:
+    """The first Ctrl-C unwinds the command (stored work is kept); should anything hold the
+    process up, it is ended a second later all the same. Later ones are ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watchdog = threading.Timer(0.8, _end_now)
+    watchdog.daemon = True
+    watchdog.start()
+    raise Interrupted
+
+
+def _end_now() -> None:
+    os.write(2, b"stemcell: interrupted\n")
+    os._exit(INTERRUPTED)

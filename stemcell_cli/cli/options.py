@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -24,6 +24,7 @@ from ..render import Format
 from ..vocab import CellSource, DesignType, Species
 from .app import say, warn
 
+T = TypeVar("T")
 FILTERS = "Filters"
 OUTPUT = "Output"
 CATALOG = "Catalog"
@@ -67,6 +68,16 @@ def _option(kind: Any, *names: str, panel: str, default: Any = None, **settings:
 
 def _year(help: str) -> Any:
     return _option(int | None, panel=FILTERS, min=1900, max=2100, metavar="YEAR", help=help)
+
+
+def _filters(**criteria: Any) -> Filters:
+    """The filters; an empty text criterion (``--condition ''``) is a usage error."""
+    for name in ("condition", "cell_type", "search"):
+        value = criteria[name]
+        if value is not None and not value.strip():
+            option = "--" + name.replace("_", "-")
+            raise UsageError(f"{option} needs words to look for, not an empty value")
+    return Filters(**criteria)
 
 
 filter_options = OptionGroup(
@@ -114,7 +125,7 @@ filter_options = OptionGroup(
             help="Evidence level N or stronger (1 strongest, 5 weakest).",
         ),
     },
-    Filters,
+    _filters,
 )
 
 
@@ -155,22 +166,30 @@ output_options = OptionGroup(
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Limit:
-    """How many studies to show: ``limit``, everything (``all_rows``), or the default."""
+    """How many studies to show: ``limit``, everything (``all_rows``), or the default.
+
+    ``seen`` counts the items ``cut`` went through (all of them, shown or not).
+    """
 
     limit: int | None
     all_rows: bool
+    seen: int = 0
 
-    def cut(self, items: list, output: Output, default: int, what: str) -> list:
-        """The first ``limit`` items (a default for people's formats); a note if cut."""
+    def cut(self, items: Iterable[T], output: Output, default: int, what: str) -> Iterator[T]:
+        """The first ``limit`` items (a default for people's formats), as they come; a note
+        once all were counted, if some were left out."""
         limit = self.limit
         if limit is None and not self.all_rows and output.format in (Format.table, Format.markdown):
             limit = default
-        if limit is None or len(items) <= limit:
-            return items
-        say(f"showing {limit} of {len(items)} {what}; use --all or --limit N for more")
-        return items[:limit]
+        self.seen = 0
+        for item in items:
+            self.seen += 1
+            if limit is None or self.seen <= limit:
+                yield item
+        if limit is not None and self.seen > limit:
+            say(f"showing {limit} of {self.seen} {what}; use --all or --limit N for more")
 
 
 def _limit(limit: int | None, all_rows: bool) -> Limit:
@@ -198,11 +217,10 @@ limit_options = OptionGroup(
 )
 
 StudiesDir = Annotated[
-    list[Path] | None,
+    list[str] | None,  # text as given: an empty name is refused, not read as "."
     typer.Option(
         "--studies-dir",
         metavar="DIR",
-        file_okay=False,
         rich_help_panel=CATALOG,
         help=f"Catalog folder to use instead of the bundled one (repeatable; or set {ENV_VAR}, "
         "several paths joined with the OS path separator).",
@@ -226,7 +244,7 @@ class Origin:
         return (load_one(self.dirs, study_id, notify=warn) if self.cache else None) or self.load()
 
 
-def _origin(studies_dir: list[Path] | None, no_cache: bool) -> Origin:
+def _origin(studies_dir: list[str] | None, no_cache: bool) -> Origin:
     return Origin(catalog_dirs(studies_dir), cache=not no_cache)
 
 

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ..query import Filters, select
-from ..render import make_renderer
+from ..query import Filters, matching, select
+from ..render import STREAMED, make_renderer
 from ..views.compare import compare
 from .app import command, finish, say
 from .options import (
@@ -26,11 +26,13 @@ from .options import (
 
 
 def _list(origin: Origin, filters: Filters, output: Output, limit: Limit) -> int:
+    """Studies streamed from the catalog through the filters to the renderer, one at a time
+    (table and markdown, which lay out every row at once, get the rows as a list)."""
     catalog = origin.load()
-    entries = select(catalog.sorted_entries(), filters)
-    say(f"{len(entries)} of {len(catalog.entries)} studies")
-    shown = limit.cut(entries, output, TABLE_ROWS, "studies")
+    matched = limit.cut(matching(catalog.stream(), filters), output, TABLE_ROWS, "studies")
+    shown = matched if output.format in STREAMED else list(matched)
     make_renderer(output.format, sys.stdout, output.fields).studies(shown)
+    say(f"{limit.seen} of {catalog.count} studies")
     return finish(catalog)
 
 
@@ -110,7 +112,7 @@ def compare_studies(
         entries = [catalog.entry(i) for i in dict.fromkeys(study_ids)]
     chosen = select(entries, filters)
     say(f"{len(chosen)} of {len(catalog.entries)} studies compared")
-    chosen = limit.cut(chosen, output, TABLE_COLUMNS, "studies")
+    chosen = list(limit.cut(chosen, output, TABLE_COLUMNS, "studies"))
     comparison = compare(chosen, output.fields)
     make_renderer(output.format, sys.stdout, output.fields).comparison(comparison)
     return finish(catalog)

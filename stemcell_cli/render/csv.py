@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from ..safe import csv_cell
@@ -25,7 +25,7 @@ class CsvRenderer:
     def _row(self, cells: Sequence[str]) -> None:
         self.writer.writerow([csv_cell(c) for c in cells])
 
-    def studies(self, entries: Sequence[Entry]) -> None:
+    def studies(self, entries: Iterable[Entry]) -> None:
         columns = csv_columns(self.fields)
         self._row(columns)
         for entry in entries:

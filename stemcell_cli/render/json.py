@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -36,14 +36,14 @@ class JsonRenderer:
         """One study as compact JSON: the stored record, or the selected fields of it."""
         return entry.record if self.fields is None else dumps(self._record(entry))
 
-    def studies(self, entries: Sequence[Entry]) -> None:
+    def studies(self, entries: Iterable[Entry]) -> None:
         """An array with one study per line, written as it goes."""
-        if not entries:
-            self.out.write("[]\n")
-            return
-        for i, entry in enumerate(entries):
-            self.out.write(("[\n" if i == 0 else ",\n") + self._line(entry))
-        self.out.write("\n]\n")
+        write = self.out.write
+        start = "[\n"
+        for entry in entries:
+            write(start + self._line(entry))
+            start = ",\n"
+        write("[]\n" if start == "[\n" else "\n]\n")
 
     def study(self, entry: Entry) -> None:
         self.out.write(dumps(self._record(entry), indent=2) + "\n")
@@ -59,7 +59,7 @@ class JsonRenderer:
 class JsonLinesRenderer(JsonRenderer):
     """One compact JSON object per line: a study each (list, show) or a row each (compare)."""
 
-    def studies(self, entries: Sequence[Entry]) -> None:
+    def studies(self, entries: Iterable[Entry]) -> None:
         for entry in entries:
             self.out.write(self._line(entry) + "\n")
 

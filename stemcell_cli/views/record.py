@@ -30,11 +30,12 @@ def parse_fields(value: str | None) -> list[str] | None:
         return None
     names = list(dict.fromkeys(name.strip() for name in value.split(",") if name.strip()))
     unknown = [name for name in names if name not in record_fields()]
-    if unknown or not names:
-        bad = ", ".join(repr(n) for n in unknown) or "none given"
-        raise UsageError(
-            f"unknown field(s) {bad} in --fields; valid fields: {', '.join(record_fields())}"
-        )
+    valid = f"valid fields: {', '.join(record_fields())}"
+    if not names:
+        raise UsageError(f"--fields needs at least one field name, e.g. --fields id,title; {valid}")
+    if unknown:
+        bad = ", ".join(repr(n) for n in unknown)
+        raise UsageError(f"unknown field(s) {bad} in --fields; {valid}")
     return names
 
 
