@@ -110,9 +110,11 @@ class IndexedEntry(Entry):
         from .index import IndexUnavailable
 
         try:
-            text = getattr(self._row, name)
-            if text is None:  # the large views are fetched only when shown
+            packed = getattr(self._row, name)
+            if packed is None:  # the large views are fetched only when shown
                 text = self._index.fetch(self.path, name)
+            else:
+                text = self._index.unpack(packed)
             if name == "record" and not text.startswith(f'{{"id":"{self.id}",'):
                 raise ValueError("the stored record is not this study's")
             return decode(name, text)

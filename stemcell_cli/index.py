@@ -41,8 +41,9 @@ class IndexRow(NamedTuple):
     """One file as the index keeps it: its stamp, what reading it found, its study's views.
 
     ``path`` is the file as shown (the folder as the user wrote it). ``study_id`` and the
-    views are None for a file with problems. Rows listed for a whole catalog leave the large
-    views (``show_view``, ``compare_column``) None: ``Index.fetch`` reads them when shown.
+    views are None for a file with problems. Rows read from the index hold their views
+    packed (bytes: ``Index.unpack`` them when used) and leave the large views
+    (``show_view``, ``compare_column``) None: ``Index.fetch`` reads them when shown.
     """
 
     path: str
@@ -52,11 +53,11 @@ class IndexRow(NamedTuple):
     inode: int
     study_id: str | None
     problems: str  # JSON list, see problems_to_text
-    record: str | None
-    summary: str | None
-    facets: str | None
-    show_view: str | None
-    compare_column: str | None
+    record: str | bytes | None
+    summary: str | bytes | None
+    facets: str | bytes | None
+    show_view: str | bytes | None
+    compare_column: str | bytes | None
 
 
 FIELDS = IndexRow._fields
@@ -228,9 +229,9 @@ class Index:
         return [self._listed(row) for row in found]
 
     def _listed(self, row: tuple) -> IndexRow:
-        path, *stamp, study_id, problems, record, summary, facets = row
-        views = [self._unpacked(v) for v in (record, summary, facets)]
-        return IndexRow(self._shown(path), *stamp, study_id, problems, *views, None, None)
+        """A stored row as listed: views still packed (``unpack`` them when used)."""
+        path, *rest = row
+        return IndexRow(self._shown(path), *rest, None, None)
 
     def fetch(self, path: str, view: str) -> str:
         """One large stored view of a file's study: ``show_view`` or ``compare_column``."""
@@ -238,10 +239,9 @@ class Index:
             raise ValueError(f"not a large view: {view}")
         query = f"SELECT {view} FROM files WHERE path = ?"
         found = self._guard(lambda: self.db.execute(query, (self._relative(path),)).fetchone())
-        text = None if found is None else self._unpacked(found[0])
-        if not text:
+        if found is None or found[0] is None:
             raise IndexUnavailable(f"{self.path}: no stored {view} for {path}")
-        return text
+        return self.unpack(found[0])
 
     def problems(self) -> Iterator[tuple[str, list[Problem] | ValueError]]:
         """(shown path, its problems) of every file with problems, in path order; the problems
@@ -321,29 +321,19 @@ class Index:
         views = [self._pack(getattr(row, v)) for v in VIEWS]
         return (self._relative(row.path), *row[1:6], problems, *views)
 
-    def _pack(self, text: str | None) -> bytes | None:
-        if text is None:
+    def _pack(self, text: str | bytes | None) -> bytes | None:
+        if not isinstance(text, str):
             return None
         packer = zlib.compressobj(6, zdict=self._zdict or b"")
         return packer.compress(text.encode()) + packer.flush()
 
-    def _unpack(self, blob: bytes | None) -> str | None:
+    def unpack(self, packed: bytes) -> str:
         """A stored view as text; ``ValueError`` when it is not what was stored."""
-        if blob is None:
-            return None
         try:
             unpacker = zlib.decompressobj(zdict=self._zdict or b"")
-            return (unpacker.decompress(blob) + unpacker.flush()).decode()
+            return (unpacker.decompress(packed) + unpacker.flush()).decode()
         except (TypeError, zlib.error, UnicodeDecodeError) as error:
             raise ValueError(f"a stored view is damaged ({error})") from error
-
-    def _unpacked(self, blob: bytes | None) -> str | None:
-        """A listed view as text; damaged, it is "" (which no view decodes from), so that
-        its study is read from its file instead."""
-        try:
-            return self._unpack(blob)
-        except ValueError:
-            return ""
 
     def forget(self, path: str) -> None:
         """Drop one file's row (found damaged), so the next run reads the file again."""
@@ -357,3 +347,41 @@ def _moved(problem: Problem, old: str, new: str) -> Problem:
         return problem
     path = new + problem.path[len(old) :]
     return Problem(path, problem.message, problem.line, problem.column, problem.field)
+
+
+class CachedIndex(NamedTuple):
+    """One index file in the cache: where it is, its size, and the folder it indexes."""
+
+    path: Path
+    size: int
+    folder: str
+
+
+def cached_indexes() -> list[CachedIndex]:
+    """Every index in the cache folder, with the folder each was built for (read from its
+    own records; "?" when the file cannot tell)."""
+    found = []
+    for path in sorted(cache_home().glob("index-*.sqlite")):
+        folder = "?"
+        with contextlib.suppress(sqlite3.Error, TypeError):
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                row = db.execute("SELECT value FROM meta WHERE key = 'folder'").fetchone()
+                folder = str(row[0]) if row else "?"
+            finally:
+                db.close()
+        with contextlib.suppress(OSError):
+            found.append(CachedIndex(path, path.stat().st_size, folder))
+    return found
+
+
+def clear_indexes(root: Path | None = None) -> list[CachedIndex]:
+    """Delete the index of ``root`` (every index when None); the ones deleted."""
+    chosen = cached_indexes()
+    if root is not None:
+        chosen = [c for c in chosen if c.path == index_path(root)]
+    for cached in chosen:
+        for extra in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                cached.path.with_name(cached.path.name + extra).unlink()
+    return chosen
