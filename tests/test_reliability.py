@@ -212,3 +212,25 @@ def test_an_ascii_terminal_gets_replacement_characters_not_an_error() -> None:
         )
         assert result.returncode == 0, result.stderr
         assert result.stdout.isascii() and b"internal error" not in result.stderr
+
+
+def test_cache_lists_the_indexes_with_sizes_and_folders_and_clears_them(
+    tmp_path: Path,
+) -> None:
+    folders = [tmp_path / "a", tmp_path / "b"]
+    for folder in folders:
+        write_study(folder)
+        assert invoke(*ARGS, str(folder)).exit_code == 0
+    listed = invoke("cache")
+    assert listed.exit_code == 0
+    lines = listed.stdout.splitlines()
+    assert lines[0] == f"cache folder: {index.cache_home()}"
+    assert sorted(line.split()[-1] for line in lines[1:]) == [str(f.resolve()) for f in folders]
+    assert listed.stderr.startswith("2 index(es), ")
+    one = invoke("cache", "clear", str(folders[0]))
+    assert (one.exit_code, one.stderr[:19]) == (0, "removed 1 index(es)")
+    assert [line.split()[-1] for line in invoke("cache").stdout.splitlines()[1:]] == [
+        str(folders[1].resolve())
+    ]
+    assert invoke("cache", "clear").stderr.startswith("removed 1 index(es)")
+    assert cache_files() == []

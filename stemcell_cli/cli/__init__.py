@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import cite, descriptors, imports, studies
+from . import cache, cite, descriptors, imports, studies
 from .app import INTERRUPTED, Interrupted, app, interrupted, say
 
 __all__ = ["app", "main"]
@@ -33,6 +33,7 @@ import_app.command("ctgov")(imports.import_ctgov)
 app.add_typer(import_app, name="import")
 app.command("validate")(descriptors.validate)
 app.command("schema")(descriptors.schema)
+app.add_typer(cache.cache_app, name="cache")
 
 
 def _version(value: bool) -> None:
