@@ -137,13 +137,8 @@ class Catalog:
         if self._streamed:
             raise RuntimeError("a catalog is streamed once; use entries")
         self._streamed = True
-        by_id = lambda e: (e.id, e.path)  # noqa: E731
-        sources = [
-            heapq.merge(sorted(files, key=by_id), rows() if rows else (), key=by_id)
-            for files, rows in self._folders
-        ]
         first: Entry | None = None
-        for entry in heapq.merge(*sources, key=lambda e: e.id):
+        for entry in _merged([_folder_stream(files, rows) for files, rows in self._folders]):
             if first is not None and entry.id == first.id:
                 message = (
                     f"duplicate id '{entry.id}': also defined in {first.path}; this copy is ignored"
@@ -177,6 +172,24 @@ class Catalog:
             close = difflib.get_close_matches(study_id.lower(), list(self.entries), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else "; see `stemcell list`"
             raise StemcellError(f"no study with id '{study_id[:80]}'{hint}") from None
+
+
+def _by_id(entry: Entry) -> tuple[str, str]:
+    return entry.id, entry.path
+
+
+def _folder_stream(
+    files: list[Entry], rows: Callable[[], Iterator[Entry]] | None
+) -> Iterator[Entry]:
+    """A folder's studies in (id, path) order: those read from files and those indexed."""
+    if rows is None:
+        return iter(sorted(files, key=_by_id))
+    return heapq.merge(sorted(files, key=_by_id), rows(), key=_by_id) if files else rows()
+
+
+def _merged(streams: list[Iterator[Entry]]) -> Iterator[Entry]:
+    """The folders' studies in id order (a folder before the ones after it, for one id)."""
+    return streams[0] if len(streams) == 1 else heapq.merge(*streams, key=lambda e: e.id)
 
 
 def _distinct(paths: Iterable[Path]) -> list[Path]:

@@ -31,8 +31,10 @@ from .vocab import SCHEMA_VERSION
 from .walk import display_prefix
 
 T = TypeVar("T")
-FORMAT = 6
+FORMAT = 7
 VERSION = f"{FORMAT}:{SCHEMA_VERSION}:{__version__}"
+RAW = -15  # raw deflate: no header or checksum (SQLite keeps its pages sound; damage is
+# still caught, as a stream that does not end where the stored bytes do)
 BATCH = 500  # rows per transaction at most: an interrupted build keeps what it stored ...
 BATCH_SECONDS = 0.25  # ... and a transaction at least this often while rows come in
 
@@ -213,14 +215,14 @@ class Index:
             "ORDER BY study_id, path"
         )
         cursor = self._guard(lambda: self.db.execute(query))
+        prefix = self.prefix
         while True:
             batch = self._guard(lambda: cursor.fetchmany(256))
             if not batch:
                 return
-            for row in batch:
-                listed = self._listed(row)
-                if listed.path not in skip:
-                    yield listed
+            for path, *rest in batch:
+                if not skip or prefix + path not in skip:
+                    yield IndexRow(prefix + path, *rest, None, None)
 
     def locate(self, study_id: str) -> list[IndexRow]:
         """Rows of the files that held this id at their last reading, without the large views."""
@@ -324,16 +326,19 @@ class Index:
     def _pack(self, text: str | bytes | None) -> bytes | None:
         if not isinstance(text, str):
             return None
-        packer = zlib.compressobj(6, zdict=self._zdict or b"")
+        packer = zlib.compressobj(6, zlib.DEFLATED, RAW, zdict=self._zdict or b"")
         return packer.compress(text.encode()) + packer.flush()
 
     def unpack(self, packed: bytes) -> str:
         """A stored view as text; ``ValueError`` when it is not what was stored."""
         try:
-            unpacker = zlib.decompressobj(zdict=self._zdict or b"")
-            return (unpacker.decompress(packed) + unpacker.flush()).decode()
+            unpacker = zlib.decompressobj(RAW, zdict=self._zdict or b"")
+            text = unpacker.decompress(packed).decode()
         except (TypeError, zlib.error, UnicodeDecodeError) as error:
             raise ValueError(f"a stored view is damaged ({error})") from error
+        if not unpacker.eof or unpacker.unused_data:
+            raise ValueError("a stored view is damaged (cut short or followed by other data)")
+        return text
 
     def forget(self, path: str) -> None:
         """Drop one file's row (found damaged), so the next run reads the file again."""

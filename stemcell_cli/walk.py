@@ -101,11 +101,12 @@ class Walk:
         name = entry.name
         if name.startswith("."):
             return None
-        try:
-            name.encode("utf-8")
-        except UnicodeEncodeError:
-            self._problem(entry.path, "name is not valid UTF-8; skipped (rename it)")
-            return None
+        if not name.isascii():
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                self._problem(entry.path, "name is not valid UTF-8; skipped (rename it)")
+                return None
         if entry.is_symlink() and not _within(Path(entry.path), real_root):
             if name.endswith(SUFFIXES) or entry.is_dir():
                 self._problem(entry.path, "symlink points outside the catalog; skipped")

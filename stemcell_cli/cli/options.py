@@ -138,11 +138,13 @@ class Output:
 
 
 def _output(format: Format, json: bool, fields: str | None) -> Output:
-    from ..views.record import parse_fields
-
     if json and format not in (Format.table, Format.json):
         raise UsageError(f"--json conflicts with --format {format.value}")
     format = Format.json if json else format
+    if fields is None:  # the views (and what they import) are left unloaded
+        return Output(format, None)
+    from ..views.record import parse_fields
+
     return Output(format, parse_fields(fields))
 
 

@@ -10,7 +10,6 @@ import typer
 from ..errors import UsageError
 from ..query import Filters, matching, select
 from ..render import STREAMED, make_renderer
-from ..views.compare import compare
 from .app import command, finish, say
 from .options import (
     TABLE_COLUMNS,
@@ -113,6 +112,8 @@ def compare_studies(
     chosen = select(entries, filters)
     say(f"{len(chosen)} of {len(catalog.entries)} studies compared")
     chosen = list(limit.cut(chosen, output, TABLE_COLUMNS, "studies"))
+    from ..views.compare import compare
+
     comparison = compare(chosen, output.fields)
     make_renderer(output.format, sys.stdout, output.fields).comparison(comparison)
     return finish(catalog)

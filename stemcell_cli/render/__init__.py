@@ -12,10 +12,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from ..errors import UsageError
-from ..views.compare import Comparison
 
 if TYPE_CHECKING:
     from ..entry import Entry
+    from ..views.compare import Comparison
 
 
 class Format(StrEnum):

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from ..entry import Entry
+    from ..views.compare import Comparison
 from ..jsontext import dumps
-from ..views.compare import Comparison
-from ..views.record import select_fields
 
 
 def comparison_rows(comparison: Comparison) -> list[dict[str, Any]]:
@@ -30,6 +29,8 @@ class JsonRenderer:
         self.fields = fields
 
     def _record(self, entry: Entry) -> dict[str, Any]:
+        from ..views.record import select_fields
+
         return select_fields(json.loads(entry.record), self.fields)
 
     def _line(self, entry: Entry) -> str:
