@@ -35,6 +35,8 @@ FORMAT = 7
 VERSION = f"{FORMAT}:{SCHEMA_VERSION}:{__version__}"
 RAW = -15  # raw deflate: no header or checksum (SQLite keeps its pages sound; damage is
 # still caught, as a stream that does not end where the stored bytes do)
+WINDOW_BITS = 14  # views are packed in a 16 KiB window (quick to set up, per view) ...
+WINDOW = 8192  # ... with a dictionary of at most 8 KiB
 BATCH = 500  # rows per transaction at most: an interrupted build keeps what it stored ...
 BATCH_SECONDS = 0.25  # ... and a transaction at least this often while rows come in
 
@@ -277,7 +279,9 @@ class Index:
             self.db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in gone))
 
         def store(batch: list[IndexRow], final: bool = False) -> None:
-            self._dictionary(batch)
+            first = next((row for row in batch if isinstance(row.record, str)), None)
+            if self._zdict is None and first is not None:
+                self._store_dictionary(dictionary_of(first))
             self.db.executemany(insert, [self._packed(row) for row in batch])
             if final:
                 self.db.executemany("INSERT INTO folders VALUES (?, ?)", folders.items())
@@ -293,13 +297,21 @@ class Index:
                 due = time.monotonic() + BATCH_SECONDS
         self._transaction(lambda: store(batch, final=True))
 
-    def _dictionary(self, batch: list[IndexRow]) -> None:
-        """Take the compression dictionary from the first study stored (in the same
-        transaction as the rows compressed with it)."""
-        first = next((row for row in batch if row.record is not None), None)
-        if self._zdict is None and first is not None:
-            self._zdict = "".join(getattr(first, v) for v in VIEWS).encode()[-32768:]
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('zdict', ?)", (self._zdict,))
+    @property
+    def dictionary(self) -> bytes | None:
+        """What stored views are compressed with (None until the first study is stored)."""
+        return self._zdict
+
+    def set_dictionary(self, row: IndexRow) -> None:
+        """Take the compression dictionary from this study's views (once per index, before
+        any view is stored: they are all compressed with it)."""
+        if self._zdict is None:
+            zdict = dictionary_of(row)
+            self._transaction(lambda: self._store_dictionary(zdict))
+
+    def _store_dictionary(self, zdict: bytes) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('zdict', ?)", (zdict,))
+        self._zdict = zdict
 
     def _transaction(self, action: Callable[[], object]) -> None:
         def run() -> None:
@@ -320,14 +332,8 @@ class Index:
         if problems != "[]":  # stored with relative paths too
             found = problems_from_text(problems)
             problems = problems_to_text([_moved(p, self.prefix, "") for p in found])
-        views = [self._pack(getattr(row, v)) for v in VIEWS]
-        return (self._relative(row.path), *row[1:6], problems, *views)
-
-    def _pack(self, text: str | bytes | None) -> bytes | None:
-        if not isinstance(text, str):
-            return None
-        packer = zlib.compressobj(6, zlib.DEFLATED, RAW, zdict=self._zdict or b"")
-        return packer.compress(text.encode()) + packer.flush()
+        packed = packed_views(row, self._zdict or b"")
+        return (self._relative(row.path), *row[1:6], problems, *packed[7:])
 
     def unpack(self, packed: bytes) -> str:
         """A stored view as text; ``ValueError`` when it is not what was stored."""
@@ -344,6 +350,23 @@ class Index:
         """Drop one file's row (found damaged), so the next run reads the file again."""
         with contextlib.suppress(sqlite3.Error, OSError, IndexUnavailable):
             self.db.execute("DELETE FROM files WHERE path = ?", (self._relative(path),))
+
+
+def dictionary_of(row: IndexRow) -> bytes:
+    """A compression dictionary: a study's views (studies of a catalog share most of them)."""
+    return "".join(getattr(row, v) for v in VIEWS).encode()[-WINDOW:]
+
+
+def packed_views(row: IndexRow, zdict: bytes) -> IndexRow:
+    """The row with its views compressed (raw deflate with ``zdict``), as they are stored;
+    views already packed stay as they are. Workers pack their rows before sending them."""
+    views = []
+    for view in row[7:]:
+        if isinstance(view, str):
+            packer = zlib.compressobj(6, zlib.DEFLATED, -WINDOW_BITS, 6, zdict=zdict)
+            view = packer.compress(view.encode()) + packer.flush()
+        views.append(view)
+    return row._replace(**dict(zip(VIEWS, views, strict=True)))
 
 
 def _moved(problem: Problem, old: str, new: str) -> Problem:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .entry import Entry
-from .index import Index, IndexRow
+from .index import Index, IndexRow, packed_views
 from .problems import Problem, problems_to_text
 from .progress import progress
 from .walk import Walk, stamp_of, study_stem
@@ -50,24 +50,37 @@ def index_row(path: str, now: int) -> IndexRow:
     return IndexRow(path, *stamp, study.id, problems_to_text(problems), *views)
 
 
-def read_rows(paths: list[str], now: int) -> Iterator[IndexRow]:
-    """Index rows for these files: in parallel when there are many, with progress when slow."""
-    workers = min(os.cpu_count() or 1, max(1, len(paths) // (PARALLEL_FROM // 2)))
-    if len(paths) < PARALLEL_FROM or workers < 2:
-        rows = (index_row(path, now) for path in paths)
+def read_rows(paths: list[str], now: int, index: Index) -> Iterator[IndexRow]:
+    """Index rows for these files, their views packed for ``index``: in parallel when there
+    are many, with progress when slow. Until the index has its compression dictionary, files
+    are read here, and the first study read gives it."""
+    return progress(_rows(paths, now, index), len(paths), "indexing descriptors")
+
+
+def _rows(paths: list[str], now: int, index: Index) -> Iterator[IndexRow]:
+    done = 0
+    while index.dictionary is None and done < len(paths):
+        row = index_row(paths[done], now)
+        if row.record is not None:
+            index.set_dictionary(row)
+        done += 1
+        yield row
+    rest, zdict = paths[done:], index.dictionary or b""
+    workers = min(os.cpu_count() or 1, max(1, len(rest) // (PARALLEL_FROM // 2)))
+    if len(rest) < PARALLEL_FROM or workers < 2:
+        yield from (packed_views(index_row(path, now), zdict) for path in rest)
     else:
-        rows = _in_parallel(paths, now, workers)
-    return progress(rows, len(paths), "indexing descriptors")
+        yield from _in_parallel(rest, now, workers, zdict)
 
 
-def _work(paths: list[str], now: int, sending) -> None:
-    """A worker: rows for its share of the files, sent a few at a time; Ctrl-C is the
-    parent's business."""
+def _work(paths: list[str], now: int, zdict: bytes, sending) -> None:
+    """A worker: packed rows for its share of the files, sent a few at a time through
+    ``sending`` (a Connection); Ctrl-C is the parent's business."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _unblock_interrupts()
     batch = []
     for path in paths:
-        batch.append(index_row(path, now))
+        batch.append(packed_views(index_row(path, now), zdict))
         if len(batch) >= SEND_EVERY:
             sending.send(batch)
             batch = []
@@ -75,7 +88,7 @@ def _work(paths: list[str], now: int, sending) -> None:
     sending.close()
 
 
-def _in_parallel(paths: list[str], now: int, count: int) -> Iterator[IndexRow]:
+def _in_parallel(paths: list[str], now: int, count: int, zdict: bytes) -> Iterator[IndexRow]:
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -87,7 +100,7 @@ def _in_parallel(paths: list[str], now: int, count: int) -> Iterator[IndexRow]:
     try:
         for share in (paths[i::count] for i in range(count)):
             receiving, sending = context.Pipe(duplex=False)
-            worker = context.Process(target=_work, args=(share, now, sending), daemon=True)
+            worker = context.Process(target=_work, args=(share, now, zdict, sending), daemon=True)
             with _interrupts_blocked():  # the worker starts with Ctrl-C ignored
                 worker.start()
             sending.close()
@@ -100,7 +113,7 @@ def _in_parallel(paths: list[str], now: int, count: int) -> Iterator[IndexRow]:
                     batch = receiving.recv()
                 except EOFError:  # the worker finished (or died: its files are read here)
                     del waiting[receiving]
-                    yield from (index_row(path, now) for path in share[done[0] :])
+                    yield from (packed_views(index_row(p, now), zdict) for p in share[done[0] :])
                     continue
                 done[0] += len(batch)
                 yield from batch
@@ -144,6 +157,6 @@ def refresh(root: Path, walk: Walk) -> Index:
     changed, gone = index.changes(found)
     walk.problems.sort(key=lambda p: p.path)
     if changed or gone or walk.folders != index.folders():
-        rows = read_rows([walk.prefix + relative for relative in changed], time.time_ns())
+        rows = read_rows([walk.prefix + relative for relative in changed], time.time_ns(), index)
         index.update(rows, gone, walk.folders)
     return index

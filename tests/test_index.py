@@ -283,9 +283,9 @@ def test_a_parallel_cold_build_equals_a_direct_read(
     parallel = indexer._in_parallel
     chunks = []
 
-    def spy(paths, now, count):
+    def spy(paths, now, count, zdict):
         chunks.append(count)
-        return parallel(paths, now, count)
+        return parallel(paths, now, count, zdict)
 
     monkeypatch.setattr(indexer, "_in_parallel", spy)
     direct = load_catalog([catalog_dir])
