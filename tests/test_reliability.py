@@ -234,3 +234,26 @@ def test_cache_lists_the_indexes_with_sizes_and_folders_and_clears_them(
     ]
     assert invoke("cache", "clear").stderr.startswith("removed 1 index(es)")
     assert cache_files() == []
+
+
+EARLY_INTERRUPT = """
+import builtins, os, signal
+from stemcell_cli import __main__ as start
+load = builtins.__import__
+def interrupted_while_loading(name, *args, **kwargs):
+    if name == "cli":  # the command line's modules, as the entry point loads them
+        os.kill(os.getpid(), signal.SIGINT)
+    return load(name, *args, **kwargs)
+builtins.__import__ = interrupted_while_loading
+start.main()
+"""
+
+
+def test_ctrl_c_while_the_command_line_loads_is_one_line_and_130() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", EARLY_INTERRUPT, "list"],
+        capture_output=True,
+        env=bundled_env(),
+        timeout=30,
+    )
+    assert (result.returncode, result.stderr) == (130, b"stemcell: interrupted\n")

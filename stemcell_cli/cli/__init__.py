@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import sys
-import threading
 from typing import Annotated
 
 import typer
 
 from .. import __version__
+from ..interrupts import INTERRUPTED, Interrupted, answer_interrupts
 from . import cache, cite, descriptors, imports, studies
-from .app import INTERRUPTED, Interrupted, app, interrupted, say
+from .app import app, interrupted, say
 
 __all__ = ["app", "main"]
 
@@ -61,8 +60,7 @@ def main() -> None:
         with contextlib.suppress(AttributeError, ValueError):
             if stream.errors == "strict":
                 stream.reconfigure(errors="replace")
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, _on_interrupt)
+    answer_interrupts()
     try:
         app()
     except Interrupted:  # raised outside a command (while options were read)
@@ -76,18 +74,3 @@ def main() -> None:
             raise
         say("stemcell: internal error (set STEMCELL_DEBUG=1 for a traceback)")
         sys.exit(1)
-
-
-def _on_interrupt(_signum: int, _frame: object) -> None:
-    """The first Ctrl-C unwinds the command (stored work is kept); should anything hold the
-    process up, it is ended a second later all the same. Later ones are ignored."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    watchdog = threading.Timer(0.8, _end_now)
-    watchdog.daemon = True
-    watchdog.start()
-    raise Interrupted
-
-
-def _end_now() -> None:
-    os.write(2, b"stemcell: interrupted\n")
-    os._exit(INTERRUPTED)

@@ -13,6 +13,7 @@ import typer
 
 from ..catalog import Catalog
 from ..errors import StemcellError
+from ..interrupts import INTERRUPTED, MESSAGE, Interrupted
 from ..safe import visible
 
 app = typer.Typer(
@@ -46,16 +47,9 @@ def finish(catalog: Catalog) -> int:
     return 1 if catalog.problems else 0
 
 
-INTERRUPTED = 130  # the shell's code for a command ended by Ctrl-C (128 + SIGINT)
-
-
-class Interrupted(BaseException):
-    """Ctrl-C, as the command line's SIGINT handler raises it (click leaves it alone)."""
-
-
 def interrupted() -> None:
     """Say that Ctrl-C ended the command: one short line on stderr."""
-    say("stemcell: interrupted")
+    say(MESSAGE)
 
 
 def reader_left() -> bool:
