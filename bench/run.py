@@ -168,17 +168,34 @@ def build_catalog(folder: Path, size: int, clone: str | None = None) -> list[str
     return ids
 
 
+MEASURE = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+elapsed = time.perf_counter() - start
+print(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, file=sys.stderr)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     """Wall time (s), CPU time (user + system, s) and peak RSS (MiB) of one process; its exit
-    code must be 0 or 1."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        raise SystemExit(f"{' '.join(argv)} exited {code}: {proc.stderr.read().decode()[-500:]}")
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024
+    code must be 0 or 1. The process is started by a small Python process (not forked from
+    this one, whose memory would otherwise count in the child's peak)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", MEASURE, *argv],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr[-500:]}")
+    elapsed, cpu, maxrss = proc.stderr.splitlines()[-1].split()
+    return float(elapsed), float(cpu), int(maxrss) // 1024
 
 
 Figures = tuple[float, float, int]
