@@ -319,9 +319,10 @@ class Index:
             try:
                 action()
                 self.db.execute("COMMIT")
-            except BaseException:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
+            except BaseException:  # Ctrl-C included: it always goes on as it came
+                with contextlib.suppress(sqlite3.Error):
+                    if self.db.in_transaction:
+                        self.db.execute("ROLLBACK")
                     self._zdict = self._stored_dictionary()
                 raise
 

@@ -257,3 +257,29 @@ def test_ctrl_c_while_the_command_line_loads_is_one_line_and_130() -> None:
         timeout=30,
     )
     assert (result.returncode, result.stderr) == (130, b"stemcell: interrupted\n")
+
+
+def test_ctrl_c_inside_a_transaction_goes_on_even_when_the_rollback_fails(
+    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_study(catalog_dir)
+    db = index.Index(catalog_dir)
+    connection = db.db
+
+    class RollbackFails:
+        def __getattr__(self, name: str):
+            return getattr(connection, name)
+
+        def execute(self, sql: str, *args):
+            if sql == "ROLLBACK":
+                raise index.sqlite3.OperationalError("cannot rollback - no transaction is active")
+            return connection.execute(sql, *args)
+
+    def interrupted(_row):
+        raise KeyboardInterrupt  # Ctrl-C while a batch is being stored
+
+    db.db = RollbackFails()
+    monkeypatch.setattr(db, "_packed", interrupted)
+    row = index.IndexRow(str(catalog_dir / "demo-study.yaml"), 1, 2, 3, 4, None, "[]", *[None] * 5)
+    with pytest.raises(KeyboardInterrupt):
+        db.update([row], [], {})
