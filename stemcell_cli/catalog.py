@@ -1,7 +1,8 @@
 """The catalog: the valid studies of the chosen folders by id, and every problem met.
 
 With ``cache=True`` each folder goes through its persistent index (``indexer``): only files
-whose size or modification time changed are read again.
+whose stamp (size, modification and change time, inode) changed are read again, and the
+studies are streamed from the index in id order rather than held in memory.
 """
 
 from __future__ import annotations
