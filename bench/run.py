@@ -5,10 +5,14 @@
     python bench/run.py --sizes 10000 --clone ms-hsct   # 10,000 copies of a bundled study
 
 Prints one table per catalog size: the median wall time of each command, its ratio to the bare
-parse floor measured in the same run (load every file with yaml.CSafeLoader, nothing else), and
-the peak memory of the process. The bundled-catalog rows are compared with a bare import of the
-dependencies instead. Catalogs are generated from the model (varied conditions, designs, sizes)
-under a temporary folder and removed afterwards; the index cache lives in its own folder.
+parse floor measured in the same run (load every file with yaml.CSafeLoader, nothing else), its
+CPU time (user + system) and the peak memory of the process. Then the warm figures against the
+SQLite-read floor (a plain script that stats every file and writes the stored JSON records out
+of the index: as stored, unpacked, and from a plain-JSON copy of the records), the size of the
+index against the catalog's own bytes, and a cold build interrupted halfway (SIGINT) then run
+again. The bundled-catalog rows are compared with a bare import of the dependencies instead.
+Catalogs are generated from the model (varied conditions, designs, sizes) under a temporary
+folder and removed afterwards; the index cache lives in its own folder.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import argparse
 import os
 import random
 import shutil
+import signal
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -58,6 +64,29 @@ for root, _, names in os.walk(sys.argv[1]):
         if name.endswith('.yaml'):
             with open(os.path.join(root, name), encoding='utf-8') as f:
                 yaml.load(f, Loader=yaml.CSafeLoader)
+"""
+
+
+SQLITE_FLOOR = """
+import os, sqlite3, sys, zlib
+pending = [sys.argv[1]]
+while pending:
+    with os.scandir(pending.pop()) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+            else:
+                entry.stat()
+db = sqlite3.connect(sys.argv[2])
+query = "SELECT record FROM files WHERE study_id IS NOT NULL ORDER BY study_id, path"
+write = sys.stdout.write
+if sys.argv[3] == "plain":
+    for (record,) in db.execute(query):
+        write(record + ",\\n")
+else:
+    zdict = db.execute("SELECT value FROM meta WHERE key = 'zdict'").fetchone()[0]
+    for (record,) in db.execute(query):
+        write(zlib.decompressobj(-15, zdict=zdict).decompress(record).decode() + ",\\n")
 """
 
 
@@ -139,30 +168,89 @@ def build_catalog(folder: Path, size: int, clone: str | None = None) -> list[str
     return ids
 
 
-def run(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall time (s) and peak RSS (MiB) of one process; its exit code must be 0 or 1."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        raise SystemExit(f"{' '.join(argv)} exited {code}: {proc.stderr.read().decode()[-500:]}")
-    return elapsed, usage.ru_maxrss // 1024
+MEASURE = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+elapsed = time.perf_counter() - start
+print(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, file=sys.stderr)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
 
 
-def median_of(runs: int, once: Callable[[], tuple[float, int]]) -> tuple[float, int]:
-    """Median time and highest peak memory over ``runs`` calls."""
+def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall time (s), CPU time (user + system, s) and peak RSS (MiB) of one process; its exit
+    code must be 0 or 1. The process is started by a small Python process (not forked from
+    this one, whose memory would otherwise count in the child's peak)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", MEASURE, *argv],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr[-500:]}")
+    elapsed, cpu, maxrss = proc.stderr.splitlines()[-1].split()
+    return float(elapsed), float(cpu), int(maxrss) // 1024
+
+
+Figures = tuple[float, float, int]
+
+
+def median_of(runs: int, once: Callable[[], Figures]) -> Figures:
+    """Median wall and CPU time and highest peak memory over ``runs`` calls."""
     results = [once() for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+    return (
+        statistics.median(r[0] for r in results),
+        statistics.median(r[1] for r in results),
+        max(r[2] for r in results),
+    )
 
 
-def report(title: str, rows: list[tuple[str, float, int]], base: float, base_name: str) -> None:
+def report(title: str, rows: list[tuple[str, float, float, int]], base: float, name: str) -> None:
     """Print one table of figures and ratios."""
     print(f"\n{title}")
-    print(f"{'command':<46}{'median s':>10}{'x ' + base_name:>16}{'peak MiB':>10}")
-    for name, seconds, mib in rows:
-        print(f"{name:<46}{seconds:>10.3f}{seconds / base:>16.2f}{mib:>10}")
+    print(f"{'command':<46}{'median s':>10}{'x ' + name:>16}{'CPU s':>8}{'peak MiB':>10}")
+    for command, seconds, cpu, mib in rows:
+        print(f"{command:<46}{seconds:>10.3f}{seconds / base:>16.2f}{cpu:>8.3f}{mib:>10}")
+
+
+def catalog_bytes(folder: Path) -> int:
+    """The catalog's own bytes: the sizes of its descriptor files."""
+    return sum(p.stat().st_size for p in folder.rglob("*.yaml"))
+
+
+def plain_copy(index: Path, copy: Path) -> None:
+    """The index with its records stored as plain JSON text (what the floor would read if
+    records were kept uncompressed)."""
+    import zlib
+
+    shutil.copy(index, copy)
+    db = sqlite3.connect(copy)
+    zdict = db.execute("SELECT value FROM meta WHERE key = 'zdict'").fetchone()[0]
+    rows = db.execute("SELECT path, record FROM files WHERE study_id IS NOT NULL").fetchall()
+    unpack = lambda b: zlib.decompressobj(-15, zdict=zdict).decompress(b).decode()  # noqa: E731
+    db.executemany("UPDATE files SET record = ? WHERE path = ?", [(unpack(r), p) for p, r in rows])
+    db.commit()
+    db.close()
+
+
+def interrupted_build(argv: list[str], env: dict[str, str], cache: Path, after: float) -> float:
+    """Start a cold build, send SIGINT to its process group after ``after`` seconds, and
+    return the wall time of the run that follows (which continues from the stored batches)."""
+    shutil.rmtree(cache, ignore_errors=True)
+    proc = subprocess.Popen(
+        argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    time.sleep(after)
+    os.killpg(proc.pid, signal.SIGINT)
+    if proc.wait(timeout=30) != 130:
+        raise SystemExit(f"interrupted build exited {proc.returncode}, not 130")
+    return run(argv, env)[0]
 
 
 def bench_size(size: int, runs: int, work: Path, clone: str | None) -> None:
@@ -172,35 +260,74 @@ def bench_size(size: int, runs: int, work: Path, clone: str | None) -> None:
     ids = build_catalog(folder, size, clone)
     kind = f"copies of {clone}" if clone else "synthetic descriptors"
     print(f"\n# {size:,} {kind} (generated in {time.perf_counter() - started:.1f} s)")
+    time.sleep(2.1)  # past the index's "changed just now" window, so warm runs are warm
     cache = work / f"cache-{size}"
     env = dict(os.environ, XDG_CACHE_HOME=str(cache), STEMCELL_STUDIES_DIR=str(folder))
     stemcell = [sys.executable, "-m", "stemcell_cli"]
+    listing = [*stemcell, "list", "--json"]
 
-    def cold() -> tuple[float, int]:
+    def cold() -> Figures:
         shutil.rmtree(cache, ignore_errors=True)
-        return run([*stemcell, "list", "--json"], env)
+        return run(listing, env)
 
-    def edited() -> tuple[float, int]:
+    def edited() -> Figures:
         victim = folder / f"{ids[len(ids) // 2]}.yaml"
         victim.write_text(victim.read_text().replace("synthetic", "edited"), encoding="utf-8")
-        return run([*stemcell, "list", "--json"], env)
+        return run(listing, env)
 
     floor = median_of(runs, lambda: run([sys.executable, "-c", PARSE_FLOOR, str(folder)], env))
+    cold_runs = 1 if size >= 50_000 else runs
     rows = [
         ("bare parse floor (CSafeLoader, every file)", *floor),
-        ("list --json, cold", *median_of(runs, cold)),
+        ("list --json, cold", *median_of(cold_runs, cold)),
     ]
-    run([*stemcell, "list", "--json"], env)  # make sure the index is warm
+    run(listing, env)  # make sure the index is warm
     warm = {
         "list --json, warm": ["list", "--json"],
+        "list -f jsonl, warm": ["list", "-f", "jsonl"],
+        "list -f csv, warm": ["list", "-f", "csv"],
         "list --condition ms --json, warm": ["list", "--condition", "ms", "--json"],
         f"show {ids[size // 3]}, warm": ["show", ids[size // 3]],
         "compare of 5 ids, warm": ["compare", *ids[:: max(1, size // 5)][:5]],
     }
+    figures = {}
     for name, args in warm.items():
-        rows.append((name, *median_of(runs, lambda a=args: run([*stemcell, *a], env))))
+        figures[name] = median_of(runs, lambda a=args: run([*stemcell, *a], env))
+        rows.append((name, *figures[name]))
     rows.append(("list --json after editing one file", *median_of(runs, edited)))
+    run(listing, env)
+    (index,) = (cache / "stemcell").glob("index-*.sqlite")
+    plain = work / f"plain-{size}.sqlite"
+    plain_copy(index, plain)
+    floors = {
+        kind: median_of(
+            runs,
+            lambda k=kind, db=db: run(
+                [sys.executable, "-c", SQLITE_FLOOR, str(folder), str(db), k], env
+            ),
+        )
+        for kind, db in (("stored", index), ("plain", plain))
+    }
+    rows.append(("SQLite-read floor (records as stored)", *floors["stored"]))
+    rows.append(("SQLite-read floor (records as plain JSON)", *floors["plain"]))
     report(f"{size:,} {kind}", rows, floor[0], "floor")
+    warm_cpu = figures["list --json, warm"][1]
+    print(
+        f"warm list --json CPU: {warm_cpu:.3f} s = {warm_cpu / floors['stored'][1]:.2f}x the "
+        f"SQLite-read floor as stored ({floors['stored'][1]:.3f} s), "
+        f"{warm_cpu / floors['plain'][1]:.2f}x with plain-JSON records ({floors['plain'][1]:.3f} s)"
+    )
+    own = catalog_bytes(folder)
+    print(
+        f"index {index.stat().st_size / 2**20:.1f} MiB for {own / 2**20:.1f} MiB of descriptors: "
+        f"{index.stat().st_size / own:.2f}x (plain-JSON records: {plain.stat().st_size / own:.2f}x)"
+    )
+    whole = cold()[0]  # measured again next to the interrupted one, in the same conditions
+    again = interrupted_build(listing, env, cache, after=whole / 2)
+    print(
+        f"cold build interrupted (SIGINT) at {whole / 2:.1f} s, then run again: {again:.2f} s "
+        f"(a whole cold build just before: {whole:.2f} s)"
+    )
 
 
 def bench_bundled(runs: int, work: Path) -> None:

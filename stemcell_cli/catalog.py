@@ -1,22 +1,25 @@
 """The catalog: the valid studies of the chosen folders by id, and every problem met.
 
 With ``cache=True`` each folder goes through its persistent index (``indexer``): only files
-whose size or modification time changed are read again.
+whose stamp (size, modification and change time, inode) changed are read again, and the
+studies are streamed from the index in id order rather than held in memory.
 """
 
 from __future__ import annotations
 
 import difflib
+import heapq
 import os
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .entry import Entry, IndexedEntry
-from .errors import StemcellError
-from .problems import Problem, problems_from_text
-from .walk import find_descriptors, study_stem
+from .errors import StemcellError, UsageError
+from .problems import Problem
+from .progress import progress
+from .walk import Walk, find_descriptors, stamp_of, study_stem
 
 if TYPE_CHECKING:
     from .index import Index, IndexRow
@@ -31,26 +34,44 @@ def bundled_dir() -> Path:
     return packaged if packaged.is_dir() else here.parent / "studies"
 
 
-def catalog_dirs(dirs: Sequence[Path] | None = None, environ: dict | None = None) -> list[Path]:
-    """Folders to read: the given ones, else $STEMCELL_STUDIES_DIR, else the bundled catalog."""
+def catalog_dirs(
+    dirs: Sequence[str | Path] | None = None, environ: dict | None = None
+) -> list[Path]:
+    """Folders to read: the given ones, else $STEMCELL_STUDIES_DIR, else the bundled catalog.
+
+    An empty folder name (``--studies-dir ''``, ``a::b`` in the variable) is a usage error,
+    never the current folder or the bundled catalog.
+    """
     if dirs:
-        return list(dirs)
+        if any(not str(d).strip() for d in dirs):
+            raise UsageError("--studies-dir needs a folder name, not an empty one")
+        return [Path(d) for d in dirs]
     value = (os.environ if environ is None else environ).get(ENV_VAR, "")
-    from_env = [Path(p) for p in value.split(os.pathsep) if p.strip()]
-    return from_env or [bundled_dir()]
+    if not value:
+        return [bundled_dir()]
+    names = value.split(os.pathsep)
+    if any(not name.strip() for name in names):
+        raise UsageError(f"{ENV_VAR} holds an empty folder name: {value!r}")
+    return [Path(name) for name in names]
 
 
-@dataclass
 class Catalog:
     """Valid studies by id, every problem met while reading, and cache warnings.
 
+    Studies come folder by folder, each folder's either read from its files or streamed from
+    its index; ``stream()`` gives each id once, in id order, without holding the catalog in
+    memory (the first folder, then the first path, wins; later copies are ``duplicate id``
+    problems); ``entries`` holds them all, by id, for commands that look studies up.
     ``notify`` is called with each warning as it happens (the CLI prints it on stderr).
     """
 
-    entries: dict[str, Entry] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    notify: Callable[[str], None] | None = None
+    def __init__(self, notify: Callable[[str], None] | None = None) -> None:
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+        self.notify = notify
+        self.count = 0  # studies streamed so far (every valid id once)
+        self._folders: list[tuple[list[Entry], Callable[[], Iterator[Entry]] | None]] = []
+        self._streamed = False
 
     def warn(self, message: str) -> None:
         """Record a warning (once) and pass it on."""
@@ -64,14 +85,15 @@ class Catalog:
         """A stored study could not be used: say so once; it is read from its file instead."""
         self.warn(f"index not used for some studies ({error}); reading their files instead")
 
+    def folder(self, indexed: Callable[[], Iterator[Entry]] | None = None) -> None:
+        """Start the next folder (its studies streamed from ``indexed``, if given)."""
+        self._folders.append(([], indexed))
+
     def add_entry(self, entry: Entry) -> None:
-        """Keep the first study with an id; a second one is a problem naming both files."""
-        first = self.entries.get(entry.id)
-        if first is None:
-            self.entries[entry.id] = entry
-            return
-        message = f"duplicate id '{entry.id}': also defined in {first.path}; this copy is ignored"
-        self.problems.append(Problem(entry.path, message, field="id"))
+        """Add a study of the current folder."""
+        if not self._folders:
+            self.folder()
+        self._folders[-1][0].append(entry)
 
     def add(self, path: Path, *, check_name: bool = True) -> None:
         """Load one file into the catalog (or record why not)."""
@@ -85,7 +107,7 @@ class Catalog:
     def add_row(self, index: Index, row: IndexRow) -> None:
         """Put one stored file into the catalog: its problems, and its study if it is valid."""
         try:
-            self.problems.extend(problems_from_text(row.problems))
+            self.problems.extend(index.read_problems(row.problems))
         except ValueError as error:
             self.cache_failed(error)
             index.forget(row.path)
@@ -94,19 +116,82 @@ class Catalog:
         if row.study_id is not None:
             self.add_entry(IndexedEntry(row, index, self.cache_failed))
 
+    def add_index(self, index: Index) -> None:
+        """A folder served by its index: problems now (a damaged row is read from its file
+        instead, with one warning), studies streamed from the index when used."""
+        damaged = []
+        for path, found in index.problems():
+            if isinstance(found, ValueError):
+                self.cache_failed(found)
+                index.forget(path)
+                damaged.append(path)
+            else:
+                self.problems.extend(found)
+        skip = frozenset(damaged)
+        rows = lambda: (IndexedEntry(r, index, self.cache_failed) for r in index.studies(skip))  # noqa: E731
+        self.folder(rows)
+        for path in damaged:
+            self.add(Path(path))
+
+    def stream(self) -> Iterator[Entry]:
+        """Every valid study once, in id order, produced as it is used (once per catalog)."""
+        if self._streamed:
+            raise RuntimeError("a catalog is streamed once; use entries")
+        self._streamed = True
+        first: Entry | None = None
+        for entry in _merged([_folder_stream(files, rows) for files, rows in self._folders]):
+            if first is not None and entry.id == first.id:
+                message = (
+                    f"duplicate id '{entry.id}': also defined in {first.path}; this copy is ignored"
+                )
+                self.problems.append(Problem(entry.path, message, field="id"))
+                continue
+            first = entry
+            self.count += 1
+            yield entry
+
+    @cached_property
+    def entries(self) -> dict[str, Entry]:
+        """Every valid study by id (the whole catalog in memory)."""
+        return {entry.id: entry for entry in self.stream()}
+
     def sorted_entries(self) -> list[Entry]:
         """Entries in id order."""
-        return [self.entries[k] for k in sorted(self.entries)]
+        return list(self.entries.values())
 
     def entry(self, study_id: str) -> Entry:
-        """The entry with this id (in any case: ids are lowercase), or an error suggesting
-        close ids."""
+        """The entry with this id (in any case: ids are lowercase), or an error naming its
+        invalid file or suggesting close ids."""
         try:
             return self.entries[study_id if study_id in self.entries else study_id.casefold()]
         except KeyError:
+            invalid = [p for p in self.problems if study_stem(Path(p.path)) == study_id]
+            if invalid:
+                raise StemcellError(
+                    f"study '{study_id}' is not valid: {invalid[0]}"
+                    + (f" (and {len(invalid) - 1} more problem(s))" if len(invalid) > 1 else "")
+                ) from None
             close = difflib.get_close_matches(study_id.lower(), list(self.entries), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else "; see `stemcell list`"
             raise StemcellError(f"no study with id '{study_id[:80]}'{hint}") from None
+
+
+def _by_id(entry: Entry) -> tuple[str, str]:
+    return entry.id, entry.path
+
+
+def _folder_stream(
+    files: list[Entry], rows: Callable[[], Iterator[Entry]] | None
+) -> Iterator[Entry]:
+    """A folder's studies in (id, path) order: those read from files and those indexed."""
+    if rows is None:
+        return iter(sorted(files, key=_by_id))
+    return heapq.merge(sorted(files, key=_by_id), rows(), key=_by_id) if files else rows()
+
+
+def _merged(streams: list[Iterator[Entry]]) -> Iterator[Entry]:
+    """The folders' studies in id order (a folder before the ones after it, for one id)."""
+    return streams[0] if len(streams) == 1 else heapq.merge(*streams, key=lambda e: e.id)
 
 
 def _distinct(paths: Iterable[Path]) -> list[Path]:
@@ -135,23 +220,35 @@ def load_catalog(
     """Read every descriptor in the folders (through their indexes when ``cache``)."""
     catalog = Catalog(notify=notify)
     for root in _folders(dirs):
+        if cache and _from_index(catalog, root):
+            continue
         walk = find_descriptors(root)
         catalog.problems.extend(walk.problems)
-        if cache:
-            from .index import IndexUnavailable
-            from .indexer import indexed_rows
-
-            try:
-                index, rows = indexed_rows(root, walk)
-            except IndexUnavailable as error:
-                catalog.warn(f"index not used ({error}); reading the folder directly")
-            else:
-                for row in rows:
-                    catalog.add_row(index, row)
-                continue
-        for path, _ in walk.files:
+        catalog.folder()
+        for path in progress([p for p, _ in walk.files], len(walk.files), "reading descriptors"):
             catalog.add(path)
     return catalog
+
+
+def _from_index(catalog: Catalog, root: Path) -> bool:
+    """Serve a folder from its index, brought up to date; False (with a warning) when the
+    index cannot be used. A damaged index file is deleted and built again, once."""
+    from .index import IndexDamaged, IndexUnavailable
+    from .indexer import refresh
+
+    for attempt in (1, 2):
+        walk = Walk(root)
+        try:
+            index = refresh(root, walk)
+        except IndexUnavailable as error:
+            if isinstance(error, IndexDamaged) and attempt == 1:
+                continue
+            catalog.warn(f"index not used ({error}); reading the folder directly")
+            return False
+        catalog.problems.extend(walk.problems)
+        catalog.add_index(index)
+        return True
+    return False
 
 
 def load_one(
@@ -170,31 +267,34 @@ def load_one(
         for root in _folders(dirs):
             index = Index(root)
             folders = index.folders()
-            if not folders or any(_mtime(Path(f)) != m for f, m in folders.items()):
+            if not folders or any(_mtime(index.prefix + f) != m for f, m in folders.items()):
                 return None
+            catalog.folder()
             for row in index.locate(study_id):
-                if _stamp(Path(row.path)) != (row.size, row.mtime_ns):
+                if _stamp(row.path) != row[1:5]:
                     return None
                 catalog.add_row(index, row)
-            catalog.problems.extend(index.problems())
+            for _, found in index.problems():
+                if isinstance(found, ValueError):
+                    return None
+                catalog.problems.extend(found)
     except IndexUnavailable:
         return None
     return catalog if study_id in catalog.entries else None
 
 
-def _mtime(path: Path) -> int | None:
+def _mtime(path: str) -> int | None:
     try:
-        return path.stat().st_mtime_ns
+        return os.stat(path or ".").st_mtime_ns
     except OSError:
         return None
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+def _stamp(path: str) -> tuple[int, int, int, int] | None:
     try:
-        info = path.stat()
+        return stamp_of(os.stat(path))
     except OSError:
         return None
-    return info.st_size, info.st_mtime_ns
 
 
 MISSING = "no such file or folder"  # the problem of a path given to validate that is not there
@@ -203,14 +303,16 @@ MISSING = "no such file or folder"  # the problem of a path given to validate th
 def load_paths(paths: Iterable[Path]) -> Catalog:
     """Read the given files and folders (for ``validate``); missing paths are problems."""
     catalog = Catalog()
+    files: list[Path] = []
     for path in paths:
         if path.is_dir():
             walk = find_descriptors(path)
             catalog.problems.extend(walk.problems)
-            for item, _ in walk.files:
-                catalog.add(item)
+            files += [item for item, _ in walk.files]
         elif path.exists():
-            catalog.add(path)
+            files.append(path)
         else:
             catalog.problems.append(Problem(str(path), MISSING))
+    for path in progress(files, len(files), "checking descriptors"):
+        catalog.add(path)
     return catalog

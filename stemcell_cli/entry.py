@@ -11,18 +11,35 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import StemcellError
-from .views import BUILDERS, StoredViews, decode, encode
-from .views.record import descriptor_fields
+from .index import IndexUnavailable
 
 if TYPE_CHECKING:
     from .index import Index, IndexRow
     from .models import Study
     from .query import Facets
+    from .views import StoredViews
+
+
+class cached_view:
+    """A view computed once per entry and kept in the instance (``functools.cached_property``
+    without its lock: entries are never shared between threads)."""
+
+    def __init__(self, func: Callable[[Any], Any]) -> None:
+        self.func = func
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 class Entry:
@@ -34,29 +51,31 @@ class Entry:
         self.path = path
 
     def _view(self, name: str) -> Any:
+        from .views import BUILDERS  # imported when a view is built, not served
+
         return BUILDERS[name](self.study)
 
-    @cached_property
+    @cached_view
     def record(self) -> str:
         """The study's JSON record (descriptor fields plus evidence), compact."""
         return self._view("record")
 
-    @cached_property
+    @cached_view
     def summary(self) -> tuple[str, ...]:
         """The row ``list`` shows."""
         return self._view("summary")
 
-    @cached_property
+    @cached_view
     def facets(self) -> Facets:
         """What the filters look at."""
         return self._view("facets")
 
-    @cached_property
+    @cached_view
     def view(self) -> dict:
         """What ``show`` displays."""
         return self._view("show_view")
 
-    @cached_property
+    @cached_view
     def column(self) -> dict:
         """This study's side of a comparison."""
         return self._view("compare_column")
@@ -65,6 +84,8 @@ class Entry:
         """Every view as the index keeps it."""
         views = {"record": self.record, "summary": self.summary, "facets": self.facets}
         views |= {"show_view": self.view, "compare_column": self.column}
+        from .views import StoredViews, encode
+
         return StoredViews(**{name: encode(name, value) for name, value in views.items()})
 
 
@@ -80,11 +101,12 @@ class IndexedEntry(Entry):
         self._index = index
         self._on_failure = on_failure
 
-    @cached_property
+    @cached_view
     def study(self) -> Study:  # type: ignore[override]
         """The descriptor model, rebuilt from the stored record (only commands that need the
         model ask: ``cite``); from the file when the record is damaged."""
         from .models import Study
+        from .views.record import descriptor_fields
 
         try:
             return Study.model_validate(descriptor_fields(json.loads(self.record)))
@@ -106,15 +128,19 @@ class IndexedEntry(Entry):
         self._index.forget(self.path)
 
     def _view(self, name: str) -> Any:
-        from .index import IndexUnavailable
-
         try:
-            text = getattr(self._row, name)
-            if text is None:  # the large views are fetched only when shown
+            packed = getattr(self._row, name)
+            if packed is None:  # the large views are fetched only when shown
                 text = self._index.fetch(self.path, name)
-            if name == "record" and not text.startswith(f'{{"id":"{self.id}",'):
-                raise ValueError("the stored record is not this study's")
+            else:
+                text = self._index.unpack(packed)
+            if name == "record":  # served as stored, once it is known to be this study's
+                if not text.startswith(f'{{"id":"{self.id}",'):
+                    raise ValueError("the stored record is not this study's")
+                return text
+            from .views import decode
+
             return decode(name, text)
         except (IndexUnavailable, ValueError) as error:
             self._failed(error)
-            return BUILDERS[name](self._read_file())
+            return Entry(self._read_file(), self.path)._view(name)

@@ -1,11 +1,15 @@
 """A persistent per-folder index (SQLite, in the user cache) so repeated commands skip parsing.
 
-One database per catalog folder, one ``IndexRow`` per file, keyed by path and stamped with size
-and modification time (ns): an edited, added or deleted file is re-read, so nothing stale is
-served. Each valid study is kept ready to display (its views, see ``views``), so warm commands
-neither parse YAML nor validate. The index is versioned with the descriptor schema and the
-release, and rebuilt when either changes. Any trouble with the cache (corrupt, unwritable,
-locked) raises ``IndexUnavailable``; callers then read the files directly and warn.
+One database per catalog folder (chosen by its resolved path), one ``IndexRow`` per file,
+keyed by the file's path relative to the folder (so every spelling of the folder shares it;
+rows are shown with the folder as the user wrote it) and stamped with size, modification and
+change times and inode: an edited, added or deleted file is re-read, so nothing stale is
+served. Each valid study is kept ready to display (its views, see ``views``), compressed with
+a dictionary taken from the first study stored, so warm commands neither parse YAML nor
+validate. The index is versioned with the descriptor schema and the release, and rebuilt
+when either changes; a file that is not a database (or a damaged one) is deleted and built
+again. Any other trouble (unwritable, locked) raises ``IndexUnavailable``; callers then read
+the files directly and warn.
 """
 
 from __future__ import annotations
@@ -14,58 +18,77 @@ import contextlib
 import hashlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from . import __version__
 from .errors import StemcellError
-from .problems import Problem, problems_from_text
+from .problems import Problem, problems_from_text, problems_to_text
 from .vocab import SCHEMA_VERSION
+from .walk import display_prefix
 
 T = TypeVar("T")
-FORMAT = 8
+FORMAT = 9
 VERSION = f"{FORMAT}:{SCHEMA_VERSION}:{__version__}"
+RAW = -15  # raw deflate: no header or checksum (SQLite keeps its pages sound; damage is
+# still caught, as a stream that does not end where the stored bytes do)
+WINDOW_BITS = 14  # views are packed in a 16 KiB window (quick to set up, per view) ...
+WINDOW = 8192  # ... with a dictionary of at most 8 KiB
+BATCH = 500  # rows per transaction at most: an interrupted build keeps what it stored ...
+BATCH_SECONDS = 0.25  # ... and a transaction at least this often while rows come in
 
 
 class IndexRow(NamedTuple):
     """One file as the index keeps it: its stamp, what reading it found, its study's views.
 
-    ``study_id`` and the views are None for a file with problems. Rows listed for a whole
-    catalog leave the large views (``show_view``, ``compare_column``) None: ``Index.fetch``
-    reads them when one is shown.
+    ``path`` is the file as shown (the folder as the user wrote it). ``study_id`` and the
+    views are None for a file with problems. Rows read from the index hold their views
+    packed (bytes: ``Index.unpack`` them when used) and leave the large views
+    (``show_view``, ``compare_column``) None: ``Index.fetch`` reads them when shown.
     """
 
     path: str
     size: int
     mtime_ns: int
+    ctime_ns: int
+    inode: int
     study_id: str | None
     problems: str  # JSON list, see problems_to_text
-    record: str | None
-    summary: str | None
-    facets: str | None
-    show_view: str | None
-    compare_column: str | None
+    record: str | bytes | None
+    summary: str | bytes | None
+    facets: str | bytes | None
+    show_view: str | bytes | None
+    compare_column: str | bytes | None
 
 
 FIELDS = IndexRow._fields
+VIEWS = FIELDS[7:]
 LARGE_VIEWS = ("show_view", "compare_column")
 LISTED = tuple(f for f in FIELDS if f not in LARGE_VIEWS)
 
-_META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+_META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS files (
-    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, study_id TEXT,
-    problems TEXT NOT NULL, {", ".join(f"{name} TEXT" for name in FIELDS[5:])}
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, study_id TEXT, problems TEXT NOT NULL,
+    {", ".join(f"{name} BLOB" for name in VIEWS)}
 );
-CREATE INDEX IF NOT EXISTS files_by_id ON files (study_id);
+CREATE INDEX IF NOT EXISTS files_by_id ON files (study_id, path) WHERE study_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS files_with_problems ON files (path) WHERE problems != '[]';
 CREATE TABLE IF NOT EXISTS folders (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
 """
+_DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 
 
 class IndexUnavailable(StemcellError):
     """The cache cannot be used; read the catalog directly instead."""
+
+
+class IndexDamaged(IndexUnavailable):
+    """The index file is not a (sound) database; it has been deleted, to be built again."""
 
 
 def cache_home() -> Path:
@@ -80,15 +103,19 @@ def index_path(root: Path) -> Path:
     return cache_home() / f"index-{digest}.sqlite"
 
 
-def _listed(row: tuple) -> IndexRow:
-    return IndexRow(*row, None, None)
-
-
 class Index:
     """The index of one catalog folder."""
 
     def __init__(self, root: Path) -> None:
         self.path = index_path(root)
+        self.prefix = display_prefix(root)
+        self._zdict: bytes | None = None
+        try:
+            self._open(root)
+        except IndexDamaged:
+            self._open(root)  # built afresh; a second failure is not caught
+
+    def _open(self, root: Path) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=2, isolation_level=None)
@@ -98,78 +125,292 @@ class Index:
             found = self.db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
             columns = tuple(row[1] for row in self.db.execute("PRAGMA table_info(files)"))
             if found is None or found[0] != VERSION or columns != FIELDS:  # start afresh
-                self.db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS folders;")
-                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (VERSION,))
+                self.db.executescript(
+                    "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS folders; DELETE FROM meta;"
+                )
+                self.db.execute("INSERT INTO meta VALUES ('version', ?)", (VERSION,))
+                self.db.execute("INSERT INTO meta VALUES ('folder', ?)", (str(root.resolve()),))
             self.db.executescript(_SCHEMA)
-        except (sqlite3.Error, OSError) as error:
-            raise IndexUnavailable(f"{self.path}: {error}") from error
+            self._zdict = self._stored_dictionary()
+        except (sqlite3.Error, OSError, UnicodeError) as error:
+            self._failed(error)
 
-    def stamps(self) -> dict[str, tuple[int, int]]:
-        """Path -> (size, mtime_ns) of every indexed file."""
-        query = "SELECT path, size, mtime_ns FROM files"
-        return self._guard(lambda: {p: (s, m) for p, s, m in self.db.execute(query)})
+    def _stored_dictionary(self) -> bytes | None:
+        found = self.db.execute("SELECT value FROM meta WHERE key='zdict'").fetchone()
+        return found[0] if found else None
+
+    def _failed(self, error: Exception) -> None:
+        """Raise ``IndexUnavailable``; for a damaged file, delete it first (``IndexDamaged``)."""
+        if getattr(error, "sqlite_errorcode", None) in _DAMAGED:
+            with contextlib.suppress(sqlite3.Error, AttributeError):
+                self.db.close()
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+                self.path.with_name(self.path.name + "-journal").unlink(missing_ok=True)
+            raise IndexDamaged(f"{self.path}: {error}; deleted, to be built again") from error
+        raise IndexUnavailable(f"{self.path}: {error}") from error
+
+    def _guard(self, action: Callable[[], T]) -> T:
+        try:
+            return action()
+        except (sqlite3.Error, OSError, UnicodeError, zlib.error) as error:
+            self._failed(error)
+            raise  # unreachable: _failed raises
+
+    # paths: stored relative to the folder, shown with the folder as written
+    def _shown(self, relative: str) -> str:
+        return self.prefix + relative
+
+    def _relative(self, path: str) -> str:
+        if not path.startswith(self.prefix):
+            raise IndexUnavailable(f"{self.path}: {path} is not in this folder")
+        return path[len(self.prefix) :]
+
+    # reading
+    def changes(
+        self, found: Iterable[tuple[str, int, int, int, int]]
+    ) -> tuple[list[str], list[str]]:
+        """(changed or new, gone) relative paths, given (relative path, *stamp) of every file
+        found; compared inside SQLite, so nothing per file is held in memory."""
+
+        def compare() -> tuple[list[str], list[str]]:
+            db = self.db
+            db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS found (path TEXT PRIMARY KEY, size INTEGER, "
+                "mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER)"
+            )
+            db.execute("DELETE FROM found")
+            db.execute("BEGIN")
+            db.executemany("INSERT OR REPLACE INTO found VALUES (?, ?, ?, ?, ?)", found)
+            db.execute("COMMIT")
+            changed = db.execute(
+                "SELECT found.path FROM found LEFT JOIN files ON files.path = found.path "
+                "WHERE files.path IS NULL OR (files.size, files.mtime_ns, files.ctime_ns, "
+                "files.inode) != (found.size, found.mtime_ns, found.ctime_ns, found.inode) "
+                "ORDER BY found.path"
+            ).fetchall()
+            gone = db.execute(
+                "SELECT path FROM files WHERE path NOT IN (SELECT path FROM found)"
+            ).fetchall()
+            return [p for (p,) in changed], [p for (p,) in gone]
+
+        try:
+            return self._guard(compare)
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
 
     def folders(self) -> dict[str, int]:
-        """Folder -> mtime_ns as of the last full reading."""
+        """Folder (relative) -> mtime_ns as of the last complete reading ({} if none)."""
         return self._guard(lambda: dict(self.db.execute("SELECT path, mtime_ns FROM folders")))
 
-    def rows(self) -> list[IndexRow]:
-        """Every file's row in path order, without the large views."""
-        query = f"SELECT {', '.join(LISTED)} FROM files ORDER BY path"
-        return self._guard(lambda: [_listed(row) for row in self.db.execute(query)])
+    def count(self) -> int:
+        """How many files are indexed."""
+        return self._guard(lambda: self.db.execute("SELECT count(*) FROM files").fetchone()[0])
+
+    def studies(self, skip: frozenset[str] = frozenset()) -> Iterator[IndexRow]:
+        """Rows of valid studies in (id, path) order, read as they are used, without the large
+        views; rows whose shown path is in ``skip`` are left out."""
+        query = (
+            f"SELECT {', '.join(LISTED)} FROM files WHERE study_id IS NOT NULL "
+            "ORDER BY study_id, path"
+        )
+        cursor = self._guard(lambda: self.db.execute(query))
+        prefix = self.prefix
+        while True:
+            batch = self._guard(lambda: cursor.fetchmany(256))
+            if not batch:
+                return
+            for path, *rest in batch:
+                if not skip or prefix + path not in skip:
+                    yield IndexRow(prefix + path, *rest, None, None)
 
     def locate(self, study_id: str) -> list[IndexRow]:
         """Rows of the files that held this id at their last reading, without the large views."""
         query = f"SELECT {', '.join(LISTED)} FROM files WHERE study_id = ? ORDER BY path"
-        return self._guard(lambda: [_listed(row) for row in self.db.execute(query, (study_id,))])
+        found = self._guard(lambda: self.db.execute(query, (study_id,)).fetchall())
+        return [self._listed(row) for row in found]
+
+    def _listed(self, row: tuple) -> IndexRow:
+        """A stored row as listed: views still packed (``unpack`` them when used)."""
+        path, *rest = row
+        return IndexRow(self._shown(path), *rest, None, None)
 
     def fetch(self, path: str, view: str) -> str:
         """One large stored view of a file's study: ``show_view`` or ``compare_column``."""
         if view not in LARGE_VIEWS:
             raise KeyError(view)
         query = f"SELECT {view} FROM files WHERE path = ?"
-        found = self._guard(lambda: self.db.execute(query, (path,)).fetchone())
-        if found is None or not isinstance(found[0], str):
+        found = self._guard(lambda: self.db.execute(query, (self._relative(path),)).fetchone())
+        if found is None or found[0] is None:
             raise IndexUnavailable(f"{self.path}: no stored {view} for {path}")
-        return found[0]
+        return self.unpack(found[0])
 
-    def problems(self) -> list[Problem]:
-        """Problems of every file, as of its last reading."""
-        query = "SELECT problems FROM files WHERE problems != '[]' ORDER BY path"
-        found = self._guard(lambda: self.db.execute(query).fetchall())
-        try:
-            return [p for (text,) in found for p in problems_from_text(text)]
-        except ValueError as error:
-            raise IndexUnavailable(f"{self.path}: {error}") from error
+    def problems(self) -> Iterator[tuple[str, list[Problem] | ValueError]]:
+        """(shown path, its problems) of every file with problems, in path order; the problems
+        are a ``ValueError`` when their stored text is damaged."""
+        query = "SELECT path, problems FROM files WHERE problems != '[]' ORDER BY path"
+        for path, text in self._guard(lambda: self.db.execute(query).fetchall()):
+            try:
+                found: list[Problem] | ValueError = self.read_problems(text)
+            except ValueError as error:
+                found = error
+            yield self._shown(path), found
 
+    def read_problems(self, text: str) -> list[Problem]:
+        """Stored problems text as problems with shown paths; ``ValueError`` when damaged."""
+        if text == "[]":
+            return []
+        return [_moved(p, "", self.prefix) for p in problems_from_text(text)]
+
+    # writing
     def update(
         self, rows: Iterable[IndexRow], gone: Iterable[str], folders: dict[str, int]
     ) -> None:
-        """Store re-read files, forget deleted ones, record folder times; one transaction."""
+        """Forget deleted files and store re-read ones in batches (``BATCH`` rows, or what
+        came in ``BATCH_SECONDS``), each its own transaction, so an interrupted update keeps
+        what it stored; the folder times are recorded last, so the
+        index counts as current only once every file is in."""
         insert = f"INSERT OR REPLACE INTO files VALUES ({', '.join('?' * len(FIELDS))})"
 
-        def write() -> None:
+        def start() -> None:
+            self.db.execute("DELETE FROM folders")
+            self.db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in gone))
+
+        def store(batch: list[IndexRow], final: bool = False) -> None:
+            first = next((row for row in batch if isinstance(row.record, str)), None)
+            if self._zdict is None and first is not None:
+                self._store_dictionary(dictionary_of(first))
+            self.db.executemany(insert, [self._packed(row) for row in batch])
+            if final:
+                self.db.executemany("INSERT INTO folders VALUES (?, ?)", folders.items())
+
+        self._transaction(start)
+        batch: list[IndexRow] = []
+        due = time.monotonic() + BATCH_SECONDS
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH or time.monotonic() >= due:
+                self._transaction(lambda b=batch: store(b))
+                batch = []
+                due = time.monotonic() + BATCH_SECONDS
+        self._transaction(lambda: store(batch, final=True))
+
+    @property
+    def dictionary(self) -> bytes | None:
+        """What stored views are compressed with (None until the first study is stored)."""
+        return self._zdict
+
+    def set_dictionary(self, row: IndexRow) -> None:
+        """Take the compression dictionary from this study's views (once per index, before
+        any view is stored: they are all compressed with it)."""
+        if self._zdict is None:
+            zdict = dictionary_of(row)
+            self._transaction(lambda: self._store_dictionary(zdict))
+
+    def _store_dictionary(self, zdict: bytes) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('zdict', ?)", (zdict,))
+        self._zdict = zdict
+
+    def _transaction(self, action: Callable[[], object]) -> None:
+        def run() -> None:
             self.db.execute("BEGIN IMMEDIATE")
             try:
-                self.db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in gone))
-                self.db.executemany(insert, rows)
-                self.db.execute("DELETE FROM folders")
-                self.db.executemany("INSERT INTO folders VALUES (?, ?)", folders.items())
+                action()
                 self.db.execute("COMMIT")
-            except BaseException:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
+            except BaseException:  # Ctrl-C included: it always goes on as it came
+                with contextlib.suppress(sqlite3.Error):
+                    if self.db.in_transaction:
+                        self.db.execute("ROLLBACK")
+                    self._zdict = self._stored_dictionary()
                 raise
 
-        self._guard(write)
+        self._guard(run)
+
+    def _packed(self, row: IndexRow) -> tuple:
+        problems = row.problems
+        if problems != "[]":  # stored with relative paths too
+            found = problems_from_text(problems)
+            problems = problems_to_text([_moved(p, self.prefix, "") for p in found])
+        packed = packed_views(row, self._zdict or b"")
+        return (self._relative(row.path), *row[1:6], problems, *packed[7:])
+
+    def unpack(self, packed: bytes) -> str:
+        """A stored view as text; ``ValueError`` when it is not what was stored."""
+        try:
+            unpacker = zlib.decompressobj(RAW, zdict=self._zdict or b"")
+            text = unpacker.decompress(packed).decode()
+        except (TypeError, zlib.error, UnicodeDecodeError) as error:
+            raise ValueError(f"a stored view is damaged ({error})") from error
+        if not unpacker.eof or unpacker.unused_data:
+            raise ValueError("a stored view is damaged (cut short or followed by other data)")
+        return text
 
     def forget(self, path: str) -> None:
         """Drop one file's row (found damaged), so the next run reads the file again."""
-        with contextlib.suppress(sqlite3.Error, OSError):
-            self.db.execute("DELETE FROM files WHERE path = ?", (path,))
+        with contextlib.suppress(sqlite3.Error, OSError, IndexUnavailable):
+            self.db.execute("DELETE FROM files WHERE path = ?", (self._relative(path),))
 
-    def _guard(self, action: Callable[[], T]) -> T:
-        try:
-            return action()
-        except (sqlite3.Error, OSError) as error:
-            raise IndexUnavailable(f"{self.path}: {error}") from error
+
+def dictionary_of(row: IndexRow) -> bytes:
+    """A compression dictionary: a study's views (studies of a catalog share most of them)."""
+    return "".join(getattr(row, v) for v in VIEWS).encode()[-WINDOW:]
+
+
+def packed_views(row: IndexRow, zdict: bytes) -> IndexRow:
+    """The row with its views compressed (raw deflate with ``zdict``), as they are stored;
+    views already packed stay as they are. Workers pack their rows before sending them."""
+    views = []
+    for view in row[7:]:
+        if isinstance(view, str):
+            packer = zlib.compressobj(6, zlib.DEFLATED, -WINDOW_BITS, 6, zdict=zdict)
+            view = packer.compress(view.encode()) + packer.flush()
+        views.append(view)
+    return row._replace(**dict(zip(VIEWS, views, strict=True)))
+
+
+def _moved(problem: Problem, old: str, new: str) -> Problem:
+    """The problem with the folder part of its path ``old`` written ``new``."""
+    if not problem.path.startswith(old):
+        return problem
+    path = new + problem.path[len(old) :]
+    return Problem(path, problem.message, problem.line, problem.column, problem.field)
+
+
+class CachedIndex(NamedTuple):
+    """One index file in the cache: where it is, its size, and the folder it indexes."""
+
+    path: Path
+    size: int
+    folder: str
+
+
+def cached_indexes() -> list[CachedIndex]:
+    """Every index in the cache folder, with the folder each was built for (read from its
+    own records; "?" when the file cannot tell)."""
+    found = []
+    for path in sorted(cache_home().glob("index-*.sqlite")):
+        folder = "?"
+        with contextlib.suppress(sqlite3.Error, TypeError):
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                row = db.execute("SELECT value FROM meta WHERE key = 'folder'").fetchone()
+                folder = str(row[0]) if row else "?"
+            finally:
+                db.close()
+        with contextlib.suppress(OSError):
+            found.append(CachedIndex(path, path.stat().st_size, folder))
+    return found
+
+
+def clear_indexes(root: Path | None = None) -> list[CachedIndex]:
+    """Delete the index of ``root`` (every index when None); the ones deleted."""
+    chosen = cached_indexes()
+    if root is not None:
+        chosen = [c for c in chosen if c.path == index_path(root)]
+    for cached in chosen:
+        for extra in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                cached.path.with_name(cached.path.name + extra).unlink()
+    return chosen

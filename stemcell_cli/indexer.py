@@ -1,107 +1,162 @@
 """Bring a folder's index up to date: read changed files (on every core when there are many)
-into index rows and store them."""
+into index rows and store them.
+
+Worker processes ignore Ctrl-C and answer through one pipe each; on any interruption the
+parent kills them and returns at once (nothing waits on a worker), while the batches already
+stored stay stored, so the next run continues where this one stopped.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
-import sys
+import signal
+import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from .entry import Entry
-from .index import Index, IndexRow
-from .problems import problems_to_text
-from .walk import Walk, study_stem
+from .index import Index, IndexRow, packed_views
+from .problems import Problem, problems_to_text
+from .progress import progress
+from .walk import Walk, stamp_of, study_stem
 
 RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same tick
 PARALLEL_FROM = 400  # files to (re)read before a cold build uses every core
-PROGRESS_AFTER = 1.0  # seconds of building before a progress bar appears (terminals only)
+SEND_EVERY = 32  # rows a worker sends at a time
 
 
-def index_row(path: str, stamp: tuple[int, int], now: int) -> IndexRow:
-    """Read one file and make its row (a racy stamp is stored so that it is read again)."""
+def index_row(path: str, now: int) -> IndexRow:
+    """Read one file and make its row (a racy stamp is stored so that it is read again).
+
+    The file is stamped before it is read: if it changes meanwhile, the stamp no longer
+    matches and the next run reads it again. Any failure is a problem of this file alone.
+    """
     from .loader import load_study
 
-    size, mtime_ns = stamp
+    try:
+        size, mtime_ns, ctime_ns, inode = stamp_of(os.stat(path))
+    except OSError as error:
+        problem = Problem(path, f"cannot read: {error.strerror or error}")
+        return IndexRow(path, -1, 0, 0, 0, None, problems_to_text([problem]), *[None] * 5)
     if now - mtime_ns < RACY_NS:
         size = -1
+    stamp = (size, mtime_ns, ctime_ns, inode)
     study, problems = load_study(Path(path), expect_id=study_stem(Path(path)))
     if study is None:
-        return IndexRow(path, size, mtime_ns, None, problems_to_text(problems), *[None] * 5)
+        return IndexRow(path, *stamp, None, problems_to_text(problems), *[None] * 5)
     views = Entry(study, path).stored()
-    return IndexRow(path, size, mtime_ns, study.id, problems_to_text(problems), *views)
+    return IndexRow(path, *stamp, study.id, problems_to_text(problems), *views)
 
 
-def _index_row_args(args: tuple[str, tuple[int, int], int]) -> IndexRow:
-    return index_row(*args)
+def read_rows(paths: list[str], now: int, index: Index) -> Iterator[IndexRow]:
+    """Index rows for these files, their views packed for ``index``: in parallel when there
+    are many, with progress when slow. Until the index has its compression dictionary, files
+    are read here, and the first study read gives it."""
+    return progress(_rows(paths, now, index), len(paths), "indexing descriptors")
 
 
-def read_rows(paths: list[Path], stamps: dict[str, tuple[int, int]], now: int) -> Iterator:
-    """Index rows for these files: in parallel when there are many, with progress when slow."""
-    jobs = [(str(p), stamps[str(p)], now) for p in paths]
-    if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        yield from _with_progress(map(_index_row_args, jobs), len(jobs))
-        return
+def _rows(paths: list[str], now: int, index: Index) -> Iterator[IndexRow]:
+    done = 0
+    while index.dictionary is None and done < len(paths):
+        row = index_row(paths[done], now)
+        if row.record is not None:
+            index.set_dictionary(row)
+        done += 1
+        yield row
+    rest, zdict = paths[done:], index.dictionary or b""
+    workers = min(os.cpu_count() or 1, max(1, len(rest) // (PARALLEL_FROM // 2)))
+    if len(rest) < PARALLEL_FROM or workers < 2:
+        yield from (packed_views(index_row(path, now), zdict) for path in rest)
+    else:
+        yield from _in_parallel(rest, now, workers, zdict)
+
+
+def _work(paths: list[str], now: int, zdict: bytes, sending) -> None:
+    """A worker: packed rows for its share of the files, sent a few at a time through
+    ``sending`` (a Connection); Ctrl-C is the parent's business."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _unblock_interrupts()
+    batch = []
+    for path in paths:
+        batch.append(packed_views(index_row(path, now), zdict))
+        if len(batch) >= SEND_EVERY:
+            sending.send(batch)
+            batch = []
+    sending.send(batch)
+    sending.close()
+
+
+def _in_parallel(paths: list[str], now: int, count: int, zdict: bytes) -> Iterator[IndexRow]:
     import multiprocessing
+    from multiprocessing.connection import wait
+
+    from . import loader, views  # noqa: F401  (imported once, before the workers fork)
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(os.cpu_count()) as pool:
-        yield from _with_progress(pool.imap(_index_row_args, jobs, chunksize=64), len(jobs))
-
-
-def _with_progress(rows: Iterator[IndexRow], total: int) -> Iterator[IndexRow]:
-    """Pass rows through; after PROGRESS_AFTER seconds on a terminal, show a bar on stderr."""
-    start = time.perf_counter()
-    progress = None
+    context = multiprocessing.get_context(method)
+    started = []
     try:
-        for done, row in enumerate(rows, 1):
-            yield row
-            if (
-                progress is None
-                and time.perf_counter() - start > PROGRESS_AFTER
-                and sys.stderr.isatty()
-            ):
-                from rich.console import Console
-                from rich.progress import Progress
-
-                progress = Progress(console=Console(stderr=True), transient=True)
-                progress.start()
-                task = progress.add_task("indexing descriptors", total=total)
-            if progress is not None:
-                progress.update(task, completed=done)
+        for share in (paths[i::count] for i in range(count)):
+            receiving, sending = context.Pipe(duplex=False)
+            worker = context.Process(target=_work, args=(share, now, zdict, sending), daemon=True)
+            with _interrupts_blocked():  # the worker starts with Ctrl-C ignored
+                worker.start()
+            sending.close()
+            started.append((worker, receiving, share, [0]))
+        waiting = {receiving: (worker, share, done) for worker, receiving, share, done in started}
+        while waiting:
+            for receiving in wait(list(waiting)):
+                worker, share, done = waiting[receiving]
+                try:
+                    batch = receiving.recv()
+                except EOFError:  # the worker finished (or died: its files are read here)
+                    del waiting[receiving]
+                    yield from (packed_views(index_row(p, now), zdict) for p in share[done[0] :])
+                    continue
+                done[0] += len(batch)
+                yield from batch
     finally:
-        if progress is not None:
-            progress.stop()
+        for worker, receiving, _, _ in started:
+            with contextlib.suppress(OSError, ValueError):
+                if worker.is_alive():
+                    worker.kill()
+                worker.join()
+                receiving.close()
 
 
-def _light(row: IndexRow) -> IndexRow:
-    """The row as a listing keeps it: the large views are fetched again when shown."""
-    return row._replace(show_view=None, compare_column=None)
+@contextlib.contextmanager
+def _interrupts_blocked() -> Iterator[None]:
+    """Hold Ctrl-C back (not lost: delivered after) while a worker is forked."""
+    block = (
+        hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    )
+    if block:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        if block:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
-def _keep(rows: Iterable[IndexRow], kept: list[IndexRow]) -> Iterator[IndexRow]:
-    """Pass rows on to be stored, keeping the listing part of each for the catalog."""
-    for row in rows:
-        kept.append(_light(row))
-        yield row
+def _unblock_interrupts() -> None:
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
-def indexed_rows(root: Path, walk: Walk) -> tuple[Index, list[IndexRow]]:
-    """The folder's index brought up to date (changed files re-read) and its rows in path order.
+def refresh(root: Path, walk: Walk) -> Index:
+    """The folder's index brought up to date: changed and new files read again, deleted
+    ones forgotten. ``walk`` collects the folder's problems and folder times on the way.
 
     Raises ``IndexUnavailable`` when the index cannot be used.
     """
     index = Index(root)
-    known = index.stamps()
-    current = {str(p): (s.st_size, s.st_mtime_ns) for p, s in walk.files}
-    changed = [p for p, _ in walk.files if known.get(str(p)) != current[str(p)]]
-    gone = [p for p in known if p not in current]
-    fresh: list[IndexRow] = []
+    found = ((relative, *stamp_of(info)) for relative, info in walk.scan())
+    changed, gone = index.changes(found)
+    walk.problems.sort(key=lambda p: p.path)
     if changed or gone or walk.folders != index.folders():
-        rows = read_rows(changed, current, time.time_ns())
-        index.update(_keep(rows, fresh), gone, walk.folders)
-    if len(fresh) < len(current):  # unchanged files come from the index
-        done = {row.path for row in fresh}
-        fresh += [row for row in index.rows() if row.path not in done]
-    return index, sorted(fresh)
+        rows = read_rows([walk.prefix + relative for relative in changed], time.time_ns(), index)
+        index.update(rows, gone, walk.folders)
+    return index

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from .registry import NCT_PATTERN
+from .safe import TOKEN
 from .vocab import (
     DESIGN_KIND,
     Allocation,
@@ -52,8 +53,8 @@ DATE_PATTERN = (
     f"|02-(0[1-9]|1[0-9]|2[0-8]))"
     f"|{_LEAP}-02-29)$"
 )
-URL_PATTERN = r"^https?://\S+$"
-DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+URL_PATTERN = rf"^https?://{TOKEN}$"  # printable characters only: no spaces or controls
+DOI_PATTERN = rf"^10\.\d{{4,9}}/{TOKEN}$"
 PMID_PATTERN = r"^\d{1,9}$"
 PMCID_PATTERN = r"^PMC\d+$"
 
@@ -75,14 +76,32 @@ PartialDate = Annotated[
     BeforeValidator(_iso_date),  # after the constraints, so the schema keeps the pattern
     Field(description="ISO date; year or year-month alone when that is all the source gives"),
 ]
-Url = Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=2000)]
+Url = Annotated[
+    str,
+    StringConstraints(pattern=URL_PATTERN, max_length=2000),
+    Field(description="http(s) URL of printable characters: no spaces or control characters"),
+]
 PValue = Annotated[
     str,
     StringConstraints(pattern=P_VALUE_PATTERN),
     Field(description='p-value as published, quoted: "0.0081", "<0.001"'),
 ]
-Count = Annotated[int, Field(ge=0)]
-Number = Annotated[int | float, Field(description="as published: 20 stays 20, 71.0 stays 71.0")]
+MAX_PEOPLE = 10**10  # a count of people (or animals, or events among them) is below this
+MAX_NUMBER = 10**15  # a published figure is within +-10**15: anything larger is not a measurement
+MAX_MONTHS = 1200  # a hundred years of follow-up
+Count = Annotated[
+    int, Field(ge=0, lt=MAX_PEOPLE, description=f"a whole number of people, below {MAX_PEOPLE:,}")
+]
+Number = Annotated[
+    int | float,
+    Field(
+        ge=-MAX_NUMBER,
+        le=MAX_NUMBER,
+        description="as published: 20 stays 20, 71.0 stays 71.0; finite, within +-10**15",
+    ),
+]
+Months = Annotated[float, Field(ge=0, le=MAX_MONTHS, description="months, at most 100 years")]
+Years = Annotated[Number, Field(ge=0, le=150, description="years of age")]
 
 
 class Model(BaseModel):
@@ -165,9 +184,9 @@ class Condition(Model):
 class FollowUp(Model):
     """How long participants were followed."""
 
-    months: float | None = Field(None, ge=0, description="typical length in months")
+    months: Months | None = Field(None, description="typical length in months")
     statistic: Literal["mean", "median", "planned", "fixed", "maximum"] | None = None
-    sd_months: float | None = Field(None, ge=0)
+    sd_months: Months | None = None
     schedule: Text | None = Field(None, description="assessment visits, in words")
 
 
@@ -187,7 +206,7 @@ class Design(Model):
     masking: Masking | None = None
     masking_note: Text | None = None
     phases: list[Phase] = Field(default_factory=list)
-    centres: int | None = Field(None, ge=1)
+    centres: int | None = Field(None, ge=1, lt=MAX_PEOPLE)
     follow_up: FollowUp = Field(default_factory=FollowUp)
 
 
@@ -204,10 +223,10 @@ class Arm(Model):
 class Age(Model):
     """Participants' age in years, as reported."""
 
-    mean: Number | None = Field(None, ge=0)
-    median: Number | None = Field(None, ge=0)
-    minimum: Number | None = Field(None, ge=0)
-    maximum: Number | None = Field(None, ge=0)
+    mean: Years | None = None
+    median: Years | None = None
+    minimum: Years | None = None
+    maximum: Years | None = None
     note: Text | None = None
 
 
@@ -246,7 +265,7 @@ class Intervention(Model):
     tissue_detail: Text | None = None
     cell_source: CellSource | None = Field(None, description="autologous, allogeneic or xenogeneic")
     route: Text | None = None
-    doses: int | None = Field(None, ge=1, description="number of administrations")
+    doses: int | None = Field(None, ge=1, lt=MAX_PEOPLE, description="number of administrations")
     schedule: Text | None = None
     cell_dose: Text | None = None
     conditioning: Text | None = Field(None, description="conditioning or co-treatment")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from typing import Protocol, TypeVar
 
@@ -143,11 +143,16 @@ class HasFacets(Protocol):
 Item = TypeVar("Item", bound=HasFacets)
 
 
+def matching(items: Iterable[Item], filters: Filters) -> Iterator[Item]:
+    """The catalog entries that match, in the given order, as they come."""
+    if not filters.active():
+        return iter(items)
+    return (x for x in items if filters.match(x.facets))
+
+
 def select(items: Iterable[Item], filters: Filters) -> list[Item]:
     """The catalog entries that match, in the given order."""
-    if not filters.active():
-        return list(items)
-    return [x for x in items if filters.match(x.facets)]
+    return list(matching(items, filters))
 
 
 # --sort keys: the facet each one orders by (id orders by the study id itself).

@@ -2,16 +2,24 @@
 
 ``UNSAFE`` holds the C0 controls (except tab and newline), DEL and the C1 controls, the bidi
 overrides and isolates, zero-width and invisible format characters: everything that can move
-the cursor, start a terminal escape, reorder text or hide it.
+the cursor, start a terminal escape, reorder text or hide it. ``TOKEN`` (a run of printable,
+non-space characters) is what the descriptor model allows in a URL or DOI.
+
+Each consumer that would execute something gets its cleaner: terminals and logs
+(``visible``), JSON (``json_escaped``), Markdown (``markdown_text``, ``markdown_url``) and
+spreadsheets (``csv_cell``).
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
-UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+UNSAFE_CHARACTERS = (
+    r"\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
 )
+UNSAFE = re.compile(f"[{UNSAFE_CHARACTERS}]")
+TOKEN = rf"[^\s{UNSAFE_CHARACTERS}]+"  # printable, no spaces (a regex fragment, for the model)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -41,3 +49,45 @@ def json_escaped(text: str) -> str:
     if text.isascii() and "\x7f" not in text:  # the common case, checked at C speed
         return text
     return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]!#|~$]")
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftps?|mailto|xmpp|file|javascript|data)(:)|\b(www)(\.)|(@)")
+_ENTITY = {":": "&#58;", ".": "&#46;", "@": "&#64;"}
+
+
+def _unlink(match: re.Match[str]) -> str:
+    word = match.group(1) or match.group(3) or ""
+    return word + _ENTITY[match.group(2) or match.group(4) or match.group(5)]
+
+
+def markdown_text(text: str) -> str:
+    """Text that Markdown shows literally: unsafe characters visible, ``& < >`` as entities,
+    every character that could open a link, image, emphasis, code, math or a table cell
+    backslash-escaped, and URL-like text (``https:``, ``www.``, ``@``) broken up with an
+    entity so it is not turned into a link; line breaks become ``<br>``."""
+    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _AUTOLINK.sub(_unlink, _MARKDOWN_SPECIAL.sub(lambda m: "\\" + m.group(), text))
+    return text.replace("\n", "<br>")
+
+
+def markdown_url(url: str) -> str | None:
+    """A URL safe as a Markdown link target: http(s) only, anything but plain URL characters
+    percent-encoded (spaces, brackets, quotes, controls, non-ASCII); None for other schemes."""
+    if not re.match(r"(?i)https?://", url):
+        return None
+    return quote(url, safe="/:?#@!$&*+,;=%-._~")
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def csv_cell(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text: unsafe characters visible, and a cell that
+    starts with a formula character (``= + - @``, tab, CR) prefixed with ``'`` (OWASP), unless
+    it is a number (``-0.09`` stays a number)."""
+    text = visible(text)
+    if text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text

@@ -1,9 +1,16 @@
-"""Find descriptor files under a catalog folder: real files only, no escapes, every problem kept."""
+"""Find descriptor files under a catalog folder: real files only, no escapes, every problem kept.
+
+``Walk.scan`` yields each file as it is found, by its path relative to the folder (what the
+index keys it by, whatever spelling of the folder was used) with its stat, keeping nothing
+per file in memory; ``find_descriptors`` collects them, sorted, for commands that read every
+file. A name that is not valid UTF-8 is a problem of that path alone.
+"""
 
 from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,10 +18,31 @@ from .problems import Problem
 
 SUFFIXES = (".yaml", ".yml")
 
+Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+
+def stamp_of(info: os.stat_result) -> Stamp:
+    """What tells a file's versions apart: size, modification and change times, inode.
+
+    The change time cannot be set back (``touch -r`` sets the modification time only).
+    """
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+
 
 def study_stem(path: Path) -> str:
     """The id a descriptor file must hold: its name without the suffix."""
     return path.name.rsplit(".", 1)[0]
+
+
+def display_prefix(root: Path) -> str:
+    """What goes before a relative path to show it as the user spelled the folder."""
+    text = str(root)
+    return "" if text == "." else text if text.endswith(os.sep) else text + os.sep
+
+
+def shown(path: str) -> str:
+    """A path as text that can always be printed (undecodable bytes as \\x escapes)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _within(path: Path, root: Path) -> bool:
@@ -27,57 +55,88 @@ def _within(path: Path, root: Path) -> bool:
 
 @dataclass
 class Walk:
-    """What a folder holds: descriptor files with their stat, folder times, and problems."""
+    """What a folder holds: descriptor files with their stat, folder times, and problems.
 
+    ``folders`` maps each folder's path relative to the root ('' for the root) to its
+    modification time; ``files`` is filled by ``find_descriptors`` only.
+    """
+
+    root: Path
     files: list[tuple[Path, os.stat_result]] = field(default_factory=list)
     folders: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
+    @property
+    def prefix(self) -> str:
+        return display_prefix(self.root)
+
+    def scan(self) -> Iterator[tuple[str, os.stat_result]]:
+        """(path relative to the root, stat) of every descriptor file, in no set order."""
+        real_root = self.root.resolve()
+        prefix = self.prefix
+        seen: set[tuple[int, int]] = set()
+        pending = [""]
+        while pending:
+            relative = pending.pop()
+            folder = prefix + relative or "."
+            try:
+                info = os.stat(folder)
+                if (info.st_dev, info.st_ino) in seen:
+                    continue
+                seen.add((info.st_dev, info.st_ino))
+                self.folders[relative] = info.st_mtime_ns
+                listing = os.scandir(folder)
+            except OSError as error:
+                self._problem(folder, f"cannot read folder: {error.strerror or error}")
+                continue
+            with listing:
+                for entry in listing:
+                    found = self._entry(entry, relative, real_root, pending)
+                    if found is not None:
+                        yield found
+
+    def _entry(
+        self, entry: os.DirEntry, relative: str, real_root: Path, pending: list[str]
+    ) -> tuple[str, os.stat_result] | None:
+        name = entry.name
+        if name.startswith("."):
+            return None
+        if not name.isascii():
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                self._problem(entry.path, "name is not valid UTF-8; skipped (rename it)")
+                return None
+        if entry.is_symlink() and not _within(Path(entry.path), real_root):
+            if name.endswith(SUFFIXES) or entry.is_dir():
+                self._problem(entry.path, "symlink points outside the catalog; skipped")
+            return None
+        if entry.is_dir(follow_symlinks=False):
+            pending.append(relative + name + os.sep)
+        elif name.endswith(SUFFIXES) and not entry.is_dir():
+            try:
+                info = entry.stat()
+            except OSError as error:
+                self._problem(entry.path, f"cannot read: {error.strerror or error}")
+                return None
+            if stat.S_ISREG(info.st_mode):
+                return relative + name, info
+            self._problem(entry.path, "not a regular file; skipped")
+        return None
+
+    def _problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(shown(str(Path(path))), message))
+
 
 def find_descriptors(root: Path) -> Walk:
-    """Descriptor files under ``root``: real sub-folders only, no FIFOs or devices, no escapes."""
-    real_root = root.resolve()
-    walk = Walk()
-    seen: set[tuple[int, int]] = set()
-    pending = [root]
-    while pending:
-        folder = pending.pop()
-        try:
-            info = folder.stat()
-            if (info.st_dev, info.st_ino) in seen:
-                continue
-            seen.add((info.st_dev, info.st_ino))
-            walk.folders[str(folder)] = info.st_mtime_ns
-            entries = list(os.scandir(folder))
-        except OSError as error:
-            walk.problems.append(
-                Problem(str(folder), f"cannot read folder: {error.strerror or error}")
-            )
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            path = Path(entry.path)
-            if entry.is_symlink() and not _within(path, real_root):
-                if entry.name.endswith(SUFFIXES) or entry.is_dir():
-                    walk.problems.append(
-                        Problem(str(path), "symlink points outside the catalog; skipped")
-                    )
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                pending.append(path)
-            elif entry.name.endswith(SUFFIXES) and not entry.is_dir():
-                try:
-                    info = entry.stat()
-                except OSError as error:
-                    walk.problems.append(
-                        Problem(str(path), f"cannot read: {error.strerror or error}")
-                    )
-                    continue
-                if stat.S_ISREG(info.st_mode):
-                    walk.files.append((path, info))
-                else:
-                    walk.problems.append(Problem(str(path), "not a regular file; skipped"))
-    walk.files.sort(key=lambda item: str(item[0]))
+    """Descriptor files under ``root``, sorted: real sub-folders only, no FIFOs or devices,
+    no escapes."""
+    walk = Walk(root)
+    prefix = walk.prefix
+    walk.files = sorted(((Path(prefix + rel), info) for rel, info in walk.scan()), key=_by_path)
     walk.problems.sort(key=lambda p: p.path)
     return walk
+
+
+def _by_path(item: tuple[Path, os.stat_result]) -> str:
+    return str(item[0])

@@ -335,7 +335,7 @@ def test_internal_error_is_one_line_without_debug(monkeypatch: pytest.MonkeyPatc
     def boom(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "select", boom)
+    monkeypatch.setattr(cli, "matching", boom)
     result = invoke("list")
     assert result.exit_code == 1
     assert result.stderr == (

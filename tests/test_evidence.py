@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from conftest import DROP, invoke, make_study, write_study
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stemcell_cli.describe import result_text
 from stemcell_cli.evidence import assess, wilson
@@ -365,3 +367,13 @@ def test_list_shows_level_and_caution() -> None:
     assert table["ms-ram-ms"] == ("2", "no results yet")
     terminal = invoke("list").stdout
     assert "Level" in terminal and "Caution" in terminal and "animal study" in terminal
+
+
+@settings(max_examples=300, deadline=None)
+@given(total=st.integers(1, 10**10 - 1), share=st.floats(0, 1))
+def test_wilson_never_raises_for_counts_the_model_accepts(total: int, share: float) -> None:
+    from stemcell_cli.models import Counts
+
+    counts = Counts(events=round(total * share), total=total)
+    low, high = wilson(counts.events, counts.total)
+    assert 0 <= low <= counts.events / counts.total <= high <= 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing.pool
 import os
 import sqlite3
 from pathlib import Path
@@ -141,23 +140,38 @@ def test_invalid_files_are_reported_from_the_index_too(catalog_dir: Path) -> Non
         assert "broken.yaml:3:1: YAML syntax error" in result.stderr
 
 
-@pytest.mark.parametrize("damage", ["garbage", "unwritable"])
-def test_a_damaged_cache_is_ignored_with_a_warning(catalog_dir: Path, damage: str) -> None:
+@pytest.mark.parametrize("damage", [b"this is not a database" * 100, b""])
+def test_a_damaged_cache_file_is_deleted_and_built_again_once(
+    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes
+) -> None:
+    settle(write_study(catalog_dir))
+    args = ["list", "--json", "--studies-dir", str(catalog_dir)]
+    invoke(*args)
+    (path,) = cache_files()
+    if damage:
+        path.write_bytes(damage)
+    else:  # a real database whose pages are damaged
+        data = bytearray(path.read_bytes())
+        data[4096 : len(data)] = b"\xff" * (len(data) - 4096)
+        path.write_bytes(bytes(data))
+    rebuilt = invoke(*args)
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert [r["id"] for r in json.loads(rebuilt.stdout)] == ["demo-study"]
+    assert "warning" not in rebuilt.stderr and "Traceback" not in rebuilt.stderr
+    no_file_reading(monkeypatch)  # the rebuilt index serves the next run
+    warm = invoke(*args)
+    assert (warm.exit_code, warm.stdout, warm.stderr) == (0, rebuilt.stdout, "1 of 1 studies\n")
+
+
+def test_an_unusable_cache_is_bypassed_with_one_warning(catalog_dir: Path) -> None:
     write_study(catalog_dir)
-    if damage == "garbage":
-        invoke("list", "--studies-dir", str(catalog_dir))
-        (path,) = cache_files()
-        path.write_bytes(b"this is not a database" * 100)
-        for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            extra.unlink(missing_ok=True)
-    else:
-        home = index.cache_home()
-        home.parent.mkdir(parents=True, exist_ok=True)
-        home.write_text("a file where the cache folder should be")
+    home = index.cache_home()
+    home.parent.mkdir(parents=True, exist_ok=True)
+    home.write_text("a file where the cache folder should be")
     result = invoke("list", "--json", "--studies-dir", str(catalog_dir))
     assert result.exit_code == 0
     assert [r["id"] for r in json.loads(result.stdout)] == ["demo-study"]
-    assert "warning: index not used" in result.stderr
+    assert result.stderr.count("warning: index not used") == 1
     assert "Traceback" not in result.stderr
 
 
@@ -234,20 +248,29 @@ def test_damaged_rows_are_read_from_their_file_with_one_warning(
     assert not any("warning" in r.stderr for r in healed)
 
 
-def test_a_failed_update_is_rolled_back(catalog_dir: Path) -> None:
-    settle(write_study(catalog_dir, id="study-a"))
+def test_an_interrupted_update_keeps_the_batches_it_stored(
+    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(5):
+        settle(write_study(catalog_dir, id=f"study-{n}"))
     load_catalog([catalog_dir], cache=True)
     db = index.Index(catalog_dir)
-    before = (db.stamps(), db.folders())
+    monkeypatch.setattr(index, "BATCH", 2)
+    paths = [str(catalog_dir / f"study-{n}.yaml") for n in range(5)]
+    for path in paths:
+        Path(path).write_text(Path(path).read_text().replace("A demo", "Edited"))
 
     def rows():
-        yield indexer.index_row(str(catalog_dir / "study-a.yaml"), (1, 2), 0)
+        for path in paths[:3]:
+            yield indexer.index_row(path, 0)
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        db.update(rows(), [str(catalog_dir / "study-a.yaml")], {})
+        db.update(rows(), [], {"": 1})
     assert not db.db.in_transaction
-    assert (db.stamps(), db.folders()) == before  # nothing was changed
+    assert db.folders() == {}  # not current: the next run checks every file
+    stored = {row.path: db.unpack(row.record) for row in db.studies()}
+    assert ['"title":"Edited study"' in stored[p] for p in paths] == [True] * 2 + [False] * 3
 
 
 def test_a_parallel_cold_build_equals_a_direct_read(
@@ -257,17 +280,17 @@ def test_a_parallel_cold_build_equals_a_direct_read(
         settle(write_study(catalog_dir / f"part-{n % 3}", id=f"study-{n:02d}", title=f"T {n}"))
     (catalog_dir / "part-1" / "broken.yaml").write_text("id: [\n", encoding="utf-8")
     monkeypatch.setattr(indexer, "PARALLEL_FROM", 4)
-    imap = multiprocessing.pool.Pool.imap
+    parallel = indexer._in_parallel
     chunks = []
 
-    def spy(self, func, jobs, chunksize=1):
-        chunks.append(chunksize)
-        return imap(self, func, jobs, chunksize)
+    def spy(paths, now, count, zdict):
+        chunks.append(count)
+        return parallel(paths, now, count, zdict)
 
-    monkeypatch.setattr(multiprocessing.pool.Pool, "imap", spy)
+    monkeypatch.setattr(indexer, "_in_parallel", spy)
     direct = load_catalog([catalog_dir])
     built = load_catalog([catalog_dir], cache=True)
-    assert chunks  # the files were read by a pool of workers
+    assert chunks  # the files were read by worker processes
     assert [e.record for e in built.sorted_entries()] == [e.record for e in direct.sorted_entries()]
     assert [str(p) for p in built.problems] == [str(p) for p in direct.problems]
     assert len(built.entries) == 12 and len(built.problems) == 1

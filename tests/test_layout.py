@@ -255,14 +255,16 @@ def test_wrapping_keeps_numbers_with_their_units() -> None:
     assert share([8, 6], [4, 3], 100) == [8, 6]  # never wider than the text
 
 
-def test_limit_cut_notes_what_it_left_out_only_when_asked(capsys: pytest.CaptureFixture) -> None:
+def test_limit_cut_passes_the_first_items_and_counts_them_all() -> None:
     from stemcell_cli.cli.options import Limit, Output
     from stemcell_cli.render import Format
 
     table = Output(Format.table, None)
-    assert Limit(None, False).cut(list(range(5)), table, 2) == [0, 1]
-    assert capsys.readouterr().err == ""
-    assert Limit(None, False).cut(list(range(5)), table, 2, "effects") == [0, 1]
-    assert capsys.readouterr().err == "showing 2 of 5 effects; use --all or --limit N for more\n"
-    assert Limit(None, True).cut(list(range(5)), table, 2, "effects") == list(range(5))
-    assert Limit(None, False).cut(list(range(5)), Output(Format.json, None), 2) == list(range(5))
+    limit = Limit(None, False)
+    assert list(limit.cut(iter(range(5)), table, 2)) == [0, 1]  # people's formats: a default
+    assert (limit.seen, limit.shown) == (5, 2)
+    every = Limit(None, True)
+    assert list(every.cut(iter(range(5)), table, 2)) == list(range(5))
+    machine = Limit(None, False)
+    assert list(machine.cut(iter(range(5)), Output(Format.json, None), 2)) == list(range(5))
+    assert (machine.seen, machine.shown) == (5, 5)

@@ -250,3 +250,40 @@ def test_schema_describes_the_descriptor() -> None:
     schema = descriptor_schema()
     assert {"id", "title", "kind", "outcomes", "sources"} <= set(schema["properties"])
     assert schema["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(
+    ("overrides", "loc"),
+    [
+        ({"population__n": 10**400}, ("population", "n")),
+        ({"population__n": 10**10}, ("population", "n")),
+        ({"design__follow_up__months": 1e300}, ("design", "follow_up", "months")),
+        ({"population__age": {"mean": 10**16}}, ("population", "age", "mean")),
+        (
+            {
+                "outcomes": [
+                    {"measure": "m", "counts": {"events": 1, "total": 10**400}, "source": "paper"}
+                ]
+            },
+            ("outcomes", 0, "counts", "total"),
+        ),
+        (
+            {"outcomes": [{"measure": "m", "estimate": {"value": -1e300}, "source": "paper"}]},
+            ("outcomes", 0, "estimate", "value"),
+        ),
+    ],
+)
+def test_numbers_are_bounded_to_what_is_physically_meaningful(overrides: dict, loc: tuple) -> None:
+    assert loc in [lo for lo, _, _ in errors(**overrides)]
+
+
+def test_a_huge_count_is_a_problem_of_its_own_file_only(catalog_dir: Path) -> None:
+    write_study(catalog_dir, id="fine-study")
+    outcome = {"measure": "m", "counts": {"events": 1, "total": 10**400}, "source": "paper"}
+    write_study(catalog_dir, id="huge-study", outcomes=[outcome])
+    for extra in ([], ["--no-cache"]):
+        result = invoke("list", "--json", "--studies-dir", str(catalog_dir), *extra)
+        assert result.exit_code == 1, result.stderr
+        assert [r["id"] for r in json.loads(result.stdout)] == ["fine-study"]
+        assert "huge-study.yaml" in result.stderr and "outcomes[0].counts.total" in result.stderr
+        assert "internal error" not in result.stderr

@@ -99,7 +99,7 @@ INTERNAL_ERROR = (
     "import stemcell_cli.cli as cli, stemcell_cli.cli.studies as studies\n"
     "def boom(*a, **k):\n"
     "    raise RuntimeError('deliberate failure')\n"
-    "studies.select = boom\n"
+    "studies.matching = boom\n"
     "cli.main()\n"
 )
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import Annotated
@@ -12,8 +13,9 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import cite, complete, descriptors, imports, pool, studies
-from .app import app, command, say
+from ..interrupts import INTERRUPTED, Interrupted, answer_interrupts
+from . import cache, cite, complete, descriptors, imports, pool, studies
+from .app import app, command, interrupted, say
 
 __all__ = ["app", "main"]
 
@@ -33,6 +35,7 @@ app.command("validate")(descriptors.validate)
 app.command("new")(descriptors.new)
 app.command("schema")(descriptors.schema)
 app.command("completion")(command(complete.completion))
+app.add_typer(cache.cache_app, name="cache")
 
 
 def _version(value: bool) -> None:
@@ -54,9 +57,18 @@ def main_options(
 
 
 def main() -> None:
-    """Console-script entry point: run the app; a closed pipe ends quietly (exit 1)."""
+    """Console-script entry point: run the app. Ctrl-C ends it at once (one line, exit 130),
+    a closed pipe quietly (exit 1), text the terminal's encoding lacks is replaced."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            if stream.errors == "strict":
+                stream.reconfigure(errors="replace")
+    answer_interrupts()
     try:
         app(prog_name="stemcell")  # also when run as python -m stemcell_cli
+    except Interrupted:  # raised outside a command (while options were read)
+        interrupted()
+        sys.exit(INTERRUPTED)
     except BrokenPipeError:  # click handles most; this catches one raised outside it
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)

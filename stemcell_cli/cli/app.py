@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import inspect
 import os
@@ -15,6 +16,7 @@ from typer.core import TyperArgument, TyperGroup
 
 from ..catalog import Catalog
 from ..errors import StemcellError
+from ..interrupts import INTERRUPTED, MESSAGE, Interrupted
 from ..safe import visible
 
 
@@ -132,8 +134,40 @@ def finish(catalog: Catalog) -> int:
     return 1 if catalog.problems else 0
 
 
+def interrupted() -> None:
+    """Say that Ctrl-C ended the command: one short line on stderr."""
+    say(MESSAGE)
+
+
+def reader_left() -> bool:
+    """Whether stdout is a pipe whose reader has gone (``| head``), once output is flushed.
+
+    Output that all fit in the pipe before the reader left raises no error by itself; this
+    check makes every format end the same way (exit 1) however much it wrote.
+    """
+    import select
+    import stat
+
+    try:
+        sys.stdout.flush()
+        fd = sys.stdout.fileno()
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode) or not hasattr(select, "poll"):
+            return False
+    except BrokenPipeError:
+        return True
+    except (OSError, ValueError, AttributeError):  # not a real file (tests, captured output)
+        return False
+    poller = select.poll()
+    poller.register(fd, 0)  # POLLERR is reported when the read end is closed
+    return bool(poller.poll(READER_GRACE_MS))
+
+
+READER_GRACE_MS = 50  # how long a reader that read enough (head) is given to leave
+
+
 def command(func: Callable[..., int | None]) -> Callable[..., None]:
-    """Run a command: a domain error becomes its message and exit code, a bug one line.
+    """Run a command: a domain error becomes its message and exit code, a bug one line,
+    Ctrl-C one line and exit 130, a reader that left (``| head``) a quiet exit 1.
 
     With ``STEMCELL_DEBUG=1`` an unexpected error shows its traceback.
     """
@@ -142,6 +176,11 @@ def command(func: Callable[..., int | None]) -> Callable[..., None]:
     def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
             code = func(*args, **kwargs)
+            if reader_left():
+                raise BrokenPipeError(errno.EPIPE, "the reader closed the pipe")
+        except (KeyboardInterrupt, Interrupted):
+            interrupted()
+            raise typer.Exit(INTERRUPTED) from None
         except StemcellError as error:
             say(f"stemcell: error: {error}")
             raise typer.Exit(error.exit_code) from None

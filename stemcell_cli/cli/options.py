@@ -11,10 +11,10 @@ from __future__ import annotations
 import functools
 import inspect
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 
@@ -26,6 +26,7 @@ from ..vocab import CellSource, DesignType, Species
 from .app import say, warn
 from .complete import condition_names
 
+T = TypeVar("T")
 FILTERS = "Filters"
 OUTPUT = "Output"
 CATALOG = "Catalog"
@@ -82,6 +83,16 @@ def _year(help: str) -> Any:
     return _option(int | None, panel=FILTERS, min=1900, max=2100, metavar="YEAR", help=help)
 
 
+def _filters(**criteria: Any) -> Filters:
+    """The filters; an empty text criterion (``--condition ''``) is a usage error."""
+    for name in ("condition", "cell_type", "search"):
+        value = criteria[name]
+        if value is not None and not value.strip():
+            option = "--" + name.replace("_", "-")
+            raise UsageError(f"{option} needs words to look for, not an empty value")
+    return Filters(**criteria)
+
+
 filter_options = OptionGroup(
     "filters",
     {
@@ -129,7 +140,7 @@ filter_options = OptionGroup(
             help="Evidence level N or stronger (1 strongest, 5 weakest).",
         ),
     },
-    Filters,
+    _filters,
 )
 
 
@@ -142,14 +153,16 @@ class Output:
 
 
 def _output(format: Format, json: bool, fields: str | None) -> Output:
+    if json and format not in (Format.table, Format.json):
+        raise UsageError(f"--json conflicts with --format {format.value}")
+    format = Format.json if json else format
+    if fields is None:  # the views (and what they import) are left unloaded
+        return Output(format, None)
     from ..views.record import FIELDS_HELP, field_names, parse_fields
 
     if fields == FIELDS_HELP:
         say("\n".join(field_names()), err=False)
         raise typer.Exit(0)
-    if json and format not in (Format.table, Format.json):
-        raise UsageError(f"--json conflicts with --format {format.value}")
-    format = Format.json if json else format
     return Output(format, parse_fields(fields))
 
 
@@ -180,23 +193,30 @@ output_options = OptionGroup(
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Limit:
-    """How many studies to show: ``limit``, everything (``all_rows``), or the default."""
+    """How many studies to show: ``limit``, everything (``all_rows``), or the default.
+
+    ``seen`` counts the items ``cut`` went through (all of them), ``shown`` those it passed on.
+    """
 
     limit: int | None
     all_rows: bool
+    seen: int = 0
+    shown: int = 0
 
-    def cut(self, items: list, output: Output, default: int, what: str | None = None) -> list:
-        """The first ``limit`` items (a default for people's formats). With ``what``, a note
-        on stderr when items were left out (commands that write their own count note, as
-        list and compare do, leave it out)."""
+    def cut(self, items: Iterable[T], output: Output, default: int) -> Iterator[T]:
+        """The first ``limit`` items (a default for people's formats), as they come; every
+        item is counted (``seen``), so a note can say how many were left out."""
         limit = self.limit
         if limit is None and not self.all_rows and output.format in (Format.table, Format.markdown):
             limit = default
-        if what and limit is not None and len(items) > limit:
-            say(f"showing {limit} of {len(items)} {what}; use --all or --limit N for more")
-        return items if limit is None else items[:limit]
+        self.seen = 0
+        for item in items:
+            self.seen += 1
+            if limit is None or self.seen <= limit:
+                yield item
+        self.shown = self.seen if limit is None else min(limit, self.seen)
 
 
 def _limit(limit: int | None, all_rows: bool) -> Limit:
@@ -233,10 +253,10 @@ class Sort:
     key: str | None
     reverse: bool
 
-    def apply(self, items: list) -> list:
-        """The items in this order."""
+    def apply(self, items: Iterable[T]) -> Iterable[T]:
+        """The items in this order (as they come when no order is asked for)."""
         if self.key is None:
-            return items[::-1] if self.reverse else items
+            return list(items)[::-1] if self.reverse else items
         return order(items, self.key, self.reverse)
 
 
@@ -258,11 +278,10 @@ sort_options = OptionGroup(
 )
 
 StudiesDir = Annotated[
-    list[Path] | None,
+    list[str] | None,  # text as given: an empty name is refused, not read as "."
     typer.Option(
         "--studies-dir",
         metavar="DIR",
-        file_okay=False,
         rich_help_panel=CATALOG,
         help=f"Catalog folder to use instead of the bundled one (repeatable; or set {ENV_VAR}, "
         "several paths joined with the OS path separator).",
@@ -286,7 +305,7 @@ class Origin:
         return (load_one(self.dirs, study_id, notify=warn) if self.cache else None) or self.load()
 
 
-def _origin(studies_dir: list[Path] | None, no_cache: bool) -> Origin:
+def _origin(studies_dir: list[str] | None, no_cache: bool) -> Origin:
     return Origin(catalog_dirs(studies_dir), cache=not no_cache)
 
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
-from ..catalog import Catalog
+from ..entry import Entry
 from ..errors import UsageError
-from ..query import Filters, select
-from ..render import make_renderer
-from ..views.compare import compare
+from ..query import Filters, matching, select
+from ..render import STREAMED, make_renderer
 from .app import command, finish, say
 from .complete import study_ids
 from .options import (
@@ -38,12 +38,19 @@ Wide = Annotated[
 ]
 
 
-def count_note(catalog: Catalog, filters: Filters, matched: int, shown: int, verb: str) -> None:
-    """One note on stderr: how many studies matched, how many are shown, or why none."""
-    total = len(catalog.entries)
+def count_note(
+    total: int,
+    filters: Filters,
+    matched: int,
+    shown: int,
+    verb: str,
+    everything: Callable[[], list[Entry]],
+) -> None:
+    """One note on stderr: how many studies matched, how many are shown, or why none (with a
+    hint drawn from ``everything``, the whole catalog, asked for only then)."""
     if not matched and filters.active():
         say(f"no studies match {filters.describe()} ({total} in the catalog)")
-        if hint := filters.hint(catalog.sorted_entries()):
+        if hint := filters.hint(everything()):
             say(hint)
         return
     what = f"{matched} of {total} studies{verb}"
@@ -58,11 +65,16 @@ def count_note(catalog: Catalog, filters: Filters, matched: int, shown: int, ver
 def _list(
     origin: Origin, filters: Filters, output: Output, limit: Limit, sort: Sort, wide: bool
 ) -> int:
+    """Studies streamed from the catalog through the filters to the renderer, one at a time
+    (table and markdown, which lay out every row at once, and sorting get them as a list);
+    the count note comes last, when every study has been seen."""
     catalog = origin.load()
-    entries = sort.apply(select(catalog.sorted_entries(), filters))
-    shown = limit.cut(entries, output, TABLE_ROWS)
-    count_note(catalog, filters, len(entries), len(shown), "")
+    shown = limit.cut(sort.apply(matching(catalog.stream(), filters)), output, TABLE_ROWS)
+    if output.format not in STREAMED:
+        shown = list(shown)
     make_renderer(output.format, sys.stdout, output.fields, wide=wide).studies(shown)
+    everything = lambda: origin.load().sorted_entries()  # noqa: E731 - the stream is spent
+    count_note(catalog.count, filters, limit.seen, limit.shown, "", everything)
     return finish(catalog)
 
 
@@ -171,9 +183,10 @@ def compare_studies(
     entries = catalog.sorted_entries()
     if study_ids:
         entries = [catalog.entry(i) for i in dict.fromkeys(i.casefold() for i in study_ids)]
-    chosen = sort.apply(select(entries, filters))
-    shown = limit.cut(chosen, output, TABLE_COLUMNS)
-    count_note(catalog, filters, len(chosen), len(shown), " compared")
+    shown = list(limit.cut(sort.apply(select(entries, filters)), output, TABLE_COLUMNS))
+    count_note(catalog.count, filters, limit.seen, limit.shown, " compared", catalog.sorted_entries)
+    from ..views.compare import compare
+
     comparison = compare(shown, output.fields)
     make_renderer(output.format, sys.stdout, output.fields).comparison(comparison)
     return finish(catalog)

@@ -9,17 +9,17 @@ error. Modules are imported only when their format is used.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from ..errors import UsageError
-from ..views.compare import Comparison
 
 if TYPE_CHECKING:
     from ..entry import Entry
     from ..pooling_outcome import PoolResult
     from ..pooling_view import Findings
+    from ..views.compare import Comparison
 
 
 class Format(StrEnum):
@@ -34,6 +34,7 @@ class Format(StrEnum):
 
 
 FIELD_FORMATS = {Format.json, Format.jsonl, Format.csv}
+STREAMED = FIELD_FORMATS  # formats that write each study as it comes (memory stays flat)
 
 _MODULES = {
     Format.table: ("table", "TableRenderer"),
@@ -50,8 +51,8 @@ class Renderer(Protocol):
 
     def __init__(self, out: TextIO, fields: Sequence[str] | None = None) -> None: ...
 
-    def studies(self, entries: Sequence[Entry]) -> None:
-        """Write a list of studies (catalog entries)."""
+    def studies(self, entries: Iterable[Entry]) -> None:
+        """Write a list of studies (catalog entries; an iterator for ``STREAMED`` formats)."""
 
     def study(self, entry: Entry) -> None:
         """Write everything about one study."""

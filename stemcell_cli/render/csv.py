@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from ..safe import visible
+from ..safe import csv_cell
 from ..views.compare import Comparison
 from ..views.record import csv_columns, flat_record
 
@@ -25,9 +25,9 @@ class CsvRenderer:
         self.fields = fields
 
     def _row(self, cells: Sequence[str]) -> None:
-        self.writer.writerow([visible(c) for c in cells])
+        self.writer.writerow([csv_cell(c) for c in cells])
 
-    def studies(self, entries: Sequence[Entry]) -> None:
+    def studies(self, entries: Iterable[Entry]) -> None:
         columns = csv_columns(self.fields)
         self._row(columns)
         for entry in entries:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from ..entry import Entry
     from ..pooling_outcome import PoolResult
     from ..pooling_view import Findings
+    from ..views.compare import Comparison
 from ..jsontext import dumps
-from ..views.compare import Comparison
-from ..views.record import select_fields
 
 
 def comparison_rows(comparison: Comparison) -> list[dict[str, Any]]:
@@ -32,20 +31,22 @@ class JsonRenderer:
         self.fields = fields
 
     def _record(self, entry: Entry) -> dict[str, Any]:
+        from ..views.record import select_fields
+
         return select_fields(json.loads(entry.record), self.fields)
 
     def _line(self, entry: Entry) -> str:
         """One study as compact JSON: the stored record, or the selected fields of it."""
         return entry.record if self.fields is None else dumps(self._record(entry))
 
-    def studies(self, entries: Sequence[Entry]) -> None:
+    def studies(self, entries: Iterable[Entry]) -> None:
         """An array with one study per line, written as it goes."""
-        if not entries:
-            self.out.write("[]\n")
-            return
-        for i, entry in enumerate(entries):
-            self.out.write(("[\n" if i == 0 else ",\n") + self._line(entry))
-        self.out.write("\n]\n")
+        write = self.out.write
+        start = "[\n"
+        for entry in entries:
+            write(start + self._line(entry))
+            start = ",\n"
+        write("[]\n" if start == "[\n" else "\n]\n")
 
     def study(self, entry: Entry) -> None:
         self.out.write(dumps(self._record(entry), indent=2) + "\n")
@@ -67,7 +68,7 @@ class JsonRenderer:
 class JsonLinesRenderer(JsonRenderer):
     """One compact JSON object per line: a study each (list, show) or a row each (compare)."""
 
-    def studies(self, entries: Sequence[Entry]) -> None:
+    def studies(self, entries: Iterable[Entry]) -> None:
         for entry in entries:
             self.out.write(self._line(entry) + "\n")
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from ..safe import visible
+from ..safe import markdown_text, markdown_url, visible
 from ..views.compare import Comparison
 from ..views.listing import SUMMARY_HEADERS
 from ..views.show import Section, view_sections
@@ -17,15 +17,25 @@ if TYPE_CHECKING:
 
 
 def cell(text: str) -> str:
-    """Text safe inside a Markdown table cell or line."""
-    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("|", "\\|").replace("\n", "<br>")
+    """Text safe inside a Markdown table cell or line: shown literally, never a link."""
+    return markdown_text(text)
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A GitHub pipe table."""
+def link(text: str, url: str) -> str:
+    """A list item linking ``text`` to ``url`` (when it is a safe http(s) URL)."""
+    target = markdown_url(url)
+    return f"- [{cell(text)}]({target})" if target else f"- {cell(text)}"
+
+
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], label: Callable[[str], str] = cell
+) -> str:
+    """A GitHub pipe table; ``label`` writes the first cell of each row (escaped)."""
     lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(cell(c) or " " for c in row) + " |" for row in rows]
+    for first, *rest in rows:
+        lines.append(
+            "| " + " | ".join([label(first) or " "] + [cell(c) or " " for c in rest]) + " |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -39,13 +49,7 @@ def section_text(section: Section) -> str:
     if section.bullets:
         parts.append("\n".join(f"- {cell(b)}" for b in section.bullets) + "\n")
     if section.links:
-        parts.append(
-            "\n".join(
-                f"- [{cell(text)}]({url.replace(')', '%29')})" if url else f"- {cell(text)}"
-                for text, url in section.links
-            )
-            + "\n"
-        )
+        parts.append("\n".join(link(text, url) for text, url in section.links) + "\n")
     return "\n".join(parts)
 
 
@@ -81,5 +85,6 @@ class MarkdownRenderer:
 
     def comparison(self, comparison: Comparison) -> None:
         headers = ["", *(e.id for e in comparison.entries)]
-        rows = [(f"**{r.label}**", *r.cells) for r in comparison.rows]
-        self.out.write("# Comparison\n\n" + table(headers, rows))
+        rows = [(r.label, *r.cells) for r in comparison.rows]
+        bold = lambda text: f"**{cell(text)}**"  # noqa: E731
+        self.out.write("# Comparison\n\n" + table(headers, rows, bold))
