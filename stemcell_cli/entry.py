@@ -18,7 +18,7 @@ from .errors import StemcellError
 from .index import IndexUnavailable
 
 if TYPE_CHECKING:
-    from .index import Index, IndexRow
+    from .index import Index, IndexRow, StoredStudy
     from .models import Study
     from .query import Facets
     from .views import StoredViews
@@ -93,7 +93,7 @@ class IndexedEntry(Entry):
     """A valid study as the index keeps it; the file is read only if the cache fails."""
 
     def __init__(
-        self, row: IndexRow, index: Index, on_failure: Callable[[Exception], None]
+        self, row: IndexRow | StoredStudy, index: Index, on_failure: Callable[[Exception], None]
     ) -> None:
         self.id = row.study_id or ""
         self.path = row.path

@@ -64,10 +64,24 @@ class IndexRow(NamedTuple):
     compare_column: str | bytes | None
 
 
+class StoredStudy(NamedTuple):
+    """A valid study as ``Index.studies`` streams it: what serving it needs, no more (no
+    stamp, no problems: those are read apart). Its views are packed, the large ones None."""
+
+    path: str
+    study_id: str
+    record: bytes | None
+    summary: bytes | None
+    facets: bytes | None
+    show_view: bytes | None = None
+    compare_column: bytes | None = None
+
+
 FIELDS = IndexRow._fields
 VIEWS = FIELDS[7:]
 LARGE_VIEWS = ("show_view", "compare_column")
 LISTED = tuple(f for f in FIELDS if f not in LARGE_VIEWS)
+STREAMED = tuple(f for f in StoredStudy._fields if f not in LARGE_VIEWS)
 
 _META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
 _SCHEMA = f"""
@@ -209,11 +223,11 @@ class Index:
         """How many files are indexed."""
         return self._guard(lambda: self.db.execute("SELECT count(*) FROM files").fetchone()[0])
 
-    def studies(self, skip: frozenset[str] = frozenset()) -> Iterator[IndexRow]:
-        """Rows of valid studies in (id, path) order, read as they are used, without the large
-        views; rows whose shown path is in ``skip`` are left out."""
+    def studies(self, skip: frozenset[str] = frozenset()) -> Iterator[StoredStudy]:
+        """Valid studies in (id, path) order, read as they are used, without the large views;
+        those whose shown path is in ``skip`` are left out."""
         query = (
-            f"SELECT {', '.join(LISTED)} FROM files WHERE study_id IS NOT NULL "
+            f"SELECT {', '.join(STREAMED)} FROM files WHERE study_id IS NOT NULL "
             "ORDER BY study_id, path"
         )
         cursor = self._guard(lambda: self.db.execute(query))
@@ -222,9 +236,10 @@ class Index:
             batch = self._guard(lambda: cursor.fetchmany(256))
             if not batch:
                 return
-            for path, *rest in batch:
-                if not skip or prefix + path not in skip:
-                    yield IndexRow(prefix + path, *rest, None, None)
+            for path, study_id, record, summary, facets in batch:
+                path = prefix + path
+                if not skip or path not in skip:
+                    yield StoredStudy(path, study_id, record, summary, facets)
 
     def locate(self, study_id: str) -> list[IndexRow]:
         """Rows of the files that held this id at their last reading, without the large views."""
