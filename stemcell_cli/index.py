@@ -191,7 +191,7 @@ class Index:
             db = self.db
             db.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS found (path TEXT PRIMARY KEY, size INTEGER, "
-                "mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER)"
+                "mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER) WITHOUT ROWID"
             )
             db.execute("DELETE FROM found")
             db.execute("BEGIN")
