@@ -127,8 +127,8 @@ class Catalog:
                 damaged.append(path)
             else:
                 self.problems.extend(found)
-        skip = frozenset(damaged)
-        rows = lambda: (IndexedEntry(r, index, self.cache_failed) for r in index.studies(skip))  # noqa: E731
+        skip, failed = frozenset(damaged), self.cache_failed
+        rows = lambda: (IndexedEntry(r, index, failed) for r in index.studies(skip))  # noqa: E731
         self.folder(rows)
         for path in damaged:
             self.add(Path(path))

@@ -211,12 +211,14 @@ class Limit:
         limit = self.limit
         if limit is None and not self.all_rows and output.format in (Format.table, Format.markdown):
             limit = default
-        self.seen = 0
-        for item in items:
-            self.seen += 1
-            if limit is None or self.seen <= limit:
-                yield item
-        self.shown = self.seen if limit is None else min(limit, self.seen)
+        seen = self.seen = 0
+        try:
+            for seen, item in enumerate(items, 1):
+                if limit is None or seen <= limit:
+                    yield item
+        finally:
+            self.seen = seen
+        self.shown = seen if limit is None else min(limit, seen)
 
 
 def _limit(limit: int | None, all_rows: bool) -> Limit:

@@ -42,9 +42,10 @@ class JsonRenderer:
     def studies(self, entries: Iterable[Entry]) -> None:
         """An array with one study per line, written as it goes."""
         write = self.out.write
+        line = self._line
         start = "[\n"
         for entry in entries:
-            write(start + self._line(entry))
+            write(start + line(entry))
             start = ",\n"
         write("[]\n" if start == "[\n" else "\n]\n")
 
