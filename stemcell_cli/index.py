@@ -192,21 +192,30 @@ class Index:
             db.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS found (path TEXT PRIMARY KEY, size INTEGER, "
                 "mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER) WITHOUT ROWID"
-            )
+            )  # in path order: the stored rows are then visited in their order too
             db.execute("DELETE FROM found")
             db.execute("BEGIN")
             db.executemany("INSERT OR REPLACE INTO found VALUES (?, ?, ?, ?, ?)", found)
             db.execute("COMMIT")
             changed = db.execute(
-                "SELECT found.path FROM found LEFT JOIN files ON files.path = found.path "
+                "SELECT found.path, files.path IS NULL FROM found "
+                "LEFT JOIN files ON files.path = found.path "
                 "WHERE files.path IS NULL OR (files.size, files.mtime_ns, files.ctime_ns, "
                 "files.inode) != (found.size, found.mtime_ns, found.ctime_ns, found.inode) "
                 "ORDER BY found.path"
             ).fetchall()
-            gone = db.execute(
-                "SELECT path FROM files WHERE path NOT IN (SELECT path FROM found)"
-            ).fetchall()
-            return [p for (p,) in changed], [p for (p,) in gone]
+            # each path found (once: the key) matches one stored file at most, so when the
+            # stored files are as many as those matched, none is gone
+            new = sum(fresh for _, fresh in changed)
+            stored, seen = db.execute(
+                "SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM found)"
+            ).fetchone()
+            gone = []
+            if stored != seen - new:
+                gone = db.execute(
+                    "SELECT path FROM files WHERE path NOT IN (SELECT path FROM found)"
+                ).fetchall()
+            return [p for p, _ in changed], [p for (p,) in gone]
 
         try:
             return self._guard(compare)
