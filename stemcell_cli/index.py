@@ -224,6 +224,27 @@ class Index:
                 if self.db.in_transaction:
                     self.db.execute("ROLLBACK")
 
+    def state(self) -> bytes | None:
+        """The digest of the folder as it was when the index was last known to be current
+        (see ``indexer.FolderState``); None when it is not known to be."""
+        query = "SELECT value FROM meta WHERE key = 'state'"
+        found = self._guard(lambda: self.db.execute(query).fetchone())
+        return found[0] if found else None
+
+    def version(self) -> int:
+        """A number that changes whenever another process commits a change to the index."""
+        return self._guard(lambda: self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def keep_state(self, state: bytes, since: int) -> None:
+        """Record ``state`` as the folder's, unless another process changed the index since
+        ``version()`` was ``since``. Only saves time later: a failure is ignored."""
+        with contextlib.suppress(IndexUnavailable):
+            self._transaction(lambda: self._keep_state(state, since))
+
+    def _keep_state(self, state: bytes | None, since: int) -> None:
+        if state is not None and self.db.execute("PRAGMA data_version").fetchone()[0] == since:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('state', ?)", (state,))
+
     def folders(self) -> dict[str, int]:
         """Folder (relative) -> mtime_ns as of the last complete reading ({} if none)."""
         return self._guard(lambda: dict(self.db.execute("SELECT path, mtime_ns FROM folders")))
@@ -290,16 +311,22 @@ class Index:
 
     # writing
     def update(
-        self, rows: Iterable[IndexRow], gone: Iterable[str], folders: dict[str, int]
+        self,
+        rows: Iterable[IndexRow],
+        gone: Iterable[str],
+        folders: dict[str, int],
+        state: bytes | None = None,
+        since: int = 0,
     ) -> None:
         """Forget deleted files and store re-read ones in batches (``BATCH`` rows, or what
         came in ``BATCH_SECONDS``), each its own transaction, so an interrupted update keeps
-        what it stored; the folder times are recorded last, so the
-        index counts as current only once every file is in."""
+        what it stored; the folder times and ``state`` (as ``keep_state``) are recorded
+        last, so the index counts as current only once every file is in."""
         insert = f"INSERT OR REPLACE INTO files VALUES ({', '.join('?' * len(FIELDS))})"
 
         def start() -> None:
             self.db.execute("DELETE FROM folders")
+            self.db.execute("DELETE FROM meta WHERE key = 'state'")
             self.db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in gone))
 
         def store(batch: list[IndexRow], final: bool = False) -> None:
@@ -309,6 +336,7 @@ class Index:
             self.db.executemany(insert, [self._packed(row) for row in batch])
             if final:
                 self.db.executemany("INSERT INTO folders VALUES (?, ?)", folders.items())
+                self._keep_state(state, since)
 
         self._transaction(start)
         batch: list[IndexRow] = []
@@ -374,6 +402,7 @@ class Index:
     def forget(self, path: str) -> None:
         """Drop one file's row (found damaged), so the next run reads the file again."""
         with contextlib.suppress(sqlite3.Error, OSError, IndexUnavailable):
+            self.db.execute("DELETE FROM meta WHERE key = 'state'")
             self.db.execute("DELETE FROM files WHERE path = ?", (self._relative(path),))
 
 

@@ -9,8 +9,10 @@ stored stay stored, so the next run continues where this one stopped.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import signal
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -146,17 +148,47 @@ def _unblock_interrupts() -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
+_DIGESTED = struct.Struct("<IQqqQ")  # name length, stamp (the name follows)
+
+
+def folder_state(walk: Walk) -> bytes | None:
+    """A digest of what one scan of ``walk`` finds: every file's path and stamp and every
+    folder's time, in scan order. None unless settled: nothing in it changed within
+    ``RACY_NS`` (a change that quick could leave a stamp as it was)."""
+    digest = hashlib.blake2b(digest_size=16)
+    update, pack, newest = digest.update, _DIGESTED.pack, 0
+    for relative, info in walk.scan():
+        size, mtime, ctime, inode = stamp_of(info)
+        name = relative.encode(errors="surrogateescape")
+        update(pack(len(name), size, mtime, ctime, inode))
+        update(name)
+        if ctime > newest or mtime > newest:
+            newest = max(ctime, mtime)
+    update(repr(list(walk.folders.items())).encode(errors="surrogateescape"))
+    newest = max(newest, *walk.folders.values(), 0)
+    return digest.digest() if time.time_ns() - newest >= RACY_NS else None
+
+
 def refresh(root: Path, walk: Walk) -> Index:
     """The folder's index brought up to date: changed and new files read again, deleted
     ones forgotten. ``walk`` collects the folder's problems and folder times on the way.
 
+    One scan finds the folder's state; when it is the one the index was last current for,
+    nothing changed. Otherwise a second scan compares the files' stamps with the stored
+    ones, and the state is recorded once the index is current again.
+
     Raises ``IndexUnavailable`` when the index cannot be used.
     """
     index = Index(root)
-    found = ((relative, *stamp_of(info)) for relative, info in walk.scan())
-    changed, gone = index.changes(found)
+    state = folder_state(walk)
+    if state is None or state != index.state():
+        since = index.version()
+        found = ((relative, *stamp_of(info)) for relative, info in walk.scan())
+        changed, gone = index.changes(found)
+        if changed or gone or walk.folders != index.folders():
+            paths = [walk.prefix + relative for relative in changed]
+            index.update(read_rows(paths, time.time_ns(), index), gone, walk.folders, state, since)
+        elif state is not None:
+            index.keep_state(state, since)
     walk.problems.sort(key=lambda p: p.path)
-    if changed or gone or walk.folders != index.folders():
-        rows = read_rows([walk.prefix + relative for relative in changed], time.time_ns(), index)
-        index.update(rows, gone, walk.folders)
     return index

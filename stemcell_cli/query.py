@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -33,8 +32,7 @@ def words_in(query: str, texts: Iterable[str | None]) -> bool:
     return bool(wanted) and any(wanted <= set(words(text or "")) for text in texts)
 
 
-@dataclass(frozen=True)
-class Facets:
+class Facets(NamedTuple):
     """What the filters look at, computed once per study (and kept in the index)."""
 
     conditions: tuple[str, ...]
@@ -49,8 +47,7 @@ class Facets:
     follow_up_months: float | None = None
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     """The shared filter criteria of list, filter and compare; None means 'any'."""
 
     condition: str | None = None
@@ -66,16 +63,16 @@ class Filters:
 
     def active(self) -> bool:
         """Whether any criterion is set."""
-        return any(getattr(self, f.name) is not None for f in fields(self))
+        return any(value is not None for value in self)
 
     def describe(self) -> str:
         """The criteria as options: ``--condition parkinson --min-n 50``."""
         import shlex
 
         return " ".join(
-            f"--{f.name.replace('_', '-')} {shlex.quote(str(getattr(self, f.name)))}"
-            for f in fields(self)
-            if getattr(self, f.name) is not None
+            f"--{name.replace('_', '-')} {shlex.quote(str(value))}"
+            for name, value in zip(self._fields, self, strict=True)
+            if value is not None
         )
 
     def hint(self, items: Sequence[HasFacets]) -> str | None:
@@ -84,9 +81,9 @@ class Filters:
         if not items:
             return None
         alone = [
-            Filters(**{f.name: getattr(self, f.name)})
-            for f in fields(self)
-            if getattr(self, f.name) is not None
+            Filters(**{name: value})
+            for name, value in zip(self._fields, self, strict=True)
+            if value is not None
         ]
         empty = [one for one in alone if not any(one.match(x.facets) for x in items)]
         if any(one.condition is not None for one in empty):

@@ -9,10 +9,9 @@ file. A name that is not valid UTF-8 is a problem of that path alone.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from .problems import Problem
 
@@ -53,7 +52,6 @@ def _within(path: Path, root: Path) -> bool:
     return True
 
 
-@dataclass
 class Walk:
     """What a folder holds: descriptor files with their stat, folder times, and problems.
 
@@ -61,17 +59,21 @@ class Walk:
     modification time; ``files`` is filled by ``find_descriptors`` only.
     """
 
-    root: Path
-    files: list[tuple[Path, os.stat_result]] = field(default_factory=list)
-    folders: dict[str, int] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files: list[tuple[Path, os.stat_result]] = []
+        self.folders: dict[str, int] = {}
+        self.problems: list[Problem] = []
 
     @property
     def prefix(self) -> str:
         return display_prefix(self.root)
 
     def scan(self) -> Iterator[tuple[str, os.stat_result]]:
-        """(path relative to the root, stat) of every descriptor file, in no set order."""
+        """(path relative to the root, stat) of every descriptor file, in no set order (the
+        same order while nothing changes). Folder times and problems are this scan's own."""
+        self.folders.clear()
+        self.problems.clear()
         real_root = self.root.resolve()
         prefix = self.prefix
         seen: set[tuple[int, int]] = set()
@@ -89,40 +91,43 @@ class Walk:
             except OSError as error:
                 self._problem(folder, f"cannot read folder: {error.strerror or error}")
                 continue
-            with listing:
+            with listing:  # the common case (a plain descriptor file) written out: it is hot
                 for entry in listing:
-                    found = self._entry(entry, relative, real_root, pending)
-                    if found is not None:
-                        yield found
+                    name = entry.name
+                    if name.startswith(".") or not (name.isascii() or self._decodable(entry)):
+                        continue
+                    if entry.is_symlink() and not self._inside(entry, real_root):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(relative + name + os.sep)
+                    elif name.endswith(SUFFIXES) and not entry.is_dir():
+                        try:
+                            info = entry.stat()
+                        except OSError as error:
+                            self._problem(entry.path, f"cannot read: {error.strerror or error}")
+                            continue
+                        if S_ISREG(info.st_mode):
+                            yield relative + name, info
+                        else:
+                            self._problem(entry.path, "not a regular file; skipped")
 
-    def _entry(
-        self, entry: os.DirEntry, relative: str, real_root: Path, pending: list[str]
-    ) -> tuple[str, os.stat_result] | None:
-        name = entry.name
-        if name.startswith("."):
-            return None
-        if not name.isascii():
-            try:
-                name.encode("utf-8")
-            except UnicodeEncodeError:
-                self._problem(entry.path, "name is not valid UTF-8; skipped (rename it)")
-                return None
-        if entry.is_symlink() and not _within(Path(entry.path), real_root):
-            if name.endswith(SUFFIXES) or entry.is_dir():
-                self._problem(entry.path, "symlink points outside the catalog; skipped")
-            return None
-        if entry.is_dir(follow_symlinks=False):
-            pending.append(relative + name + os.sep)
-        elif name.endswith(SUFFIXES) and not entry.is_dir():
-            try:
-                info = entry.stat()
-            except OSError as error:
-                self._problem(entry.path, f"cannot read: {error.strerror or error}")
-                return None
-            if stat.S_ISREG(info.st_mode):
-                return relative + name, info
-            self._problem(entry.path, "not a regular file; skipped")
-        return None
+    def _decodable(self, entry: os.DirEntry) -> bool:
+        """Whether the name is valid UTF-8 (if not, it is a problem of this path alone)."""
+        try:
+            entry.name.encode("utf-8")
+        except UnicodeEncodeError:
+            self._problem(entry.path, "name is not valid UTF-8; skipped (rename it)")
+            return False
+        return True
+
+    def _inside(self, entry: os.DirEntry, real_root: Path) -> bool:
+        """Whether a symlink points inside the catalog (one that does not is a problem, if
+        it looks like a descriptor or a folder)."""
+        if _within(Path(entry.path), real_root):
+            return True
+        if entry.name.endswith(SUFFIXES) or entry.is_dir():
+            self._problem(entry.path, "symlink points outside the catalog; skipped")
+        return False
 
     def _problem(self, path: str, message: str) -> None:
         self.problems.append(Problem(shown(str(Path(path))), message))

@@ -1,6 +1,7 @@
 """The ``stemcell`` command: parse options, call the library, render, exit.
 
-``app`` is the typer application; the modules here define the commands, registered below.
+``app`` is the typer application; the modules here define the commands, each loaded when it
+is used (``app.COMMANDS`` lists them).
 """
 
 from __future__ import annotations
@@ -14,28 +15,9 @@ import typer
 
 from .. import __version__
 from ..interrupts import INTERRUPTED, Interrupted, answer_interrupts
-from . import cache, cite, complete, descriptors, imports, pool, studies
-from .app import app, command, interrupted, say
+from .app import app, interrupted, say
 
 __all__ = ["app", "main"]
-
-# Commands in the order --help lists them.
-app.command("list")(studies.list_studies)
-app.command("filter")(studies.filter_studies)
-app.command("show")(studies.show)
-app.command("compare")(studies.compare_studies)
-app.command("pool")(pool.pool)
-app.command("cite")(cite.cite_studies)
-import_app = typer.Typer(
-    help="Turn registry records into descriptors.", no_args_is_help=True, add_completion=False
-)
-import_app.command("ctgov")(imports.import_ctgov)
-app.add_typer(import_app, name="import")
-app.command("validate")(descriptors.validate)
-app.command("new")(descriptors.new)
-app.command("schema")(descriptors.schema)
-app.command("completion")(command(complete.completion))
-app.add_typer(cache.cache_app, name="cache")
 
 
 def _version(value: bool) -> None:

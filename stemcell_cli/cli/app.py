@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import errno
 import functools
+import importlib
 import inspect
 import os
 import sys
@@ -34,9 +36,67 @@ def _keep_argument_help() -> None:
 _keep_argument_help()
 
 
+# Commands in the order --help lists them: name -> (module of this package, what it defines:
+# a command function, or a typer app of sub-commands). Each is built only when used.
+COMMANDS = {
+    "list": ("studies", "list_studies"),
+    "filter": ("studies", "filter_studies"),
+    "show": ("studies", "show"),
+    "compare": ("studies", "compare_studies"),
+    "pool": ("pool", "pool"),
+    "cite": ("cite", "cite_studies"),
+    "import": ("imports", "import_app"),
+    "validate": ("descriptors", "validate"),
+    "new": ("descriptors", "new"),
+    "schema": ("descriptors", "schema"),
+    "completion": ("complete", "completion"),
+    "cache": ("cache", "cache_app"),
+}
+
+
+def sub_app(**settings: Any) -> typer.Typer:
+    """A typer app with the top level's settings (rich help, no guessed commands)."""
+    return typer.Typer(
+        rich_markup_mode="rich",
+        suggest_commands=False,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        **settings,
+    )
+
+
+def _built(name: str) -> click.Command:
+    """The click command of ``COMMANDS[name]``, its module imported now."""
+    module, attribute = COMMANDS[name]
+    found = getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
+    if isinstance(found, typer.Typer):
+        return typer.main.get_group(found)
+    single = sub_app()
+    single.command(name)(found)
+    return typer.main.get_command(single)
+
+
 class StemcellGroup(TyperGroup):
-    """The top-level group: every error, click's own included, as one ``stemcell: error:`` line
-    followed by where to find help."""
+    """The top-level group: commands loaded when used (``COMMANDS``), and every error, click's
+    own included, as one ``stemcell: error:`` line followed by where to find help."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in COMMANDS and name not in self.commands:
+            self.add_command(_built(name), name)
+        return self.commands.get(name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and name not in COMMANDS and not name.startswith("-") and not ctx.resilient_parsing:
+            close = difflib.get_close_matches(name, list(COMMANDS))
+            hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+            raise click.UsageError(f"No such command {name!r}.{hint}", ctx)
+        return super().resolve_command(ctx, args)
 
     def main(
         self,

@@ -8,12 +8,12 @@ from typing import Annotated
 import typer
 
 from ..index import cache_home, cached_indexes, clear_indexes
-from .app import command, say
+from .app import command, say, sub_app
 
-cache_app = typer.Typer(
+cache_app = sub_app(
+    name="cache",
     help="Where the catalog indexes are, their sizes and folders; clearing them.",
     invoke_without_command=True,
-    add_completion=False,
 )
 
 

@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from .app import command
+
 
 class Shell(StrEnum):
     """The shells ``stemcell completion`` writes a script for."""
@@ -43,6 +45,7 @@ def condition_names(ctx: typer.Context, incomplete: str) -> list[str]:
     return sorted(n for n in names if n.casefold().startswith(start))
 
 
+@command
 def completion(
     shell: Annotated[
         Shell, typer.Argument(metavar="SHELL", help="bash, zsh or fish.", show_default=False)

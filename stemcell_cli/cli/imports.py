@@ -12,7 +12,7 @@ import typer
 
 from ..errors import UsageError
 from ..vocab import OverallStatus
-from .app import command, say
+from .app import command, say, sub_app
 
 if typing.TYPE_CHECKING:
     from ..ctgov.api import Client
@@ -164,6 +164,12 @@ def import_ctgov(
     search = Search(query, condition, intervention, statuses) if searching else None
     client = Client(api_base(api_url)) if ids or search else None
     return _import(files, ids, search, client, out, force=force, limit=max_studies)
+
+
+import_app = sub_app(
+    name="import", help="Turn registry records into descriptors.", no_args_is_help=True
+)
+import_app.command("ctgov")(import_ctgov)
 
 
 def _import(

@@ -12,9 +12,8 @@ import functools
 import inspect
 import typing
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar
 
 import typer
 
@@ -34,8 +33,7 @@ TABLE_ROWS = 200  # default row limit for table and markdown lists
 TABLE_COLUMNS = 12  # default study limit for table and markdown comparisons
 
 
-@dataclass(frozen=True)
-class OptionGroup:
+class OptionGroup(NamedTuple):
     """Options declared once; the command receives ``build(**options)`` as ``param``."""
 
     param: str
@@ -144,8 +142,7 @@ filter_options = OptionGroup(
 )
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     """The chosen output format and record fields (json, jsonl and csv only)."""
 
     format: Format
@@ -193,17 +190,17 @@ output_options = OptionGroup(
 )
 
 
-@dataclass
 class Limit:
     """How many studies to show: ``limit``, everything (``all_rows``), or the default.
 
     ``seen`` counts the items ``cut`` went through (all of them), ``shown`` those it passed on.
     """
 
-    limit: int | None
-    all_rows: bool
-    seen: int = 0
-    shown: int = 0
+    def __init__(self, limit: int | None, all_rows: bool) -> None:
+        self.limit = limit
+        self.all_rows = all_rows
+        self.seen = 0
+        self.shown = 0
 
     def cut(self, items: Iterable[T], output: Output, default: int) -> Iterator[T]:
         """The first ``limit`` items (a default for people's formats), as they come; every
@@ -248,8 +245,7 @@ limit_options = OptionGroup(
 SortKey = Literal["level", "year", "n", "follow-up", "id"]
 
 
-@dataclass(frozen=True)
-class Sort:
+class Sort(NamedTuple):
     """The order of the studies: by ``key`` (else as given), turned round when ``reverse``."""
 
     key: str | None
@@ -291,8 +287,7 @@ StudiesDir = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """Where the catalog comes from, and whether its index may be used."""
 
     dirs: list[Path]

@@ -49,7 +49,7 @@ def encode(name: str, value: Any) -> str:
     """A view's value as stored JSON text."""
     if name == "record":
         return value
-    plain = vars(value) if name == "facets" else value
+    plain = value._asdict() if name == "facets" else value
     return json.dumps(plain, ensure_ascii=False, separators=COMPACT)
 
 
