@@ -1,0 +1,127 @@
+"""The folder state: one scan proves a warm index current, and nothing stale gets through it."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from conftest import invoke, write_study
+
+from stemcell_cli import indexer
+from stemcell_cli.index import Index, IndexRow
+from stemcell_cli.walk import Walk
+
+
+@pytest.fixture
+def later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clock a minute ahead: every file counts as settled (none changed within 2 s)."""
+    now = time.time_ns
+    monkeypatch.setattr(indexer.time, "time_ns", lambda: now() + 60 * 10**9)
+
+
+def no_comparison(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, comparing stamps in the index fails the test."""
+
+    def never(*_args: object) -> None:
+        raise AssertionError("the stamps were compared")
+
+    monkeypatch.setattr(Index, "changes", never)
+
+
+def titles(folder: Path) -> dict[str, str]:
+    result = invoke("list", "--json", "--studies-dir", str(folder))
+    assert result.exit_code == 0, result.stderr
+    return {r["id"]: r["title"] for r in json.loads(result.stdout)}
+
+
+def test_a_settled_folder_is_served_after_one_scan_without_comparing_stamps(
+    catalog_dir: Path, later: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(3):
+        write_study(catalog_dir, id=f"study-{n}", title=f"Title {n}")
+    first = titles(catalog_dir)
+    assert Index(catalog_dir).state() is not None
+    no_comparison(monkeypatch)
+    assert titles(catalog_dir) == first == {f"study-{n}": f"Title {n}" for n in range(3)}
+
+
+@pytest.mark.parametrize(
+    "change", ["same size, times put back", "added in a sub-folder", "deleted"]
+)
+def test_any_change_gives_another_state_and_is_served(
+    catalog_dir: Path, later: None, change: str
+) -> None:
+    path = write_study(catalog_dir, id="study-a", title="AAAA")
+    write_study(catalog_dir, id="study-b")
+    assert titles(catalog_dir)["study-a"] == "AAAA"
+    before = Index(catalog_dir).state()
+    if change == "deleted":
+        path.unlink()
+        expected = {"study-b": "A demo study"}
+    elif change == "added in a sub-folder":
+        write_study(catalog_dir / "more", id="study-c", title="CCCC")
+        expected = {"study-a": "AAAA", "study-b": "A demo study", "study-c": "CCCC"}
+    else:
+        info = path.stat()
+        path.write_text(path.read_text().replace("AAAA", "BBBB"), encoding="utf-8")
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+        expected = {"study-a": "BBBB", "study-b": "A demo study"}
+    assert titles(catalog_dir) == expected
+    assert Index(catalog_dir).state() not in (None, before)
+
+
+def test_files_changed_within_two_seconds_keep_no_state(catalog_dir: Path) -> None:
+    write_study(catalog_dir, id="study-a")
+    titles(catalog_dir)
+    assert Index(catalog_dir).state() is None  # the next run compares the stamps again
+
+
+def test_a_forgotten_row_drops_the_state_and_its_file_is_read_again(
+    catalog_dir: Path, later: None
+) -> None:
+    path = write_study(catalog_dir, id="study-a", title="AAAA")
+    titles(catalog_dir)
+    index = Index(catalog_dir)
+    index.forget(str(path))
+    assert index.state() is None
+    assert titles(catalog_dir) == {"study-a": "AAAA"}
+    assert Index(catalog_dir).count() == 1
+
+
+def test_no_state_is_kept_when_another_process_wrote_the_index_meanwhile(
+    catalog_dir: Path,
+) -> None:
+    index = Index(catalog_dir)
+    since = index.version()
+    other = sqlite3.connect(index.path, isolation_level=None)
+    other.execute("INSERT INTO folders VALUES ('elsewhere', 1)")
+    other.close()
+    index.keep_state(b"s" * 16, since)
+    assert index.state() is None
+    index.keep_state(b"s" * 16, index.version())
+    assert index.state() == b"s" * 16
+
+
+def test_an_interrupted_update_leaves_no_state(catalog_dir: Path) -> None:
+    index = Index(catalog_dir)
+    index.keep_state(b"s" * 16, index.version())
+
+    def rows():
+        yield IndexRow(str(catalog_dir / "a.yaml"), 1, 1, 1, 1, None, "[]", *[None] * 5)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        index.update(rows(), [], {"": 1}, b"t" * 16, index.version())
+    assert index.state() is None
+
+
+def test_the_state_covers_names_stamps_and_folder_times(catalog_dir: Path, later: None) -> None:
+    path = write_study(catalog_dir, id="study-a")
+    state = indexer.folder_state(Walk(catalog_dir))
+    assert state is not None and state == indexer.folder_state(Walk(catalog_dir))
+    path.rename(catalog_dir / "study-b.yaml")
+    assert indexer.folder_state(Walk(catalog_dir)) != state
