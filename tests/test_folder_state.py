@@ -12,6 +12,7 @@ import pytest
 from conftest import invoke, write_study
 
 from stemcell_cli import indexer
+from stemcell_cli.catalog import load_one
 from stemcell_cli.index import Index, IndexRow
 from stemcell_cli.walk import Walk
 
@@ -125,3 +126,13 @@ def test_the_state_covers_names_stamps_and_folder_times(catalog_dir: Path, later
     assert state is not None and state == indexer.folder_state(Walk(catalog_dir))
     path.rename(catalog_dir / "study-b.yaml")
     assert indexer.folder_state(Walk(catalog_dir)) != state
+
+
+def test_a_folder_change_alone_updates_the_folder_times_for_the_show_shortcut(
+    catalog_dir: Path, later: None
+) -> None:
+    write_study(catalog_dir, id="study-a")
+    titles(catalog_dir)
+    (catalog_dir / "notes.txt").write_text("not a descriptor", encoding="utf-8")
+    titles(catalog_dir)
+    assert load_one([catalog_dir], "study-a") is not None
