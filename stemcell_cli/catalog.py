@@ -8,9 +8,10 @@ studies are streamed from the index in id order rather than held in memory.
 from __future__ import annotations
 
 import difflib
+import functools
 import heapq
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -116,9 +117,10 @@ class Catalog:
         if row.study_id is not None:
             self.add_entry(IndexedEntry(row, index, self.cache_failed))
 
-    def add_index(self, index: Index) -> None:
+    def add_index(self, index: Index, views: Collection[str] | None = None) -> None:
         """A folder served by its index: problems now (a damaged row is read from its file
-        instead, with one warning), studies streamed from the index when used."""
+        instead, with one warning), studies streamed from the index when used, with the
+        stored ``views`` read along (default: all the small ones; see ``Index.studies``)."""
         damaged = []
         for path, found in index.problems():
             if isinstance(found, ValueError):
@@ -127,9 +129,11 @@ class Catalog:
                 damaged.append(path)
             else:
                 self.problems.extend(found)
-        skip, failed = frozenset(damaged), self.cache_failed
-        rows = lambda: (IndexedEntry(r, index, failed) for r in index.studies(skip))  # noqa: E731
-        self.folder(rows)
+        skip, entry = (
+            frozenset(damaged),
+            functools.partial(IndexedEntry, index=index, on_failure=self.cache_failed),
+        )
+        self.folder(lambda: map(entry, index.studies(skip, views)))
         for path in damaged:
             self.add(Path(path))
 
@@ -215,12 +219,17 @@ def _folders(dirs: Iterable[Path]) -> list[Path]:
 
 
 def load_catalog(
-    dirs: Iterable[Path], *, cache: bool = False, notify: Callable[[str], None] | None = None
+    dirs: Iterable[Path],
+    *,
+    cache: bool = False,
+    notify: Callable[[str], None] | None = None,
+    views: Collection[str] | None = None,
 ) -> Catalog:
-    """Read every descriptor in the folders (through their indexes when ``cache``)."""
+    """Read every descriptor in the folders (through their indexes when ``cache``, reading
+    the stored ``views`` along with each study: see ``Index.studies``)."""
     catalog = Catalog(notify=notify)
     for root in _folders(dirs):
-        if cache and _from_index(catalog, root):
+        if cache and _from_index(catalog, root, views):
             continue
         walk = find_descriptors(root)
         catalog.problems.extend(walk.problems)
@@ -230,7 +239,7 @@ def load_catalog(
     return catalog
 
 
-def _from_index(catalog: Catalog, root: Path) -> bool:
+def _from_index(catalog: Catalog, root: Path, views: Collection[str] | None) -> bool:
     """Serve a folder from its index, brought up to date; False (with a warning) when the
     index cannot be used. A damaged index file is deleted and built again, once."""
     from .index import IndexDamaged, IndexUnavailable
@@ -246,7 +255,7 @@ def _from_index(catalog: Catalog, root: Path) -> bool:
             catalog.warn(f"index not used ({error}); reading the folder directly")
             return False
         catalog.problems.extend(walk.problems)
-        catalog.add_index(index)
+        catalog.add_index(index, views)
         return True
     return False
 

@@ -127,20 +127,34 @@ class IndexedEntry(Entry):
         self._on_failure(error)
         self._index.forget(self.path)
 
+    @cached_view
+    def record(self) -> str:
+        """The stored record as it is (the hot path of ``list --json``), once it is known to
+        be this study's."""
+        try:
+            text = self._stored("record")
+            if not text.startswith(f'{{"id":"{self.id}",'):
+                raise ValueError("the stored record is not this study's")
+            return text
+        except (IndexUnavailable, ValueError) as error:
+            return self._recovered("record", error)
+
     def _view(self, name: str) -> Any:
         try:
-            packed = getattr(self._row, name)
-            if packed is None:  # the large views are fetched only when shown
-                text = self._index.fetch(self.path, name)
-            else:
-                text = self._index.unpack(packed)
-            if name == "record":  # served as stored, once it is known to be this study's
-                if not text.startswith(f'{{"id":"{self.id}",'):
-                    raise ValueError("the stored record is not this study's")
-                return text
+            text = self._stored(name)
             from .views import decode
 
             return decode(name, text)
         except (IndexUnavailable, ValueError) as error:
-            self._failed(error)
-            return Entry(self._read_file(), self.path)._view(name)
+            return self._recovered(name, error)
+
+    def _stored(self, name: str) -> str:
+        """A stored view as text: unpacked from the row, or fetched when the row left it out
+        (the large views always, the small ones when the command did not ask for them)."""
+        packed = getattr(self._row, name)
+        return self._index.fetch(self.path, name) if packed is None else self._index.unpack(packed)
+
+    def _recovered(self, name: str, error: Exception) -> Any:
+        """The view built from the file, once the cache failed for it."""
+        self._failed(error)
+        return Entry(self._read_file(), self.path)._view(name)

@@ -20,7 +20,7 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
@@ -80,8 +80,8 @@ class StoredStudy(NamedTuple):
 FIELDS = IndexRow._fields
 VIEWS = FIELDS[7:]
 LARGE_VIEWS = ("show_view", "compare_column")
+SMALL_VIEWS = ("record", "summary", "facets")  # read along with each study, unless told
 LISTED = tuple(f for f in FIELDS if f not in LARGE_VIEWS)
-STREAMED = tuple(f for f in StoredStudy._fields if f not in LARGE_VIEWS)
 
 _META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
 _SCHEMA = f"""
@@ -253,11 +253,16 @@ class Index:
         """How many files are indexed."""
         return self._guard(lambda: self.db.execute("SELECT count(*) FROM files").fetchone()[0])
 
-    def studies(self, skip: frozenset[str] = frozenset()) -> Iterator[StoredStudy]:
-        """Valid studies in (id, path) order, read as they are used, without the large views;
+    def studies(
+        self, skip: frozenset[str] = frozenset(), views: Collection[str] | None = None
+    ) -> Iterator[StoredStudy]:
+        """Valid studies in (id, path) order, read as they are used, with the small views
+        named in ``views`` (default: all; the others are None: ``fetch`` them when used);
         those whose shown path is in ``skip`` are left out."""
+        wanted = SMALL_VIEWS if views is None else views
+        columns = ", ".join(view if view in wanted else "NULL" for view in SMALL_VIEWS)
         query = (
-            f"SELECT {', '.join(STREAMED)} FROM files WHERE study_id IS NOT NULL "
+            f"SELECT path, study_id, {columns} FROM files WHERE study_id IS NOT NULL "
             "ORDER BY study_id, path"
         )
         cursor = self._guard(lambda: self.db.execute(query))
@@ -283,8 +288,8 @@ class Index:
         return IndexRow(self._shown(path), *rest, None, None)
 
     def fetch(self, path: str, view: str) -> str:
-        """One large stored view of a file's study: ``show_view`` or ``compare_column``."""
-        if view not in LARGE_VIEWS:
+        """One stored view of a file's study, as text (the large views are read only so)."""
+        if view not in VIEWS:
             raise KeyError(view)
         query = f"SELECT {view} FROM files WHERE path = ?"
         found = self._guard(lambda: self.db.execute(query, (self._relative(path),)).fetchone())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 import typing
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple, TypeVar
 
@@ -293,9 +293,10 @@ class Origin(NamedTuple):
     dirs: list[Path]
     cache: bool
 
-    def load(self) -> Catalog:
-        """Every study of the catalog; cache warnings go to stderr as they happen."""
-        return load_catalog(self.dirs, cache=self.cache, notify=warn)
+    def load(self, views: Collection[str] | None = None) -> Catalog:
+        """Every study of the catalog; cache warnings go to stderr as they happen. ``views``:
+        the stored views the command uses (see ``Index.studies``)."""
+        return load_catalog(self.dirs, cache=self.cache, notify=warn, views=views)
 
     def load_for(self, study_id: str) -> Catalog:
         """A catalog that holds ``study_id`` if the catalog does: from the index when current."""

@@ -11,7 +11,7 @@ import typer
 from ..entry import Entry
 from ..errors import UsageError
 from ..query import Filters, matching, select
-from ..render import STREAMED, make_renderer
+from ..render import FIELD_FORMATS, STREAMED, make_renderer
 from .app import command, finish, say
 from .complete import study_ids
 from .options import (
@@ -68,7 +68,10 @@ def _list(
     """Studies streamed from the catalog through the filters to the renderer, one at a time
     (table and markdown, which lay out every row at once, and sorting get them as a list);
     the count note comes last, when every study has been seen."""
-    catalog = origin.load()
+    views = {"record"} if output.format in FIELD_FORMATS else {"summary", "facets"}
+    if filters.active() or sort.key is not None:
+        views.add("facets")
+    catalog = origin.load(views)
     shown = limit.cut(sort.apply(matching(catalog.stream(), filters)), output, TABLE_ROWS)
     if output.format not in STREAMED:
         shown = list(shown)
