@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -105,6 +104,8 @@ class IndexedEntry(Entry):
     def study(self) -> Study:  # type: ignore[override]
         """The descriptor model, rebuilt from the stored record (only commands that need the
         model ask: ``cite``); from the file when the record is damaged."""
+        import json
+
         from .models import Study
         from .views.record import descriptor_fields
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .safe import json_escaped
@@ -12,6 +11,8 @@ COMPACT = (",", ":")
 
 def dumps(value: Any, indent: int | None = None) -> str:
     """Strict JSON text: UTF-8, no NaN or Infinity, terminal-unsafe characters escaped."""
+    import json  # here: listing stored records needs no JSON module
+
     text = json.dumps(
         value,
         ensure_ascii=False,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import NamedTuple
 
 from .safe import visible
@@ -55,11 +54,15 @@ def _escape(text: str, property: bool = False) -> str:
 
 def problems_to_text(problems: list[Problem]) -> str:
     """Problems as the index stores them (JSON)."""
+    import json  # here: a warm command reads no problems text unless some file has problems
+
     return json.dumps([[p.path, p.message, p.line, p.column, p.field] for p in problems])
 
 
 def problems_from_text(text: str) -> list[Problem]:
     """Stored problems back as objects; ``ValueError`` when the text is damaged."""
+    import json
+
     try:
         return [Problem(*item) for item in json.loads(text)]
     except TypeError as error:

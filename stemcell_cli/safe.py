@@ -80,7 +80,7 @@ def markdown_url(url: str) -> str | None:
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")  # a plain decimal
 
 
 def csv_cell(text: str) -> str:
@@ -88,6 +88,6 @@ def csv_cell(text: str) -> str:
     starts with a formula character (``= + - @``, tab, CR) prefixed with ``'`` (OWASP), unless
     it is a number (``-0.09`` stays a number)."""
     text = visible(text)
-    if text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
+    if text.startswith(FORMULA_START) and not NUMBER.fullmatch(text):
         return "'" + text
     return text

@@ -8,7 +8,7 @@ import unicodedata
 from typing import Any
 
 from ..registry import is_nct_id
-from ..safe import one_line, without_unsafe
+from ..safe import NUMBER, one_line, without_unsafe
 
 TEXT_CHARS = 500
 MAX_PEOPLE = 10**10  # a count of people is below this; anything larger is not a count
@@ -27,7 +27,6 @@ ELIGIBILITY = f"{PROTOCOL}.eligibilityModule"
 REFERENCES = f"{PROTOCOL}.referencesModule"
 RESULTS = "resultsSection"
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>=|~^])")
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _INTEGER = re.compile(r"[+-]?\d{1,15}")
 _DIGITS = re.compile(r"\d+")
 _DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
@@ -192,7 +191,7 @@ def parse_number(value: object) -> int | float | None:
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
-    if not isinstance(value, str) or not _NUMBER.fullmatch(value.strip()):
+    if not isinstance(value, str) or not NUMBER.fullmatch(value.strip()):
         return None
     digits = value.strip()
     if _INTEGER.fullmatch(digits):

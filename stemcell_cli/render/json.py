@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -31,6 +30,8 @@ class JsonRenderer:
         self.fields = fields
 
     def _record(self, entry: Entry) -> dict[str, Any]:
+        import json  # here: a list of whole records is written as stored, never parsed
+
         from ..views.record import select_fields
 
         return select_fields(json.loads(entry.record), self.fields)
