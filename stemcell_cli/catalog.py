@@ -8,11 +8,10 @@ studies are streamed from the index in id order rather than held in memory.
 from __future__ import annotations
 
 import difflib
-import functools
 import heapq
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -129,10 +128,8 @@ class Catalog:
                 damaged.append(path)
             else:
                 self.problems.extend(found)
-        skip, entry = (
-            frozenset(damaged),
-            functools.partial(IndexedEntry, index=index, on_failure=self.cache_failed),
-        )
+        entry = partial(IndexedEntry, index=index, on_failure=self.cache_failed)
+        skip = frozenset(damaged)
         self.folder(lambda: map(entry, index.studies(skip, views)))
         for path in damaged:
             self.add(Path(path))

@@ -4,12 +4,13 @@ One database per catalog folder (chosen by its resolved path), one ``IndexRow`` 
 keyed by the file's path relative to the folder (so every spelling of the folder shares it;
 rows are shown with the folder as the user wrote it) and stamped with size, modification and
 change times and inode: an edited, added or deleted file is re-read, so nothing stale is
-served. Each valid study is kept ready to display (its views, see ``views``), compressed with
-a dictionary taken from the first study stored, so warm commands neither parse YAML nor
-validate. The index is versioned with the descriptor schema and the release, and rebuilt
-when either changes; a file that is not a database (or a damaged one) is deleted and built
-again. Any other trouble (unwritable, locked) raises ``IndexUnavailable``; callers then read
-the files directly and warn.
+served; a digest of the whole folder's state, kept while the index is current, lets one scan
+prove that nothing changed. Each valid study is kept ready to display (its views, see
+``views``), compressed with a dictionary taken from the first study stored, so warm commands
+neither parse YAML nor validate. The index is versioned with the descriptor schema and the
+release, and rebuilt when either changes; a file that is not a database (or a damaged one) is
+deleted and built again. Any other trouble (unwritable, locked) raises ``IndexUnavailable``;
+callers then read the files directly and warn.
 """
 
 from __future__ import annotations
@@ -226,7 +227,7 @@ class Index:
 
     def state(self) -> bytes | None:
         """The digest of the folder as it was when the index was last known to be current
-        (see ``indexer.FolderState``); None when it is not known to be."""
+        (see ``indexer.folder_state``); None when it is not known to be."""
         query = "SELECT value FROM meta WHERE key = 'state'"
         found = self._guard(lambda: self.db.execute(query).fetchone())
         return found[0] if found else None

@@ -54,15 +54,12 @@ COMMANDS = {
 }
 
 
-def sub_app(**settings: Any) -> typer.Typer:
-    """A typer app with the top level's settings (rich help, no guessed commands)."""
-    return typer.Typer(
-        rich_markup_mode="rich",
-        suggest_commands=False,
-        add_completion=False,
-        pretty_exceptions_enable=False,
-        **settings,
-    )
+def typer_app(**settings: Any) -> typer.Typer:
+    """A typer app with stemcell's settings (rich help, no guessed commands, no completion
+    options), ``settings`` added or changed."""
+    defaults = {"add_completion": False, "pretty_exceptions_enable": False}
+    defaults |= {"rich_markup_mode": "rich", "suggest_commands": False}
+    return typer.Typer(**defaults | settings)
 
 
 def _built(name: str) -> click.Command:
@@ -71,7 +68,7 @@ def _built(name: str) -> click.Command:
     found = getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
     if isinstance(found, typer.Typer):
         return typer.main.get_group(found)
-    single = sub_app()
+    single = typer_app()
     single.command(name)(found)
     return typer.main.get_command(single)
 
@@ -160,7 +157,7 @@ def show_error(error: click.ClickException) -> None:
         say(f"Try '{ctx.command_path} --help' for help.")
 
 
-app = typer.Typer(
+app = typer_app(
     name="stemcell",
     help="See what stem-cell studies actually did, in whom, what they found, and how far to "
     "trust them.",
@@ -170,9 +167,6 @@ app = typer.Typer(
     no_args_is_help=True,
     cls=StemcellGroup,
     add_completion=True,
-    suggest_commands=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from ..index import cache_home, cached_indexes, clear_indexes
-from .app import command, say, sub_app
+from .app import command, say, typer_app
 
-cache_app = sub_app(
+cache_app = typer_app(
     name="cache",
     help="Where the catalog indexes are, their sizes and folders; clearing them.",
     invoke_without_command=True,

@@ -12,7 +12,7 @@ import typer
 
 from ..errors import UsageError
 from ..vocab import OverallStatus
-from .app import command, say, sub_app
+from .app import command, say, typer_app
 
 if typing.TYPE_CHECKING:
     from ..ctgov.api import Client
@@ -166,7 +166,7 @@ def import_ctgov(
     return _import(files, ids, search, client, out, force=force, limit=max_studies)
 
 
-import_app = sub_app(
+import_app = typer_app(
     name="import", help="Turn registry records into descriptors.", no_args_is_help=True
 )
 import_app.command("ctgov")(import_ctgov)
