@@ -152,7 +152,7 @@ class IndexedEntry(Entry):
     def _stored(self, name: str) -> str:
         """A stored view as text: unpacked from the row, or fetched when the row left it out
         (the large views always, the small ones when the command did not ask for them)."""
-        packed = getattr(self._row, name)
+        packed = getattr(self._row, name, None)  # a StoredStudy has no large views
         return self._index.fetch(self.path, name) if packed is None else self._index.unpack(packed)
 
     def _recovered(self, name: str, error: Exception) -> Any:

@@ -67,15 +67,13 @@ class IndexRow(NamedTuple):
 
 class StoredStudy(NamedTuple):
     """A valid study as ``Index.studies`` streams it: what serving it needs, no more (no
-    stamp, no problems: those are read apart). Its views are packed, the large ones None."""
+    stamp, no problems, no large views: those are read apart). Its views are packed."""
 
     path: str
     study_id: str
     record: bytes | None
     summary: bytes | None
     facets: bytes | None
-    show_view: bytes | None = None
-    compare_column: bytes | None = None
 
 
 FIELDS = IndexRow._fields

@@ -160,8 +160,7 @@ def folder_state(walk: Walk) -> bytes | None:
     for relative, info in walk.scan():
         size, mtime, ctime, inode = stamp_of(info)
         name = relative.encode(errors="surrogateescape")
-        update(pack(len(name), size, mtime, ctime, inode))
-        update(name)
+        update(pack(len(name), size, mtime, ctime, inode) + name)
         if ctime > newest or mtime > newest:
             newest = max(ctime, mtime)
     update(repr(list(walk.folders.items())).encode(errors="surrogateescape"))

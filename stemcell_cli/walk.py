@@ -91,25 +91,28 @@ class Walk:
             except OSError as error:
                 self._problem(folder, f"cannot read folder: {error.strerror or error}")
                 continue
-            with listing:  # the common case (a plain descriptor file) written out: it is hot
+            with listing:  # a plain descriptor file, the common case, is checked first
                 for entry in listing:
                     name = entry.name
                     if name.startswith(".") or not (name.isascii() or self._decodable(entry)):
                         continue
-                    if entry.is_symlink() and not self._inside(entry, real_root):
-                        continue
-                    if entry.is_dir(follow_symlinks=False):
-                        pending.append(relative + name + os.sep)
-                    elif name.endswith(SUFFIXES) and not entry.is_dir():
-                        try:
-                            info = entry.stat()
-                        except OSError as error:
-                            self._problem(entry.path, f"cannot read: {error.strerror or error}")
+                    if entry.is_file(follow_symlinks=False):
+                        if not name.endswith(SUFFIXES):
                             continue
-                        if S_ISREG(info.st_mode):
-                            yield relative + name, info
-                        else:
-                            self._problem(entry.path, "not a regular file; skipped")
+                    elif entry.is_dir(follow_symlinks=False):
+                        pending.append(relative + name + os.sep)
+                        continue
+                    elif not self._read_other(entry, real_root):
+                        continue
+                    try:
+                        info = entry.stat()
+                    except OSError as error:
+                        self._problem(entry.path, f"cannot read: {error.strerror or error}")
+                        continue
+                    if S_ISREG(info.st_mode):
+                        yield relative + name, info
+                    else:
+                        self._problem(entry.path, "not a regular file; skipped")
 
     def _decodable(self, entry: os.DirEntry) -> bool:
         """Whether the name is valid UTF-8 (if not, it is a problem of this path alone)."""
@@ -120,14 +123,19 @@ class Walk:
             return False
         return True
 
-    def _inside(self, entry: os.DirEntry, real_root: Path) -> bool:
-        """Whether a symlink points inside the catalog (one that does not is a problem, if
-        it looks like a descriptor or a folder)."""
-        if _within(Path(entry.path), real_root):
-            return True
-        if entry.name.endswith(SUFFIXES) or entry.is_dir():
-            self._problem(entry.path, "symlink points outside the catalog; skipped")
-        return False
+    def _read_other(self, entry: os.DirEntry, real_root: Path) -> bool:
+        """Whether an entry that is neither a plain file nor a folder is read as a descriptor:
+        a symlink to a file inside the catalog, or anything else named like one (to be told
+        it is not a regular file). A symlink that points outside is a problem, if it looks
+        like a descriptor or a folder; folders reached through symlinks are not searched."""
+        name = entry.name
+        if not entry.is_symlink():
+            return name.endswith(SUFFIXES)
+        if not _within(Path(entry.path), real_root):
+            if name.endswith(SUFFIXES) or entry.is_dir():
+                self._problem(entry.path, "symlink points outside the catalog; skipped")
+            return False
+        return name.endswith(SUFFIXES) and not entry.is_dir()
 
     def _problem(self, path: str, message: str) -> None:
         self.problems.append(Problem(shown(str(Path(path))), message))
