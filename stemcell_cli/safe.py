@@ -29,6 +29,8 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """``text`` with every unsafe character shown as an escape (for terminals and logs)."""
+    if text.isascii() and text.isprintable():  # the common case, checked at C speed
+        return text
     return UNSAFE.sub(_escape, text)
 
 
