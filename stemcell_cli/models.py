@@ -23,6 +23,7 @@ from .registry import NCT_PATTERN
 from .safe import TOKEN
 from .vocab import (
     DESIGN_KIND,
+    MAX_PEOPLE,
     Allocation,
     ArmRole,
     CellSource,
@@ -86,7 +87,6 @@ PValue = Annotated[
     StringConstraints(pattern=P_VALUE_PATTERN),
     Field(description='p-value as published, quoted: "0.0081", "<0.001"'),
 ]
-MAX_PEOPLE = 10**10  # a count of people (or animals, or events among them) is below this
 MAX_NUMBER = 10**15  # a published figure is within +-10**15: anything larger is not a measurement
 MAX_MONTHS = 1200  # a hundred years of follow-up
 Count = Annotated[

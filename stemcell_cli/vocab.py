@@ -6,6 +6,7 @@ Plain typing only, so the CLI can offer them as choices without importing pydant
 from typing import Literal
 
 SCHEMA_VERSION = 2  # bump when descriptors change shape (the index is rebuilt)
+MAX_PEOPLE = 10**10  # a count of people (or animals, or events among them) is below this
 
 Kind = Literal["clinical", "preclinical", "expert-opinion"]
 DesignType = Literal[

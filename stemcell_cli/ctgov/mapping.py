@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from ..models import OverallStatus, Study
 from ..registry import CTGOV, registry_url
+from ..vocab import MAX_PEOPLE
 from .arms import arms_of, groups_of
 from .design import (
     NOT_STATED,
@@ -36,7 +37,6 @@ from .record import (
     DESCRIPTION,
     DESIGN,
     IDENT,
-    MAX_PEOPLE,
     PROTOCOL,
     REFERENCES,
     RESULTS,

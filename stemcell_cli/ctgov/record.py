@@ -9,9 +9,9 @@ from typing import Any
 
 from ..registry import is_nct_id
 from ..safe import NUMBER, one_line, without_unsafe
+from ..vocab import MAX_PEOPLE
 
 TEXT_CHARS = 500
-MAX_PEOPLE = 10**10  # a count of people is below this; anything larger is not a count
 
 # where an API v2 record keeps things
 PROTOCOL = "protocolSection"

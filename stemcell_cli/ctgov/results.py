@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..describe import number as shown
+from ..vocab import MAX_PEOPLE
 from .log import Log
-from .record import MAX_PEOPLE, OUTCOMES, RESULTS, Record, norm, parse_number, text
+from .record import OUTCOMES, RESULTS, Record, norm, parse_number, text
 
 MAX_OUTCOMES = 400
 NO_RESULT = "Registered outcome; no result in the record"
