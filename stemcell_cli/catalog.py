@@ -110,8 +110,8 @@ class Catalog:
             self.problems.extend(index.read_problems(row.problems))
         except ValueError as error:
             self.cache_failed(error)
-            index.forget(row.path)
-            self.add(Path(row.path))
+            index.forget(index.shown(row.path))
+            self.add(Path(index.shown(row.path)))
             return
         if row.study_id is not None:
             self.add_entry(IndexedEntry(row, index, self.cache_failed))
@@ -277,7 +277,7 @@ def load_one(
                 return None
             catalog.folder()
             for row in index.locate(study_id):
-                if _stamp(row.path) != row[1:5]:
+                if _stamp(index.shown(row.path)) != row[1:5]:
                     return None
                 catalog.add_row(index, row)
             for _, found in index.problems():

@@ -95,7 +95,7 @@ class IndexedEntry(Entry):
         self, row: IndexRow | StoredStudy, index: Index, on_failure: Callable[[Exception], None]
     ) -> None:
         self.id = row.study_id or ""
-        self.path = row.path
+        self.path = index.shown(row.path)  # rows read from the index hold relative paths
         self._row = row
         self._index = index
         self._on_failure = on_failure

@@ -45,9 +45,10 @@ BATCH_SECONDS = 0.25  # ... and a transaction at least this often while rows com
 class IndexRow(NamedTuple):
     """One file as the index keeps it: its stamp, what reading it found, its study's views.
 
-    ``path`` is the file as shown (the folder as the user wrote it). ``study_id`` and the
-    views are None for a file with problems. Rows read from the index hold their views
-    packed (bytes: ``Index.unpack`` them when used) and leave the large views
+    ``path`` is the file as shown (the folder as the user wrote it) in a row made from the
+    file, and relative to the folder in one read from the index (``Index.shown`` shows it).
+    ``study_id`` and the views are None for a file with problems. Rows read from the index
+    hold their views packed (bytes: ``Index.unpack`` them when used) and leave the large views
     (``show_view``, ``compare_column``) None: ``Index.fetch`` reads them when shown.
     """
 
@@ -67,7 +68,8 @@ class IndexRow(NamedTuple):
 
 class StoredStudy(NamedTuple):
     """A valid study as ``Index.studies`` streams it: what serving it needs, no more (no
-    stamp, no problems, no large views: those are read apart). Its views are packed."""
+    stamp, no problems, no large views: those are read apart). Its path is relative to the
+    folder (``Index.shown`` shows it); its views are packed."""
 
     path: str
     study_id: str
@@ -171,7 +173,8 @@ class Index:
             raise  # unreachable: _failed raises
 
     # paths: stored relative to the folder, shown with the folder as written
-    def _shown(self, relative: str) -> str:
+    def shown(self, relative: str) -> str:
+        """A stored (relative) path as the user would write it."""
         return self.prefix + relative
 
     def _relative(self, path: str) -> str:
@@ -265,26 +268,17 @@ class Index:
             "ORDER BY study_id, path"
         )
         cursor = self._guard(lambda: self.db.execute(query))
-        prefix = self.prefix
-        while True:
-            batch = self._guard(lambda: cursor.fetchmany(256))
-            if not batch:
-                return
-            for path, study_id, record, summary, facets in batch:
-                path = prefix + path
-                if not skip or path not in skip:
-                    yield StoredStudy(path, study_id, record, summary, facets)
+        hidden = {self._relative(path) for path in skip}
+        while batch := self._guard(lambda: cursor.fetchmany(256)):
+            rows = map(StoredStudy._make, batch)  # no other work per row: this loop is hot
+            yield from (row for row in rows if row.path not in hidden) if hidden else rows
 
     def locate(self, study_id: str) -> list[IndexRow]:
-        """Rows of the files that held this id at their last reading, without the large views."""
+        """Rows of the files that held this id at their last reading (paths relative, views
+        packed: ``unpack`` them when used), without the large views."""
         query = f"SELECT {', '.join(LISTED)} FROM files WHERE study_id = ? ORDER BY path"
         found = self._guard(lambda: self.db.execute(query, (study_id,)).fetchall())
-        return [self._listed(row) for row in found]
-
-    def _listed(self, row: tuple) -> IndexRow:
-        """A stored row as listed: views still packed (``unpack`` them when used)."""
-        path, *rest = row
-        return IndexRow(self._shown(path), *rest, None, None)
+        return [IndexRow(*row, None, None) for row in found]
 
     def fetch(self, path: str, view: str) -> str:
         """One stored view of a file's study, as text (the large views are read only so)."""
@@ -305,7 +299,7 @@ class Index:
                 found: list[Problem] | ValueError = self.read_problems(text)
             except ValueError as error:
                 found = error
-            yield self._shown(path), found
+            yield self.shown(path), found
 
     def read_problems(self, text: str) -> list[Problem]:
         """Stored problems text as problems with shown paths; ``ValueError`` when damaged."""
