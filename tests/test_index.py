@@ -269,7 +269,7 @@ def test_an_interrupted_update_keeps_the_batches_it_stored(
         db.update(rows(), [], {"": 1})
     assert not db.db.in_transaction
     assert db.folders() == {}  # not current: the next run checks every file
-    stored = {row.path: db.unpack(row.record) for row in db.studies()}
+    stored = {db.shown(row.path): db.unpack(row.record) for row in db.studies()}
     assert ['"title":"Edited study"' in stored[p] for p in paths] == [True] * 2 + [False] * 3
 
 
