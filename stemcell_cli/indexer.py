@@ -25,8 +25,16 @@ from .progress import progress
 from .walk import Walk, stamp_of, study_stem
 
 RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same tick
+AHEAD_NS = 3600 * 10**9  # a file time further ahead of the clock was set on purpose (touch -d)
 PARALLEL_FROM = 400  # files to (re)read before a cold build uses every core
 SEND_EVERY = 32  # rows a worker sends at a time
+
+
+def racy(time_ns: int, now: int) -> bool:
+    """Whether a file time is too recent for its stamp to be trusted: less than ``RACY_NS``
+    before ``now``, or ahead of it (a skewed clock) by less than ``AHEAD_NS``. A time far
+    ahead says nothing about when the file changed: it was set (the change time was not)."""
+    return now - RACY_NS < time_ns < now + AHEAD_NS
 
 
 def index_row(path: str, now: int) -> IndexRow:
@@ -42,7 +50,7 @@ def index_row(path: str, now: int) -> IndexRow:
     except OSError as error:
         problem = Problem(path, f"cannot read: {error.strerror or error}")
         return IndexRow(path, -1, 0, 0, 0, None, problems_to_text([problem]), *[None] * 5)
-    if now - mtime_ns < RACY_NS:
+    if racy(mtime_ns, now) or racy(ctime_ns, now):
         size = -1
     stamp = (size, mtime_ns, ctime_ns, inode)
     study, problems = load_study(Path(path), expect_id=study_stem(Path(path)))
@@ -153,19 +161,22 @@ _DIGESTED = struct.Struct("<IQqqQ")  # name length, stamp (the name follows)
 
 def folder_state(walk: Walk) -> bytes | None:
     """A digest of what one scan of ``walk`` finds: every file's path and stamp and every
-    folder's time, in scan order. None unless settled: nothing in it changed within
-    ``RACY_NS`` (a change that quick could leave a stamp as it was)."""
+    folder's time, in scan order. None unless settled: no time in it is ``racy`` (a change
+    that quick could leave a stamp as it was)."""
     digest = hashlib.blake2b(digest_size=16)
-    update, pack, newest = digest.update, _DIGESTED.pack, 0
+    update, pack = digest.update, _DIGESTED.pack
+    latest, ahead = 0, time.time_ns() + AHEAD_NS  # the latest time short of "set on purpose"
     for relative, info in walk.scan():
         size, mtime, ctime, inode = stamp_of(info)
         name = relative.encode(errors="surrogateescape")
         update(pack(len(name), size, mtime, ctime, inode) + name)
-        if ctime > newest or mtime > newest:
-            newest = max(ctime, mtime)
+        if latest < ctime < ahead:
+            latest = ctime
+        if latest < mtime < ahead:
+            latest = mtime
     update(repr(list(walk.folders.items())).encode(errors="surrogateescape"))
-    newest = max(newest, *walk.folders.values(), 0)
-    return digest.digest() if time.time_ns() - newest >= RACY_NS else None
+    latest = max([latest, *(t for t in walk.folders.values() if t < ahead)])
+    return None if racy(latest, time.time_ns()) else digest.digest()
 
 
 def refresh(root: Path, walk: Walk) -> Index:

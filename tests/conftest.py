@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from stemcell_cli import indexer
 from stemcell_cli.catalog import bundled_dir
 from stemcell_cli.cli import app
 
@@ -126,3 +128,11 @@ def bundled_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEMCELL_")}
     env["COLUMNS"] = "250"
     return env
+
+
+@pytest.fixture
+def later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index's clock a minute ahead: every file written so far counts as settled (none
+    changed within the last 2 s), so warm runs trust the stamps at once."""
+    now = time.time_ns
+    monkeypatch.setattr(indexer.time, "time_ns", lambda: now() + 60 * 10**9)

@@ -11,17 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import invoke, write_study
 
-from stemcell_cli import indexer
+from stemcell_cli import indexer, loader
 from stemcell_cli.catalog import load_one
 from stemcell_cli.index import Index, IndexRow
 from stemcell_cli.walk import Walk
-
-
-@pytest.fixture
-def later(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The clock a minute ahead: every file counts as settled (none changed within 2 s)."""
-    now = time.time_ns
-    monkeypatch.setattr(indexer.time, "time_ns", lambda: now() + 60 * 10**9)
 
 
 def no_comparison(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -136,3 +129,36 @@ def test_a_folder_change_alone_updates_the_folder_times_for_the_show_shortcut(
     (catalog_dir / "notes.txt").write_text("not a descriptor", encoding="utf-8")
     titles(catalog_dir)
     assert load_one([catalog_dir], "study-a") is not None
+
+
+@pytest.mark.parametrize(
+    ("offset_s", "expected"), [(-3, False), (-1, True), (0, True), (10, True), (7200, False)]
+)
+def test_a_time_is_racy_when_recent_or_a_little_ahead_not_when_set_far_ahead(
+    offset_s: int, expected: bool
+) -> None:
+    now = time.time_ns()
+    assert indexer.racy(now + offset_s * 10**9, now) is expected
+
+
+def test_files_dated_far_ahead_are_trusted_once_settled(
+    catalog_dir: Path, later: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ahead = time.time_ns() + 86_400 * 10**9  # touch -d tomorrow, as some archives leave files
+    for n in range(3):
+        path = write_study(catalog_dir, id=f"study-{n}", title=f"Title {n}")
+        os.utime(path, ns=(ahead, ahead))
+    first = titles(catalog_dir)
+    no_comparison(monkeypatch)
+    monkeypatch.setattr(loader, "load_study", lambda *_a, **_k: pytest.fail("a file was read"))
+    assert titles(catalog_dir) == first
+
+
+def test_a_file_changed_just_now_is_read_again_whatever_its_modification_time(
+    catalog_dir: Path,
+) -> None:
+    path = write_study(catalog_dir, id="study-a")
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - 60 * 10**9))  # touch -r old
+    row = indexer.index_row(str(path), time.time_ns())
+    assert row.size == -1  # its change time is now: not to be trusted yet

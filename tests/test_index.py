@@ -25,13 +25,6 @@ def cache_files() -> list[Path]:
     return sorted(index.cache_home().glob("index-*.sqlite"))
 
 
-def settle(path: Path) -> Path:
-    """Date a file a minute back, so the index trusts its stamp (it is not 'racy')."""
-    info = path.stat()
-    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - 60 * 10**9))
-    return path
-
-
 def no_file_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     """From now on, reading any descriptor file fails the test."""
 
@@ -50,10 +43,10 @@ COMMANDS = (
 
 
 def test_warm_answers_equal_a_direct_read_without_reading_any_file(
-    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
+    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch, later: None
 ) -> None:
     for n in range(3):
-        settle(write_study(catalog_dir, id=f"study-{n}", title=f"Title {n}"))
+        write_study(catalog_dir, id=f"study-{n}", title=f"Title {n}")
     args = ["--studies-dir", str(catalog_dir)]
     direct = [invoke(*command, *args, "--no-cache").stdout for command in COMMANDS]
     cold = [invoke(*command, *args).stdout for command in COMMANDS]
@@ -65,10 +58,10 @@ def test_warm_answers_equal_a_direct_read_without_reading_any_file(
 
 
 def test_show_takes_the_shortcut_when_the_index_is_current(
-    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
+    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch, later: None
 ) -> None:
     for n in range(3):
-        settle(write_study(catalog_dir, id=f"study-{n}", title=f"Title {n}"))
+        write_study(catalog_dir, id=f"study-{n}", title=f"Title {n}")
     args = ["show", "study-1", "--json", "--studies-dir", str(catalog_dir)]
     assert invoke("list", "--studies-dir", str(catalog_dir)).exit_code == 0  # builds the index
 
@@ -120,9 +113,9 @@ def test_show_rereads_its_file_when_edited(catalog_dir: Path) -> None:
     assert json.loads(invoke(*args).stdout)["title"] == "Second one"
 
 
-def test_show_from_a_current_index_needs_only_its_own_file(catalog_dir: Path) -> None:
+def test_show_from_a_current_index_needs_only_its_own_file(catalog_dir: Path, later: None) -> None:
     for name in ("study-a", "study-b"):
-        settle(write_study(catalog_dir, id=name))
+        write_study(catalog_dir, id=name)
     load_catalog([catalog_dir], cache=True)
     one = load_one([catalog_dir], "study-b")
     assert one is not None and list(one.entries) == ["study-b"]
@@ -142,9 +135,9 @@ def test_invalid_files_are_reported_from_the_index_too(catalog_dir: Path) -> Non
 
 @pytest.mark.parametrize("damage", [b"this is not a database" * 100, b""])
 def test_a_damaged_cache_file_is_deleted_and_built_again_once(
-    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes
+    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes, later: None
 ) -> None:
-    settle(write_study(catalog_dir))
+    write_study(catalog_dir)
     args = ["list", "--json", "--studies-dir", str(catalog_dir)]
     invoke(*args)
     (path,) = cache_files()
@@ -230,10 +223,10 @@ def _damage(column: str, value: str) -> None:
     ],
 )
 def test_damaged_rows_are_read_from_their_file_with_one_warning(
-    catalog_dir: Path, column: str, value: str
+    catalog_dir: Path, column: str, value: str, later: None
 ) -> None:
     for n in range(3):
-        settle(write_study(catalog_dir, id=f"study-{n}", title=f"Title {n}"))
+        write_study(catalog_dir, id=f"study-{n}", title=f"Title {n}")
     args = ["--studies-dir", str(catalog_dir)]
     direct = [invoke(*command, *args, "--no-cache").stdout for command in COMMANDS]
     invoke("list", *args)
@@ -249,10 +242,10 @@ def test_damaged_rows_are_read_from_their_file_with_one_warning(
 
 
 def test_an_interrupted_update_keeps_the_batches_it_stored(
-    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
+    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch, later: None
 ) -> None:
     for n in range(5):
-        settle(write_study(catalog_dir, id=f"study-{n}"))
+        write_study(catalog_dir, id=f"study-{n}")
     load_catalog([catalog_dir], cache=True)
     db = index.Index(catalog_dir)
     monkeypatch.setattr(index, "BATCH", 2)
@@ -274,10 +267,10 @@ def test_an_interrupted_update_keeps_the_batches_it_stored(
 
 
 def test_a_parallel_cold_build_equals_a_direct_read(
-    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
+    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch, later: None
 ) -> None:
     for n in range(12):
-        settle(write_study(catalog_dir / f"part-{n % 3}", id=f"study-{n:02d}", title=f"T {n}"))
+        write_study(catalog_dir / f"part-{n % 3}", id=f"study-{n:02d}", title=f"T {n}")
     (catalog_dir / "part-1" / "broken.yaml").write_text("id: [\n", encoding="utf-8")
     monkeypatch.setattr(indexer, "PARALLEL_FROM", 4)
     parallel = indexer._in_parallel

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import bundled_env, invoke, write_study
-from test_index import cache_files, no_file_reading, settle
+from test_index import cache_files, no_file_reading
 
 from stemcell_cli import index
 
@@ -40,8 +40,10 @@ def test_a_name_that_is_not_utf8_is_a_problem_of_its_own(catalog_dir: Path, cach
         assert "internal error" not in result.stderr
 
 
-def test_a_same_size_edit_with_the_old_times_put_back_is_seen(catalog_dir: Path) -> None:
-    path = settle(write_study(catalog_dir, id="study-a", title="AAAA"))
+def test_a_same_size_edit_with_the_old_times_put_back_is_seen(
+    catalog_dir: Path, later: None
+) -> None:
+    path = write_study(catalog_dir, id="study-a", title="AAAA")
     before = path.stat()
     assert json.loads(invoke(*ARGS, str(catalog_dir)).stdout)[0]["title"] == "AAAA"
     path.write_text(path.read_text().replace("AAAA", "BBBB"), encoding="utf-8")
@@ -51,13 +53,12 @@ def test_a_same_size_edit_with_the_old_times_put_back_is_seen(catalog_dir: Path)
 
 
 def test_every_spelling_of_a_folder_shares_one_index_and_is_reported_as_written(
-    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
+    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch, later: None
 ) -> None:
     for n in range(3):
-        settle(write_study(catalog_dir, id=f"study-{n}"))
+        write_study(catalog_dir, id=f"study-{n}")
     broken = catalog_dir / "broken.yaml"
     broken.write_text("id: [\n")
-    settle(broken)
     assert invoke(*ARGS, str(catalog_dir.resolve())).exit_code == 1  # built once
     no_file_reading(monkeypatch)
     monkeypatch.chdir(catalog_dir.parent)
