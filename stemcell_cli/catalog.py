@@ -163,18 +163,35 @@ class Catalog:
     def entry(self, study_id: str) -> Entry:
         """The entry with this id (in any case: ids are lowercase), or an error naming its
         invalid file or suggesting close ids."""
-        try:
-            return self.entries[study_id if study_id in self.entries else study_id.casefold()]
-        except KeyError:
-            invalid = [p for p in self.problems if study_stem(Path(p.path)) == study_id]
-            if invalid:
-                raise StemcellError(
-                    f"study '{study_id}' is not valid: {invalid[0]}"
-                    + (f" (and {len(invalid) - 1} more problem(s))" if len(invalid) > 1 else "")
-                ) from None
-            close = difflib.get_close_matches(study_id.lower(), list(self.entries), n=3, cutoff=0.5)
-            hint = f"; did you mean {', '.join(close)}?" if close else "; see `stemcell list`"
-            raise StemcellError(f"no study with id '{study_id[:80]}'{hint}") from None
+        found = self.entries.get(study_id.casefold())
+        if found is None:
+            raise self._missing(study_id, list(self.entries))
+        return found
+
+    def find(self, study_ids: Iterable[str]) -> list[Entry]:
+        """The entries with these ids (in any case), each once, in the order given, picked
+        from the stream so that only they are kept; a missing one is an error, as ``entry``."""
+        wanted = {study_id.casefold(): study_id for study_id in study_ids}
+        found: dict[str, Entry] = {}
+        ids = []  # every id, for suggestions
+        for entry in self.stream():
+            ids.append(entry.id)
+            if entry.id in wanted:
+                found[entry.id] = entry
+        for key, study_id in wanted.items():
+            if key not in found:
+                raise self._missing(study_id, ids)
+        return [found[key] for key in wanted]
+
+    def _missing(self, study_id: str, ids: list[str]) -> StemcellError:
+        """Why there is no entry for ``study_id``: its file's problem, or close ids."""
+        invalid = [p for p in self.problems if study_stem(Path(p.path)) == study_id]
+        if invalid:
+            more = f" (and {len(invalid) - 1} more problem(s))" if len(invalid) > 1 else ""
+            return StemcellError(f"study '{study_id}' is not valid: {invalid[0]}{more}")
+        close = difflib.get_close_matches(study_id.lower(), ids, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see `stemcell list`"
+        return StemcellError(f"no study with id '{study_id[:80]}'{hint}")
 
 
 def _by_id(entry: Entry) -> tuple[str, str]:

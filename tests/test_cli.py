@@ -10,6 +10,7 @@ import pytest
 from conftest import BUNDLED_IDS, MS_IDS, VALID_YAML, invoke, write_study
 
 from stemcell_cli import __version__
+from stemcell_cli.catalog import Catalog
 from stemcell_cli.cli import app
 
 COMMANDS = ["list", "filter", "show", "compare", "validate", "schema"]
@@ -123,6 +124,17 @@ def test_compare_by_condition() -> None:
         "pain-ipsc",
         "pain-mge-mouse",
     ]
+
+
+def test_compare_keeps_only_the_studies_it_compares(monkeypatch: pytest.MonkeyPatch) -> None:
+    def whole_catalog(_self: object) -> None:
+        raise AssertionError("every study of the catalog was held")
+
+    monkeypatch.setattr(Catalog, "entries", property(whole_catalog))
+    for args in (["MS-MIST", "ms-hsct"], ["--condition", "ms"]):
+        result = invoke("compare", *args, "--json")
+        assert result.exit_code == 0, result.stderr
+        assert {s["id"] for s in json.loads(result.stdout)["studies"]} <= MS_IDS
 
 
 def test_compare_repeated_id_is_one_column() -> None:

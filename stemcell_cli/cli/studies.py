@@ -10,7 +10,7 @@ import typer
 
 from ..entry import Entry
 from ..errors import UsageError
-from ..query import Filters, matching, select
+from ..query import Filters, matching
 from ..render import FIELD_FORMATS, STREAMED, make_renderer
 from .app import command, finish, say
 from .complete import study_ids
@@ -183,11 +183,10 @@ def compare_studies(
     Example: stemcell compare ms-mist ms-hsct
     """
     catalog = origin.load()
-    entries = catalog.sorted_entries()
-    if study_ids:
-        entries = [catalog.entry(i) for i in dict.fromkeys(i.casefold() for i in study_ids)]
-    shown = list(limit.cut(sort.apply(select(entries, filters)), output, TABLE_COLUMNS))
-    count_note(catalog.count, filters, limit.seen, limit.shown, " compared", catalog.sorted_entries)
+    entries = catalog.find(study_ids) if study_ids else catalog.stream()  # only these are kept
+    shown = list(limit.cut(sort.apply(matching(entries, filters)), output, TABLE_COLUMNS))
+    everything = lambda: origin.load().sorted_entries()  # noqa: E731 - the stream is spent
+    count_note(catalog.count, filters, limit.seen, limit.shown, " compared", everything)
     from ..views.compare import compare
 
     comparison = compare(shown, output.fields)
