@@ -14,7 +14,9 @@ bytes, and a cold build interrupted halfway (SIGINT) then run again. The bundled
 are compared with a bare import of the dependencies instead. Catalogs are generated from the
 model (varied conditions, designs, sizes) under a temporary folder and removed afterwards; the
 index cache lives in its own folder. The package's modules are compiled first, as
-``pip install`` does, so that no run is timed compiling them.
+``pip install`` does, so that no run is timed compiling them. Where valgrind is installed, the
+warm listing and that floor are also counted in instructions, which no other load on the
+machine can disturb.
 """
 
 from __future__ import annotations
@@ -270,6 +272,17 @@ def warm_against_floor(
     return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs), count
 
 
+def instructions(argv: list[str], env: dict[str, str]) -> int | None:
+    """Instructions one process executes, counted by valgrind (None when it is not installed):
+    a figure that no other load on the machine can disturb."""
+    if shutil.which("valgrind") is None:
+        return None
+    count = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv]
+    proc = subprocess.run(count, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    found = [line for line in proc.stderr.decode().splitlines() if "Collected :" in line]
+    return int(found[-1].split()[-1]) if found else None
+
+
 def bench_size(size: int, runs: int, work: Path, clone: str | None) -> None:
     """Time every command on a catalog of ``size`` descriptors."""
     folder = work / f"catalog-{size}"
@@ -334,6 +347,14 @@ def bench_size(size: int, runs: int, work: Path, clone: str | None) -> None:
         f"floor as stored ({floor_cpu:.3f} s; medians of {pairs} alternating runs), "
         f"{warm_cpu / floors['plain'][1]:.2f}x with plain-JSON records ({floors['plain'][1]:.3f} s)"
     )
+    floor_argv = [sys.executable, "-c", SQLITE_FLOOR, str(folder), str(index), "stored"]
+    counted = instructions(listing, env), instructions(floor_argv, env)
+    if None not in counted:
+        mine, least = counted
+        print(
+            f"warm list --json instructions (valgrind): {mine / 1e9:.2f} G = {mine / least:.2f}x "
+            f"the SQLite-read floor as stored ({least / 1e9:.2f} G)"
+        )
     own = catalog_bytes(folder)
     print(
         f"index {index.stat().st_size / 2**20:.1f} MiB for {own / 2**20:.1f} MiB of descriptors: "
