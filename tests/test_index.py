@@ -11,7 +11,7 @@ import pytest
 from conftest import BUNDLED, invoke, write_study
 
 from stemcell_cli import index, indexer, loader
-from stemcell_cli.catalog import load_catalog, load_one
+from stemcell_cli.catalog import Catalog, load_catalog, load_one
 from stemcell_cli.cli import options
 from stemcell_cli.entry import IndexedEntry
 
@@ -73,6 +73,25 @@ def test_show_takes_the_shortcut_when_the_index_is_current(
     result = invoke(*args)
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["title"] == "Title 1"
+
+
+def test_show_after_the_folder_changed_keeps_only_its_study(
+    catalog_dir: Path, monkeypatch: pytest.MonkeyPatch, later: None
+) -> None:
+    for n in range(3):
+        write_study(catalog_dir, id=f"study-{n}", title=f"Title {n}")
+    assert invoke("list", "--studies-dir", str(catalog_dir)).exit_code == 0  # builds the index
+    (catalog_dir / "notes.txt").write_text("the folder changed: no shortcut", encoding="utf-8")
+
+    def whole_catalog(_self: object) -> None:
+        raise AssertionError("every study of the catalog was held")
+
+    monkeypatch.setattr(Catalog, "entries", property(whole_catalog))
+    result = invoke("show", "STUDY-2", "--json", "--studies-dir", str(catalog_dir))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["title"] == "Title 2"
+    missing = invoke("show", "study-9", "--studies-dir", str(catalog_dir))
+    assert missing.exit_code == 1 and "no study with id 'study-9'" in missing.stderr
 
 
 def test_no_cache_writes_no_index(catalog_dir: Path) -> None:

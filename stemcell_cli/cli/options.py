@@ -13,7 +13,7 @@ import inspect
 import typing
 from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, Literal, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, TypeVar
 
 import typer
 
@@ -24,6 +24,9 @@ from ..render import Format
 from ..vocab import CellSource, DesignType, Species
 from .app import say, warn
 from .complete import condition_names
+
+if TYPE_CHECKING:
+    from ..entry import Entry
 
 T = TypeVar("T")
 FILTERS = "Filters"
@@ -298,9 +301,15 @@ class Origin(NamedTuple):
         the stored views the command uses (see ``Index.studies``)."""
         return load_catalog(self.dirs, cache=self.cache, notify=warn, views=views)
 
-    def load_for(self, study_id: str) -> Catalog:
-        """A catalog that holds ``study_id`` if the catalog does: from the index when current."""
-        return (load_one(self.dirs, study_id, notify=warn) if self.cache else None) or self.load()
+    def load_for(self, study_id: str) -> tuple[Catalog, Entry]:
+        """The study ``study_id`` and the catalog it was found in: from the index alone when
+        it is current, else picked from the whole catalog's stream (the others not kept)."""
+        one = load_one(self.dirs, study_id, notify=warn) if self.cache else None
+        if one is not None:
+            return one, one.entry(study_id)
+        catalog = self.load()
+        (entry,) = catalog.find([study_id])
+        return catalog, entry
 
 
 def _origin(studies_dir: list[str] | None, no_cache: bool) -> Origin:

@@ -147,8 +147,7 @@ def show(
     from .pager import paged  # only show pages
 
     study_id = study_id.casefold()
-    catalog = origin.load_for(study_id)
-    entry = catalog.entry(study_id)
+    catalog, entry = origin.load_for(study_id)
     with paged(pager and output.format == "table") as out:
         make_renderer(output.format, out, output.fields).study(entry)
     return finish(catalog)
