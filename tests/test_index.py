@@ -90,6 +90,7 @@ def test_show_after_the_folder_changed_keeps_only_its_study(
     result = invoke("show", "STUDY-2", "--json", "--studies-dir", str(catalog_dir))
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["title"] == "Title 2"
+    (catalog_dir / "more-notes.txt").write_text("changed again", encoding="utf-8")
     missing = invoke("show", "study-9", "--studies-dir", str(catalog_dir))
     assert missing.exit_code == 1 and "no study with id 'study-9'" in missing.stderr
 
