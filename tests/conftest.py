@@ -12,9 +12,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from stemcell_cli import indexer
-from stemcell_cli.catalog import bundled_dir
 from stemcell_cli.cli import app
+from stemcell_cli.store import indexer
+from stemcell_cli.store.catalog import bundled_dir
 
 BUNDLED = bundled_dir()
 BUNDLED_IDS = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from stemcell_cli import describe
-from stemcell_cli.authors import is_elision, parse_name, split_authors
-from stemcell_cli.catalog import Catalog, bundled_dir, load_catalog
+from stemcell_cli.model.authors import is_elision, parse_name, split_authors
 from stemcell_cli.safe import UNSAFE
+from stemcell_cli.store.catalog import Catalog, bundled_dir, load_catalog
+from stemcell_cli.views import describe
 
 HSCT = ["Boffa G", "Massacesi L", "Inglese M", "...", "Mancardi G"]
 

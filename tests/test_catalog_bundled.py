@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import BUNDLED, BUNDLED_IDS
 
-from stemcell_cli.catalog import load_catalog
-from stemcell_cli.loader import load_study
-from stemcell_cli.models import Study
+from stemcell_cli.model.descriptor import Study
+from stemcell_cli.store.catalog import load_catalog
+from stemcell_cli.store.loader import load_study
 
 
 @pytest.fixture(scope="module")

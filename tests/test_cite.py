@@ -17,14 +17,14 @@ import rispy
 from bibtexparser import middlewares
 from conftest import invoke
 
-from stemcell_cli.catalog import Catalog, bundled_dir, load_catalog
 from stemcell_cli.cite import FORMATS, CitationFormat, Citations, citations
 from stemcell_cli.cite.formats import protect_case
 from stemcell_cli.cite.references import ENTRY_TYPES, references
 from stemcell_cli.ctgov import descriptor_from_record
 from stemcell_cli.errors import UsageError
-from stemcell_cli.models import Study
+from stemcell_cli.model.descriptor import Study
 from stemcell_cli.safe import UNSAFE
+from stemcell_cli.store.catalog import Catalog, bundled_dir, load_catalog
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CTGOV = FIXTURES / "ctgov"

@@ -14,7 +14,7 @@ from conftest import invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stemcell_cli import ctgov, files
+from stemcell_cli import ctgov
 from stemcell_cli.ctgov import (
     NO_INTERVENTION,
     NO_RESULT,
@@ -29,9 +29,10 @@ from stemcell_cli.ctgov import read as ctgov_read
 from stemcell_cli.ctgov import run as ctgov_run
 from stemcell_cli.ctgov.mapping import SUMMARY_CHARS
 from stemcell_cli.errors import StemcellError
-from stemcell_cli.evidence import assess
-from stemcell_cli.loader import load_study
-from stemcell_cli.models import Study
+from stemcell_cli.evidence.grading import assess
+from stemcell_cli.model.descriptor import Study
+from stemcell_cli.store import files
+from stemcell_cli.store.loader import load_study
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ctgov"
 SAMPLE = FIXTURES / "ctgov-v2-NCT00763412.json"

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from stemcell_cli.ctgov import descriptor_from_record, import_files
 from stemcell_cli.ctgov.results import match_groups
-from stemcell_cli.describe import result_text
-from stemcell_cli.models import Study
+from stemcell_cli.model.descriptor import Study
+from stemcell_cli.views.describe import result_text
 
 
 def _study(rec: dict[str, Any]) -> tuple[Study, list[str]]:

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from stemcell_cli.ctgov import descriptor_from_record, import_files
 from stemcell_cli.ctgov.arms import only_control
-from stemcell_cli.evidence import NO_RESULTS, assess
-from stemcell_cli.models import Study
+from stemcell_cli.evidence.grading import NO_RESULTS, assess
+from stemcell_cli.model.descriptor import Study
 
 
 def _study(rec: dict[str, Any]) -> Study:

@@ -13,10 +13,10 @@ import pytest
 import yaml
 from conftest import BUNDLED, invoke, write_study
 
-from stemcell_cli.loader import parse
-from stemcell_cli.models import descriptor_schema
-from stemcell_cli.schema import SCHEMA_ID
-from stemcell_cli.template import descriptor_template
+from stemcell_cli.model.descriptor import descriptor_schema
+from stemcell_cli.model.schema import SCHEMA_ID
+from stemcell_cli.model.template import descriptor_template
+from stemcell_cli.store.loader import parse
 
 
 def problems(folder: Path, *args: str) -> list[str]:

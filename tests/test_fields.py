@@ -8,7 +8,7 @@ import json
 
 from conftest import invoke
 
-from stemcell_cli.catalog import bundled_dir, load_catalog
+from stemcell_cli.store.catalog import bundled_dir, load_catalog
 from stemcell_cli.views.record import select_fields
 
 

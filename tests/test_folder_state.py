@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import invoke, write_study
 
-from stemcell_cli import indexer, loader
-from stemcell_cli.catalog import load_one
-from stemcell_cli.index import Index, IndexRow
-from stemcell_cli.walk import Walk
+from stemcell_cli.store import indexer, loader
+from stemcell_cli.store.catalog import load_one
+from stemcell_cli.store.index import Index, IndexRow
+from stemcell_cli.store.walk import Walk
 
 
 def no_comparison(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import BUNDLED, invoke, write_study
 
-from stemcell_cli import index, indexer, loader
-from stemcell_cli.catalog import Catalog, load_catalog, load_one
 from stemcell_cli.cli import options
-from stemcell_cli.entry import IndexedEntry
+from stemcell_cli.store import index, indexer, loader
+from stemcell_cli.store.catalog import Catalog, load_catalog, load_one
+from stemcell_cli.store.entry import IndexedEntry
 
 
 def titles(result) -> dict[str, str]:

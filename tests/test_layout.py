@@ -9,8 +9,8 @@ import re
 import pytest
 from conftest import BUNDLED_IDS, MS_IDS, invoke
 
-from stemcell_cli.catalog import bundled_dir, load_catalog
-from stemcell_cli.evidence import CAUTION
+from stemcell_cli.evidence.grading import CAUTION
+from stemcell_cli.store.catalog import bundled_dir, load_catalog
 
 WIDTHS = ("80", "120", "200")
 _CUT = re.compile(r"[\s│─┃━╭╮╰╯┌┐└┘├┤┬┴┼]+")

@@ -11,9 +11,9 @@ from conftest import VALID_YAML, write_study
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stemcell_cli import loader
-from stemcell_cli.catalog import load_catalog
-from stemcell_cli.loader import MAX_BYTES, load_study
+from stemcell_cli.store import loader
+from stemcell_cli.store.catalog import load_catalog
+from stemcell_cli.store.loader import MAX_BYTES, load_study
 
 
 def load_text(tmp_path: Path, text: str, name: str = "demo-study.yaml"):

@@ -9,9 +9,9 @@ import pytest
 from conftest import DROP, invoke, make_study, write_study
 from pydantic import ValidationError
 
-from stemcell_cli.catalog import load_catalog
-from stemcell_cli.loader import load_study
-from stemcell_cli.models import Study, descriptor_schema
+from stemcell_cli.model.descriptor import Study, descriptor_schema
+from stemcell_cli.store.catalog import load_catalog
+from stemcell_cli.store.loader import load_study
 from stemcell_cli.views.record import study_record
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from pydantic import ValidationError
 
-from stemcell_cli.models import Study
+from stemcell_cli.model.descriptor import Study
 from stemcell_cli.safe import FORMULA_START, csv_cell, markdown_text, markdown_url
 
 LINKS = (

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import BUNDLED, BUNDLED_IDS, MS_IDS, PAIN_IDS, T2D_IDS, invoke, write_study
 
-from stemcell_cli.catalog import load_catalog
 from stemcell_cli.query import Filters, select
+from stemcell_cli.store.catalog import load_catalog
 from stemcell_cli.views.compare import compare
 
 

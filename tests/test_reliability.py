@@ -16,7 +16,7 @@ import pytest
 from conftest import bundled_env, invoke, write_study
 from test_index import cache_files, no_file_reading
 
-from stemcell_cli import index
+from stemcell_cli.store import index
 
 ARGS = ["list", "--json", "--studies-dir"]
 
@@ -142,7 +142,7 @@ def test_progress_shows_files_done_of_total_only_on_a_terminal_after_a_moment(
 
 SLOW_BUILD = """
 import sys, time
-from stemcell_cli import indexer
+from stemcell_cli.store import indexer
 indexer.PARALLEL_FROM = 50
 read = indexer.index_row
 def slowly(*args):

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import BUNDLED_IDS, bundled_env, invoke, write_study
 
-from stemcell_cli.catalog import bundled_dir, load_catalog
 from stemcell_cli.render import Format, make_renderer
+from stemcell_cli.store.catalog import bundled_dir, load_catalog
 from stemcell_cli.views.compare import compare
 from stemcell_cli.views.record import record_fields
 

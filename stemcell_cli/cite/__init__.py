@@ -17,7 +17,7 @@ says so. The descriptor's own short ``title`` and its sources' labels are never 
 work's title: that is ``publication.title`` (for an imported registry record, the registry's
 official title), else, for an imported registry record, the registry's brief title.
 
-Author lists come from :mod:`stemcell_cli.authors`: named authors in published order (a last
+Author lists come from :mod:`stemcell_cli.model.authors`: named authors in published order (a last
 author named after an omission stays last). A partial list is marked in every format:
 BibTeX ends the list with ``and others`` and RIS lists the named ``AU`` lines; both, and
 CSL-JSON, carry a note saying where authors were left out. CSL-JSON has no "et al." marker
@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING
 from ..errors import UsageError
 
 if TYPE_CHECKING:
-    from ..models import Study
+    from ..model.descriptor import Study
     from .references import CitationWarning
 
 

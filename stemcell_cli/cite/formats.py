@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from ..authors import Name
+from ..model.authors import Name
 from ..safe import UNSAFE, one_line
 from .references import Reference
 

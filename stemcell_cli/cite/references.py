@@ -8,11 +8,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..authors import AuthorList, organisation, split_authors
-from ..registry import CTGOV, registry_url
+from ..model.authors import AuthorList, organisation, split_authors
+from ..model.registry import CTGOV, registry_url
 
 if TYPE_CHECKING:
-    from ..models import Source, Study
+    from ..model.descriptor import Source, Study
 
 
 @dataclass(frozen=True)

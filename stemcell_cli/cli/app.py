@@ -16,10 +16,10 @@ import click
 import typer
 from typer.core import TyperArgument, TyperGroup
 
-from ..catalog import Catalog
 from ..errors import StemcellError
 from ..interrupts import INTERRUPTED, MESSAGE, Interrupted
 from ..safe import visible
+from ..store.catalog import Catalog
 
 
 def _keep_argument_help() -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..index import cache_home, cached_indexes, clear_indexes
+from ..store.index import cache_home, cached_indexes, clear_indexes
 from .app import command, say, typer_app
 
 cache_app = typer_app(

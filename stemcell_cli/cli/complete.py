@@ -23,7 +23,7 @@ class Shell(StrEnum):
 
 
 def _entries(ctx: typer.Context) -> list:
-    from ..catalog import catalog_dirs, load_catalog
+    from ..store.catalog import catalog_dirs, load_catalog
 
     try:
         catalog = load_catalog(catalog_dirs(ctx.params.get("studies_dir")), cache=True)

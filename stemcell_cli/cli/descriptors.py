@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ..catalog import MISSING, catalog_dirs, load_paths
+from ..store.catalog import MISSING, catalog_dirs, load_paths
 from .app import command, say
 from .options import StudiesDir
 
@@ -92,10 +92,10 @@ def new(
     Example: stemcell new my-trial --out my-studies/
     """
     from ..errors import StemcellError, UsageError
-    from ..files import write_atomic
-    from ..loader import PATTERN_WORDS
-    from ..models import ID_PATTERN
-    from ..template import descriptor_template
+    from ..model.descriptor import ID_PATTERN
+    from ..model.template import descriptor_template
+    from ..store.files import write_atomic
+    from ..store.loader import PATTERN_WORDS
 
     if not re.fullmatch(ID_PATTERN, study_id):
         raise UsageError(f"the id {PATTERN_WORDS[ID_PATTERN]} (got '{study_id[:80]}')")
@@ -121,6 +121,6 @@ def schema() -> None:
     Example: stemcell schema > study.schema.json
     """
     from ..jsontext import dumps
-    from ..models import descriptor_schema
+    from ..model.descriptor import descriptor_schema
 
     typer.echo(dumps(descriptor_schema(), indent=2))

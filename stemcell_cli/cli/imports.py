@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ..vocab import OverallStatus
+from ..model.vocab import OverallStatus
 from .app import command, say, typer_app
 
 if typing.TYPE_CHECKING:

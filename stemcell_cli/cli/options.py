@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, TypeVar
 
 import typer
 
-from ..catalog import ENV_VAR, Catalog, catalog_dirs, load_catalog, load_one
 from ..errors import UsageError
+from ..model.vocab import CellSource, DesignType, Species
 from ..query import Filters, order
 from ..render import Format
-from ..vocab import CellSource, DesignType, Species
+from ..store.catalog import ENV_VAR, Catalog, catalog_dirs, load_catalog, load_one
 from .app import say, warn
 from .complete import condition_names
 
 if TYPE_CHECKING:
-    from ..entry import Entry
+    from ..store.entry import Entry
 
 T = TypeVar("T")
 FILTERS = "Filters"

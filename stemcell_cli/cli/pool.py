@@ -69,8 +69,8 @@ def pool(
     Example: stemcell pool --condition diabetes   ·   stemcell pool --studies-dir trials/
     --measure mortality -f svg > forest.svg
     """
-    from ..pooling_outcome import pool_outcome
-    from ..pooling_view import summary_of_findings
+    from ..analysis.bodies import summary_of_findings
+    from ..analysis.outcome import pool_outcome
 
     if output.fields is not None:
         raise UsageError("--fields does not apply to stemcell pool")

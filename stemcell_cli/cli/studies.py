@@ -8,10 +8,10 @@ from typing import Annotated
 
 import typer
 
-from ..entry import Entry
 from ..errors import UsageError
 from ..query import Filters, matching
 from ..render import FIELD_FORMATS, STREAMED, make_renderer
+from ..store.entry import Entry
 from .app import command, finish, say
 from .complete import study_ids
 from .options import (

@@ -20,9 +20,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..models import OverallStatus, Study
-from ..registry import CTGOV, registry_url
-from ..vocab import MAX_PEOPLE
+from ..model.descriptor import OverallStatus, Study
+from ..model.registry import CTGOV, registry_url
+from ..model.vocab import MAX_PEOPLE
 from .arms import arms_of, groups_of
 from .design import (
     NOT_STATED,

@@ -7,9 +7,9 @@ import re
 import unicodedata
 from typing import Any
 
-from ..registry import is_nct_id
+from ..model.registry import is_nct_id
+from ..model.vocab import MAX_PEOPLE
 from ..safe import NUMBER, one_line, without_unsafe
-from ..vocab import MAX_PEOPLE
 
 TEXT_CHARS = 500
 

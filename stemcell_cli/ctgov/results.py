@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..describe import number as shown
-from ..vocab import MAX_PEOPLE
+from ..model.vocab import MAX_PEOPLE
+from ..views.describe import number as shown
 from .log import Log
 from .record import OUTCOMES, RESULTS, Record, norm, parse_number, text
 

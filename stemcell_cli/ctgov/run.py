@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StemcellError
-from ..files import size_text
-from ..loader import MAX_BYTES as MAX_DESCRIPTOR_BYTES
+from ..store.files import size_text
+from ..store.loader import MAX_BYTES as MAX_DESCRIPTOR_BYTES
 from .mapping import descriptor_from_record
 from .read import read_records
 from .record import nct_id_of

@@ -18,9 +18,9 @@ from typing import Any
 import yaml
 
 from ..errors import StemcellError
-from ..files import read_bounded, write_atomic
-from ..loader import MAX_BYTES
-from ..walk import find_descriptors
+from ..store.files import read_bounded, write_atomic
+from ..store.loader import MAX_BYTES
+from ..store.walk import find_descriptors
 from .api import ApiError, Client
 from .fetch import fetch_study
 from .mapping import descriptor_from_record

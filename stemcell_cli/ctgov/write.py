@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from ..files import write_atomic
-from ..registry import CTGOV
+from ..model.registry import CTGOV
+from ..store.files import write_atomic
 from .record import Record
 from .report import Status, StudyImport
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 from ..errors import UsageError
 
 if TYPE_CHECKING:
-    from ..entry import Entry
-    from ..pooling_outcome import PoolResult
-    from ..pooling_view import Findings
+    from ..analysis.bodies import Findings
+    from ..analysis.outcome import PoolResult
+    from ..store.entry import Entry
     from ..views.compare import Comparison
 
 

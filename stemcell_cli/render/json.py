@@ -6,9 +6,9 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from ..entry import Entry
-    from ..pooling_outcome import PoolResult
-    from ..pooling_view import Findings
+    from ..analysis.bodies import Findings
+    from ..analysis.outcome import PoolResult
+    from ..store.entry import Entry
     from ..views.compare import Comparison
 from ..jsontext import dumps
 

@@ -11,9 +11,9 @@ from ..views.listing import SUMMARY_HEADERS
 from ..views.show import Section, view_sections
 
 if TYPE_CHECKING:
-    from ..entry import Entry
-    from ..pooling_outcome import PoolResult
-    from ..pooling_view import Findings
+    from ..analysis.bodies import Findings
+    from ..analysis.outcome import PoolResult
+    from ..store.entry import Entry
 
 
 def cell(text: str) -> str:
@@ -69,14 +69,14 @@ class MarkdownRenderer:
         self.out.write("\n".join(body + [section_text(s) for s in view_sections(view)]))
 
     def findings(self, findings: Findings) -> None:
-        from .pooltext import SOF_HEADERS, sof_table
+        from .pool_text import SOF_HEADERS, sof_table
 
         rows, notes = sof_table(findings)
         body = "\n".join(f"{cell(n)}\n" for n in notes)
         self.out.write(f"# Summary of findings\n\n{table(SOF_HEADERS, rows)}\n{body}")
 
     def pooled(self, result: PoolResult) -> None:
-        from .pooltext import blocks
+        from .pool_text import blocks
 
         for b in blocks(result):
             forest = "\n".join(visible(line) for line in b.forest)

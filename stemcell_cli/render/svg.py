@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import UsageError
-from .pooltext import svg
+from .pool_text import svg
 
 if TYPE_CHECKING:
-    from ..pooling_outcome import PoolResult
+    from ..analysis.outcome import PoolResult
 
 ONLY = "--format svg draws a forest plot: use it with stemcell pool --measure TEXT"
 

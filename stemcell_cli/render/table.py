@@ -16,18 +16,18 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from .. import describe
-from ..evidence import CAUTION
+from ..evidence.grading import CAUTION
 from ..safe import visible
+from ..views import describe
 from ..views.compare import Comparison
 from ..views.listing import SUMMARY_HEADERS
 from ..views.show import Section, view_sections
 from .fit import CELL_PADDING, groups, longest_line, longest_word, share, tight, wrap
 
 if TYPE_CHECKING:
-    from ..entry import Entry
-    from ..pooling_outcome import PoolResult
-    from ..pooling_view import Findings
+    from ..analysis.bodies import Findings
+    from ..analysis.outcome import PoolResult
+    from ..store.entry import Entry
 
 LEVEL_STYLE = {1: "bold green", 2: "green", 3: "yellow", 4: "dark_orange", 5: "red"}
 MIN_HEADLINE = 20
@@ -139,7 +139,7 @@ class TableRenderer:
         self.wide = wide
 
     def findings(self, findings: Findings) -> None:
-        from .pooltext import SOF_COLUMNS, sof_table, terminal_row
+        from .pool_text import SOF_COLUMNS, sof_table, terminal_row
 
         rows, notes = sof_table(findings)
         width = self.console.width
@@ -153,7 +153,7 @@ class TableRenderer:
             self.console.print(text(note, width=width))
 
     def pooled(self, result: PoolResult) -> None:
-        from .pooltext import blocks
+        from .pool_text import blocks
 
         for b in blocks(result, width=max(60, min(self.console.width, 120))):
             self.console.print(text(b.heading, "bold"))

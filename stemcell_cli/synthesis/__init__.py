@@ -1,4 +1,4 @@
-"""Evidence synthesis: effect measures, pooling, funnel test, GRADE rating, forest plots.
+"""Evidence synthesis: effect measures, proportions, pooling, the funnel test.
 
 A pure library on plain numbers (no descriptor models, no I/O), standard library only.
 Figures agree with R's metafor defaults; see each module for the exact conventions.
@@ -6,7 +6,6 @@ Figures agree with R's metafor defaults; see each module for the exact conventio
 
 from __future__ import annotations
 
-from .certainty import Certainty, Downgrade, StudyFacts, rate_certainty
 from .distributions import Z95, chi2_sf, gamma_q, normal_sf, normal_two_sided_p
 from .effects import (
     AbsoluteEffect,
@@ -22,22 +21,17 @@ from .effects import (
     risk_difference,
     risk_ratio,
 )
-from .forest import ForestRow, ForestSummary, forest_svg, forest_text, from_pooled
 from .funnel import EggerResult, egger_test
 from .pooling import Pooled, StudyRow, pool, pool_tables
+from .proportions import wilson
 
 __all__ = [
     "Z95",
     "AbsoluteEffect",
-    "Certainty",
-    "Downgrade",
     "Effect",
     "EggerResult",
-    "ForestRow",
-    "ForestSummary",
     "NumberNeeded",
     "Pooled",
-    "StudyFacts",
     "StudyRow",
     "Table2x2",
     "YiVi",
@@ -46,9 +40,6 @@ __all__ = [
     "effect",
     "egger_test",
     "escalc",
-    "forest_svg",
-    "forest_text",
-    "from_pooled",
     "gamma_q",
     "normal_sf",
     "normal_two_sided_p",
@@ -56,7 +47,7 @@ __all__ = [
     "odds_ratio",
     "pool",
     "pool_tables",
-    "rate_certainty",
     "risk_difference",
     "risk_ratio",
+    "wilson",
 ]

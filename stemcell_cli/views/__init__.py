@@ -23,7 +23,7 @@ from .record import study_record
 from .show import Section, show_view
 
 if TYPE_CHECKING:
-    from ..models import Study
+    from ..model.descriptor import Study
 
 
 class StoredViews(NamedTuple):

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from .. import describe
-from ..evidence import CAUTION, LEVEL_MEANING, assess, level_text
-from .effects import compare_cells
+from ..evidence.grading import CAUTION, LEVEL_MEANING, assess, level_text
+from . import describe
+from .effect_lines import compare_cells
 from .show import CERTAINTY_NOTE
 
 if TYPE_CHECKING:
-    from ..models import Study
+    from ..model.descriptor import Study
 
 
 @dataclass(frozen=True)

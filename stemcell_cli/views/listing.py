@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .. import describe
-from ..evidence import CAUTION, assess, level_text
+from ..evidence.grading import CAUTION, assess, level_text
 from ..query import Facets
+from . import describe
 
 if TYPE_CHECKING:
-    from ..models import Study
+    from ..model.descriptor import Study
 
 SUMMARY_HEADERS = (
     "ID",

@@ -9,12 +9,13 @@ import typing
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..comparisons import comparisons
+from ..analysis.comparisons import comparisons
 from ..errors import UsageError
-from ..evidence import assess, wilson
+from ..evidence.grading import assess
+from ..synthesis.proportions import wilson
 
 if TYPE_CHECKING:
-    from ..models import Study
+    from ..model.descriptor import Study
 
 
 COMPUTED = ("evidence", "comparisons")  # record fields computed from the descriptor
@@ -23,7 +24,7 @@ COMPUTED = ("evidence", "comparisons")  # record fields computed from the descri
 @functools.cache
 def record_fields() -> tuple[str, ...]:
     """Top-level fields of a study record: the descriptor's, then the computed ones."""
-    from ..models import Study
+    from ..model.descriptor import Study
 
     return (*Study.model_fields, *COMPUTED)
 
@@ -135,7 +136,7 @@ def _sub_fields(name: str) -> list[str]:
     """Sub-field names of a top-level field that holds a mapping, else []."""
     from pydantic import BaseModel
 
-    from ..models import Study
+    from ..model.descriptor import Study
 
     if name == "evidence":
         return ["level", "certainty", "flags"]

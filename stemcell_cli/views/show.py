@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .. import describe
-from ..evidence import CAUTION, LEVEL_MEANING, assess, level_text
-from .effects import HEADERS as EFFECT_HEADERS
-from .effects import TITLE as EFFECTS_TITLE
-from .effects import effect_rows
+from ..evidence.grading import CAUTION, LEVEL_MEANING, assess, level_text
+from . import describe
+from .effect_lines import HEADERS as EFFECT_HEADERS
+from .effect_lines import TITLE as EFFECTS_TITLE
+from .effect_lines import effect_rows
 
 if TYPE_CHECKING:
-    from ..models import Finding, Study
+    from ..model.descriptor import Finding, Study
 
 CERTAINTY_NOTE = "GRADE starting point for this design, not a full GRADE rating"
 

@@ -35,9 +35,9 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from .evidence import CONTROLLED
-from .query import words
-from .synthesis import (
+from ..evidence.grading import CONTROLLED
+from ..query import words
+from ..synthesis import (
     Effect,
     absolute_effects,
     number_needed,
@@ -47,7 +47,7 @@ from .synthesis import (
 )
 
 if TYPE_CHECKING:
-    from .models import Arm, Outcome, Study
+    from ..model.descriptor import Arm, Outcome, Study
 
 EXPERIMENTAL = {"EXPERIMENTAL"}
 COMPARATOR = {"ACTIVE_COMPARATOR", "PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION"}

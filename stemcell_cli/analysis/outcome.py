@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from .comparisons import norm
-from .errors import UsageError
-from .pooling_view import (
+from ..errors import UsageError
+from ..query import phrase_in
+from .bodies import (
     EFFECTS,
     METHODS,
     Analysis,
@@ -29,10 +29,10 @@ from .pooling_view import (
     nothing,
     single,
 )
-from .query import phrase_in
+from .comparisons import norm
 
 if TYPE_CHECKING:
-    from .entry import Entry
+    from ..store.entry import Entry
 
 NOT_ESTIMABLE = "not estimable (no events, or all events, in both arms)"
 

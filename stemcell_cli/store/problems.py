@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .safe import visible
+from ..safe import visible
 
 
 class Problem(NamedTuple):

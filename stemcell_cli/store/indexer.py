@@ -18,10 +18,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..progress import progress
 from .entry import Entry
 from .index import Index, IndexRow, packed_views
 from .problems import Problem, problems_to_text
-from .progress import progress
 from .walk import Walk, stamp_of, study_stem
 
 RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same tick
@@ -102,7 +102,8 @@ def _in_parallel(paths: list[str], now: int, count: int, zdict: bytes) -> Iterat
     import multiprocessing
     from multiprocessing.connection import wait
 
-    from . import loader, views  # noqa: F401  (imported once, before the workers fork)
+    from .. import views  # noqa: F401  (imported once, before the workers fork)
+    from . import loader  # noqa: F401
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)

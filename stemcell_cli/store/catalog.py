@@ -15,10 +15,10 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import StemcellError, UsageError
+from ..progress import progress
 from .entry import Entry, IndexedEntry
-from .errors import StemcellError, UsageError
 from .problems import Problem
-from .progress import progress
 from .walk import Walk, find_descriptors, stamp_of, study_stem
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ ENV_VAR = "STEMCELL_STUDIES_DIR"
 
 def bundled_dir() -> Path:
     """The catalog shipped with the package (inside the wheel, or the repo's studies/)."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the package folder
     packaged = here / "studies"
     return packaged if packaged.is_dir() else here.parent / "studies"
 

@@ -18,11 +18,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from . import models
+from ..model import descriptor as models
+from ..model.descriptor import Study
+from ..model.registry import NCT_PATTERN
 from .files import read_bounded
-from .models import Study
 from .problems import Problem
-from .registry import NCT_PATTERN
 
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 40

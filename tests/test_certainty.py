@@ -8,7 +8,8 @@ import pytest
 from test_synthesis_funnel import EGGER2001, effects
 from test_synthesis_pooling import BCG
 
-from stemcell_cli.synthesis import StudyFacts, egger_test, pool, pool_tables, rate_certainty
+from stemcell_cli.analysis.certainty import StudyFacts, rate_certainty
+from stemcell_cli.synthesis import egger_test, pool, pool_tables
 
 SE = 0.1
 V = SE * SE

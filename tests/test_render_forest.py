@@ -7,14 +7,14 @@ import xml.etree.ElementTree as ET
 import pytest
 from test_synthesis_pooling import BCG
 
-from stemcell_cli.synthesis import (
+from stemcell_cli.render.forest import (
     ForestRow,
     ForestSummary,
     forest_svg,
     forest_text,
     from_pooled,
-    pool_tables,
 )
+from stemcell_cli.synthesis import pool_tables
 
 SVG = "{http://www.w3.org/2000/svg}"
 NAMES = ["Aronson 1948", "Ferguson & Simes 1949", "Rosenthal 1960", "Hart & Sutherland 1977"]

@@ -25,10 +25,10 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
-from . import __version__
-from .errors import StemcellError
+from .. import __version__
+from ..errors import StemcellError
+from ..model.vocab import SCHEMA_VERSION
 from .problems import Problem, problems_from_text, problems_to_text
-from .vocab import SCHEMA_VERSION
 from .walk import display_prefix
 
 T = TypeVar("T")

@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .funnel import MIN_STUDIES, EggerResult
-from .pooling import Pooled
+from ..synthesis.funnel import MIN_STUDIES, EggerResult
+from ..synthesis.pooling import Pooled
 
 LEVELS = ("very low", "low", "moderate", "high")
 LABEL = "a transparent first rating, not a panel's judgement"

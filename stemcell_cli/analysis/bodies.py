@@ -24,26 +24,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from .errors import StemcellError
-from .evidence import assess, is_randomized
-from .synthesis import (
-    Certainty,
-    Downgrade,
+from ..errors import StemcellError
+from ..evidence.grading import assess, is_randomized
+from ..synthesis import (
     Effect,
     EggerResult,
     Pooled,
-    StudyFacts,
     absolute_effects,
     egger_test,
     pool_tables,
-    rate_certainty,
 )
-from .synthesis.certainty import LEVELS
-from .synthesis.funnel import MIN_STUDIES
-from .synthesis.pooling import METHOD_LABELS
+from ..synthesis.funnel import MIN_STUDIES
+from ..synthesis.pooling import METHOD_LABELS
+from .certainty import LEVELS, Certainty, Downgrade, StudyFacts, rate_certainty
 
 if TYPE_CHECKING:
-    from .entry import Entry
+    from ..store.entry import Entry
 
 EFFECTS = {"rr": "RR", "or": "OR", "rd": "RD"}
 METHODS = {"reml": "REML", "dl": "DL", "fixed": "FE"}

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..safe import one_line
-from ..synthesis import ForestRow, forest_svg, forest_text, from_pooled
-from ..views.effects import interval, num, points, whole
+from ..views.effect_lines import interval, num, points, whole
+from .forest import ForestRow, forest_svg, forest_text, from_pooled
 
 if TYPE_CHECKING:
-    from ..pooling_outcome import PoolResult
-    from ..pooling_view import Analysis, Findings
+    from ..analysis.bodies import Analysis, Findings
+    from ..analysis.outcome import PoolResult
 
 SOF_HEADERS = (
     "Outcome",
@@ -151,7 +151,7 @@ def terminal_row(row: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def findings_label() -> str:
-    from ..synthesis.certainty import LABEL
+    from ..analysis.certainty import LABEL
 
     return LABEL
 

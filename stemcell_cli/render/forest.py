@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from .distributions import Z95
-from .pooling import Pooled
+from ..synthesis.distributions import Z95
+from ..synthesis.pooling import Pooled
 
 MIN_WIDTH = 60
 MIN_PLOT = 12

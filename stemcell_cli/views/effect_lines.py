@@ -1,6 +1,6 @@
 """Computed two-arm effects as people read them: the ``show`` section and ``compare`` cells.
 
-The numbers come from :mod:`stemcell_cli.comparisons` (JSON carries them unrounded); here they
+The numbers come from :mod:`stemcell_cli.analysis.comparisons` (JSON carries them unrounded); here they
 are rounded for reading, and every figure says whether it was computed or published.
 """
 
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .. import describe
-from ..comparisons import comparisons
+from ..analysis.comparisons import comparisons
+from . import describe
 
 if TYPE_CHECKING:
-    from ..models import Study
+    from ..model.descriptor import Study
 
 TITLE = "Effects (computed)"
 HEADERS = ("Outcome", "Effect", "Estimate", "Where from")

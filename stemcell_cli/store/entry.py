@@ -13,14 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import StemcellError
+from ..errors import StemcellError
 from .index import IndexUnavailable
 
 if TYPE_CHECKING:
+    from ..model.descriptor import Study
+    from ..query import Facets
+    from ..views import StoredViews
     from .index import Index, IndexRow, StoredStudy
-    from .models import Study
-    from .query import Facets
-    from .views import StoredViews
 
 
 class cached_view:
@@ -50,7 +50,7 @@ class Entry:
         self.path = path
 
     def _view(self, name: str) -> Any:
-        from .views import BUILDERS  # imported when a view is built, not served
+        from ..views import BUILDERS  # imported when a view is built, not served
 
         return BUILDERS[name](self.study)
 
@@ -83,7 +83,7 @@ class Entry:
         """Every view as the index keeps it."""
         views = {"record": self.record, "summary": self.summary, "facets": self.facets}
         views |= {"show_view": self.view, "compare_column": self.column}
-        from .views import StoredViews, encode
+        from ..views import StoredViews, encode
 
         return StoredViews(**{name: encode(name, value) for name, value in views.items()})
 
@@ -106,8 +106,8 @@ class IndexedEntry(Entry):
         model ask: ``cite``); from the file when the record is damaged."""
         import json
 
-        from .models import Study
-        from .views.record import descriptor_fields
+        from ..model.descriptor import Study
+        from ..views.record import descriptor_fields
 
         try:
             return Study.model_validate(descriptor_fields(json.loads(self.record)))
@@ -143,7 +143,7 @@ class IndexedEntry(Entry):
     def _view(self, name: str) -> Any:
         try:
             text = self._stored(name)
-            from .views import decode
+            from ..views import decode
 
             return decode(name, text)
         except (IndexUnavailable, ValueError) as error:

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .safe import one_line
+from ..safe import one_line
 
 ELISION_MARKERS = ("...", "…", "et al", "et al.", "and others")
 _ELISIONS = frozenset(marker.casefold() for marker in ELISION_MARKERS)

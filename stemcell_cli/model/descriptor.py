@@ -19,8 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from ..safe import TOKEN
 from .registry import NCT_PATTERN
-from .safe import TOKEN
 from .vocab import (
     DESIGN_KIND,
     MAX_PEOPLE,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .evidence import wilson
+from ..synthesis.proportions import wilson
 
 if TYPE_CHECKING:
-    from .models import Counts, Effect, Estimate, Interval, Outcome, Study
+    from ..model.descriptor import Counts, Effect, Estimate, Interval, Outcome, Study
 
 CELL_TYPES = {
     "msc": "MSC",
@@ -217,7 +217,7 @@ def citation(study: Study) -> str:
 
     Only the publication's own title is shown, never the descriptor's short title.
     """
-    from .authors import split_authors
+    from ..model.authors import split_authors
 
     p = study.publication
     authors = split_authors(p.authors).short()
