@@ -100,3 +100,48 @@ def test_the_library_never_imports_the_cli_or_typer() -> None:
             continue
         assert not any(m.startswith("stemcell_cli.cli") for m in graph[name]), name
         assert "import typer" not in path.read_text(), name
+
+
+# The layers, lowest first: a module imports only modules of its own layer or the ones before.
+LAYERS = (
+    ("errors", "safe", "jsontext", "query", "progress", "interrupts", ""),
+    ("model",),
+    ("evidence", "synthesis"),
+    ("analysis",),
+    ("views",),
+    ("store",),
+    ("render", "cite", "ctgov"),
+    ("cli", "__main__"),
+)
+
+
+def _layer(module: str) -> int:
+    top = module.removeprefix("stemcell_cli").removeprefix(".").partition(".")[0]
+    return next(i for i, names in enumerate(LAYERS) if top in names)
+
+
+def test_every_module_belongs_to_a_layer() -> None:
+    for name in _modules():
+        _layer(name)  # raises StopIteration for a module outside every layer
+
+
+def test_each_layer_imports_only_the_layers_below_it() -> None:
+    wrong = {
+        (name, target)
+        for name, targets in import_graph().items()
+        for target in targets
+        if _layer(target) > _layer(name)
+    }
+    assert wrong == set()
+
+
+def test_the_statistics_library_imports_nothing_else_of_stemcell() -> None:
+    graph = import_graph()
+    for name, targets in graph.items():
+        if name.startswith("stemcell_cli.synthesis"):
+            assert all(t.startswith("stemcell_cli.synthesis") for t in targets), (name, targets)
+
+
+def test_the_package_root_is_small() -> None:
+    root = [p for p in PACKAGE.glob("*.py") if p.name not in ("__init__.py", "__main__.py")]
+    assert len(root) <= 10, sorted(p.name for p in root)

@@ -79,7 +79,7 @@ TIME_TO_EVENT = (
 )
 
 
-def norm(text: str | None) -> str:
+def folded(text: str | None) -> str:
     """Text with case and spacing ignored: ``'Major  Relapse'`` -> ``'major relapse'``."""
     return " ".join((text or "").casefold().split())
 
@@ -88,18 +88,18 @@ def outcome_key(outcome: Outcome) -> str:
     """What makes outcomes the same outcome: ``endpoint:<slug>`` or ``measure:<text>``."""
     if outcome.endpoint:
         return f"endpoint:{outcome.endpoint}"
-    return f"measure:{norm(outcome.measure)}"
+    return f"measure:{folded(outcome.measure)}"
 
 
 def comparisons(study: Study) -> list[dict[str, Any]]:
     """Every candidate two-arm comparison of the study, computed or with the reason it is not."""
     groups: dict[tuple[str, str], list[Outcome]] = {}
     for outcome in study.outcomes:
-        groups.setdefault((outcome_key(outcome), norm(outcome.timepoint)), []).append(outcome)
+        groups.setdefault((outcome_key(outcome), folded(outcome.timepoint)), []).append(outcome)
     found = []
     for (key, _), outcomes in groups.items():
         results = [o for o in outcomes if o.counts or o.estimate]
-        if len({norm(o.group) for o in results}) < 2 or not _controlled(study):
+        if len({folded(o.group) for o in results}) < 2 or not _controlled(study):
             continue
         found.append(_comparison(study, key, outcomes, results))
     return found
@@ -121,7 +121,9 @@ def _arm_of(study: Study, group: str | None) -> Arm | None:
 
 def _sides(study: Study, results: Sequence[Outcome]) -> tuple[list, list, str]:
     """(experimental, comparator) results as (outcome, arm or None), and how they were told."""
-    names = CONTROL_NAMES | ({norm(study.design.comparator)} if study.design.comparator else set())
+    names = CONTROL_NAMES | (
+        {folded(study.design.comparator)} if study.design.comparator else set()
+    )
     arms = [(o, _arm_of(study, o.group)) for o in results]
     if any(arm for _, arm in arms):
         exp = [(o, a) for o, a in arms if a and a.role in EXPERIMENTAL]
@@ -129,15 +131,17 @@ def _sides(study: Study, results: Sequence[Outcome]) -> tuple[list, list, str]:
         # arms without a role: one named like a control is the comparator, one other the
         # intervention (as when the study lists no arms)
         bare = [(o, a) for o, a in arms if a and a.role is None]
-        named = [(o, a) for o, a in bare if names & {norm(o.group), norm(a.key), norm(a.label)}]
+        named = [
+            (o, a) for o, a in bare if names & {folded(o.group), folded(a.key), folded(a.label)}
+        ]
         rest = [x for x in bare if x not in named]
         if named and not ctl:
             ctl = named
         if not exp and len(rest) == 1 and len(ctl) == 1:
             exp = rest
         return exp, ctl, "arm roles" if not bare else "arm roles and names"
-    ctl = [(o, None) for o in results if norm(o.group) in names]
-    rest = [(o, None) for o in results if norm(o.group) not in names]
+    ctl = [(o, None) for o in results if folded(o.group) in names]
+    rest = [(o, None) for o in results if folded(o.group) not in names]
     return rest, ctl, "group names"
 
 

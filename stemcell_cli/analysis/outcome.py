@@ -1,4 +1,4 @@
-"""``stemcell pool --measure``: one outcome pooled kind by kind, as plain data.
+"""``stemcell pool --measure``: one outcome pooled kind by kind.
 
 Which outcome: the ``--measure`` text names an endpoint slug or a measure exactly (case and
 spacing ignored), else the one outcome whose measure or endpoint holds its words in order.
@@ -9,30 +9,15 @@ non-randomized human, randomized animal, non-randomized animal is the main analy
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from ..errors import UsageError
 from ..query import phrase_in
-from .bodies import (
-    EFFECTS,
-    METHODS,
-    Analysis,
-    Contribution,
-    LeftOut,
-    NothingToPool,
-    analyse,
-    bodies,
-    contributions,
-    kind_label,
-    nothing,
-    single,
-)
-from .comparisons import norm
-
-if TYPE_CHECKING:
-    from ..store.entry import Entry
+from .bodies import EFFECTS, METHODS, Analysis, analyse, bodies, kind_label, single
+from .comparisons import folded
+from .contributions import Contribution, LeftOut, NothingToPool, gather, nothing
 
 NOT_ESTIMABLE = "not estimable (no events, or all events, in both arms)"
 
@@ -49,29 +34,12 @@ class PoolResult:
     left_out: tuple[LeftOut, ...]
     query: str
 
-    def as_dict(self) -> dict[str, Any]:
-        head = {
-            "outcome": self.outcome,
-            "key": self.key,
-            "query": self.query,
-            "effect": self.main.measure,
-            "method": self.main.method,
-        }
-        return (
-            head
-            | self.main.as_dict()
-            | {
-                "other_analyses": [a.as_dict() for a in self.others],
-                "left_out": [asdict(x) for x in self.left_out],
-            }
-        )
-
 
 def match_outcome(query: str, found: Sequence[Contribution]) -> str:
     """The outcome key ``query`` names: an endpoint or measure exactly (case and spacing
     ignored), else the one outcome whose measure or endpoint contains its words in order."""
     outcomes = {c.key: c.outcome for c in found}
-    wanted = norm(query)
+    wanted = folded(query)
     exact = [k for k in outcomes if k in (f"endpoint:{wanted}", f"measure:{wanted}")]
     if exact:
         return exact[0]
@@ -92,15 +60,21 @@ def match_outcome(query: str, found: Sequence[Contribution]) -> str:
 
 
 def pool_outcome(
-    entries: Sequence[Entry], query: str, effect: str = "rr", method: str = "reml"
+    records: Iterable[Mapping[str, Any]], query: str, effect: str = "rr", method: str = "reml"
 ) -> PoolResult:
-    """Pool the outcome ``query`` names across the selected studies, kind by kind."""
+    """Pool the outcome ``query`` names across the selected records, kind by kind."""
     measure, fit = EFFECTS[effect], METHODS[method]
-    found, skipped = contributions(entries)
+    gathered = gather(records)
+    found = gathered.found
     if not found:
-        raise NothingToPool(nothing(entries, skipped))
+        raise nothing(gathered)
     key = match_outcome(query, found)
-    left_out = [LeftOut(x.study_id, x.reason) for x in skipped if _names(x, found, key)]
+    outcome = next(c.outcome for c in found if c.key == key)
+    left_out = [
+        LeftOut(x.study_id, x.reason)
+        for x in gathered.skipped
+        if folded(x.reason).startswith(folded(outcome) + ":")
+    ]
     studies = single([c for c in found if c.key == key], left_out)
     pooled: list[Analysis] = []
     for body in bodies(studies):
@@ -112,18 +86,12 @@ def pool_outcome(
         why = _alone(body, kind_label(body[0].randomized, body[0].human))
         left_out += [LeftOut(c.study_id, why) for c in body]
     if not pooled:
-        ids = ", ".join(c.study_id for c in studies)
+        ids = {c.study_id for c in studies}
         raise NothingToPool(
-            f"nothing to pool for {studies[0].outcome!r}: "
+            f"nothing to pool for {outcome!r}: "
             + "; ".join(f"{x.study_id}: {x.reason}" for x in left_out if x.study_id in ids)
         )
-    return PoolResult(studies[0].outcome, key, pooled[0], tuple(pooled[1:]), tuple(left_out), query)
-
-
-def _names(left: LeftOut, found: Sequence[Contribution], key: str) -> bool:
-    """Whether a not-computed comparison is about the outcome pooled (by its text)."""
-    outcome = next(c.outcome for c in found if c.key == key)
-    return norm(left.reason).startswith(norm(outcome) + ":")
+    return PoolResult(outcome, key, pooled[0], tuple(pooled[1:]), tuple(left_out), query)
 
 
 def _alone(body: Sequence[Contribution], kind: str) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from ..errors import UsageError
-from ..query import Filters, select
+from ..query import Filters, matching
 from ..render import Format, make_renderer
 from .app import command, finish, say
 from .options import Origin, Output, catalog_options, filter_options, output_options
@@ -69,21 +70,36 @@ def pool(
     Example: stemcell pool --condition diabetes   ·   stemcell pool --studies-dir trials/
     --measure mortality -f svg > forest.svg
     """
-    from ..analysis.bodies import summary_of_findings
+    import json
+
+    from ..analysis.findings import summary_of_findings
     from ..analysis.outcome import pool_outcome
 
     if output.fields is not None:
         raise UsageError("--fields does not apply to stemcell pool")
     if output.format is Format.svg and measure is None:
         raise UsageError("--format svg draws one outcome's forest plot: add --measure TEXT")
-    catalog = origin.load()
-    entries = select(catalog.sorted_entries(), filters)
-    say(f"{len(entries)} of {len(catalog.entries)} studies selected")
+    catalog = origin.load({"record", "facets"} if filters.active() else {"record"})
+    selected = 0
+
+    def records() -> Iterator[dict]:
+        """The selected studies' stored records, parsed one at a time as the analysis reads."""
+        nonlocal selected
+        for entry in matching(catalog.stream(), filters):
+            selected += 1
+            yield json.loads(entry.record)
+
     renderer = make_renderer(output.format, sys.stdout)
+    try:
+        if measure is None:
+            findings = summary_of_findings(records(), effect.value, method.value)
+        else:
+            result = pool_outcome(records(), measure, effect.value, method.value)
+    finally:
+        say(f"{selected} of {catalog.count} studies selected")
     if measure is None:
-        renderer.findings(summary_of_findings(entries, effect.value, method.value))
+        renderer.findings(findings)
     else:
-        result = pool_outcome(entries, measure, effect.value, method.value)
         if result.others and output.format is Format.svg:
             kinds = ", ".join(a.label for a in result.others)
             say(f"also pooled apart, not drawn: {kinds} (choose with --design)")

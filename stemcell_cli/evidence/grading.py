@@ -84,9 +84,15 @@ class Evidence:
         return [f.code for f in self.flags]
 
 
+def randomized(allocation: str | None, design_type: str) -> bool:
+    """Whether a design with this allocation and type allocated participants at random (also
+    read off a stored record's ``design``)."""
+    return allocation == "RANDOMIZED" or design_type == "randomized-trial"
+
+
 def is_randomized(study: Study) -> bool:
     """Whether participants were allocated at random."""
-    return study.design.allocation == "RANDOMIZED" or study.design.type == "randomized-trial"
+    return randomized(study.design.allocation, study.design.type)
 
 
 def has_control(study: Study) -> bool:

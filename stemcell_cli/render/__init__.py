@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 from ..errors import UsageError
 
 if TYPE_CHECKING:
-    from ..analysis.bodies import Findings
+    from ..analysis.findings import Findings
     from ..analysis.outcome import PoolResult
     from ..store.entry import Entry
     from ..views.compare import Comparison

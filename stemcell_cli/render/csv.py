@@ -12,7 +12,7 @@ from ..views.compare import Comparison
 from ..views.record import csv_columns, flat_record
 
 if TYPE_CHECKING:
-    from ..analysis.bodies import Findings
+    from ..analysis.findings import Findings
     from ..analysis.outcome import PoolResult
     from ..store.entry import Entry
 
@@ -38,7 +38,7 @@ class CsvRenderer:
 
     def findings(self, findings: Findings) -> None:
         """One row per summary-of-findings row: the numbers unrounded."""
-        from .pool_text import SOF_CSV, sof_csv_rows
+        from .pool_csv import SOF_CSV, sof_csv_rows
 
         self._row(SOF_CSV)
         for row in sof_csv_rows(findings):
@@ -46,7 +46,7 @@ class CsvRenderer:
 
     def pooled(self, result: PoolResult) -> None:
         """One row per study and per pooled estimate."""
-        from .pool_text import CSV_HEADERS, csv_rows
+        from .pool_csv import CSV_HEADERS, csv_rows
 
         self._row(CSV_HEADERS)
         for row in csv_rows(result):

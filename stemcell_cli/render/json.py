@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from ..analysis.bodies import Findings
+    from ..analysis.findings import Findings
     from ..analysis.outcome import PoolResult
     from ..store.entry import Entry
     from ..views.compare import Comparison
@@ -58,10 +58,14 @@ class JsonRenderer:
         self.out.write(dumps(self._record(entry), indent=2) + "\n")
 
     def findings(self, findings: Findings) -> None:
-        self.out.write(dumps(findings.as_dict(), indent=2) + "\n")
+        from .pool_json import findings_json
+
+        self.out.write(dumps(findings_json(findings), indent=2) + "\n")
 
     def pooled(self, result: PoolResult) -> None:
-        self.out.write(dumps(result.as_dict(), indent=2) + "\n")
+        from .pool_json import pooled_json
+
+        self.out.write(dumps(pooled_json(result), indent=2) + "\n")
 
     def comparison(self, comparison: Comparison) -> None:
         value = {
@@ -86,8 +90,12 @@ class JsonLinesRenderer(JsonRenderer):
             self.out.write(dumps(row) + "\n")
 
     def findings(self, findings: Findings) -> None:
-        for row in findings.as_dict()["rows"]:
-            self.out.write(dumps(row) + "\n")
+        from .pool_json import finding_row
+
+        for row in findings.rows:
+            self.out.write(dumps(finding_row(row)) + "\n")
 
     def pooled(self, result: PoolResult) -> None:
-        self.out.write(dumps(result.as_dict()) + "\n")
+        from .pool_json import pooled_json
+
+        self.out.write(dumps(pooled_json(result)) + "\n")

@@ -11,7 +11,7 @@ from ..views.listing import SUMMARY_HEADERS
 from ..views.show import Section, view_sections
 
 if TYPE_CHECKING:
-    from ..analysis.bodies import Findings
+    from ..analysis.findings import Findings
     from ..analysis.outcome import PoolResult
     from ..store.entry import Entry
 

@@ -10,12 +10,14 @@ import textwrap
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from ..analysis.certainty import LABEL
 from ..safe import one_line
 from ..views.effect_lines import interval, num, points, whole
 from .forest import ForestRow, forest_svg, forest_text, from_pooled
 
 if TYPE_CHECKING:
-    from ..analysis.bodies import Analysis, Findings
+    from ..analysis.bodies import Analysis
+    from ..analysis.findings import Findings
     from ..analysis.outcome import PoolResult
 
 SOF_HEADERS = (
@@ -40,28 +42,6 @@ SHORT = {"FE": "Pooled (FE)", "DL": "Pooled (DL)", "REML": "Pooled (REML)"}
 NOT_JUDGED = (
     "Not judged automatically: indirectness of population, intervention or outcome, "
     "allocation concealment, missing data and selective reporting."
-)
-CSV_HEADERS = (
-    "analysis",
-    "row",
-    "id",
-    "exp_events",
-    "exp_total",
-    "ctl_events",
-    "ctl_total",
-    "measure",
-    "estimate",
-    "lower",
-    "upper",
-    "weight",
-    "tau2",
-    "i2",
-    "q",
-    "q_df",
-    "q_p",
-    "pi_lower",
-    "pi_upper",
-    "certainty",
 )
 
 
@@ -130,9 +110,7 @@ def sof_table(findings: Findings) -> tuple[list[tuple[str, ...]], list[str]]:
                 " ".join([a.certainty.final, *marks]),
             )
         )
-    notes.append(
-        f"Computed by stemcell from the descriptors' counts; certainty is {findings_label()}."
-    )
+    notes.append(f"Computed by stemcell from the descriptors' counts; certainty is {LABEL}.")
     notes += [f"Left out: {x.study_id}: {x.reason}" for x in findings.left_out]
     if findings.not_computed:
         ids = ", ".join(dict.fromkeys(x.study_id for x in findings.not_computed))
@@ -148,12 +126,6 @@ def terminal_row(row: tuple[str, ...]) -> tuple[str, ...]:
     outcome, people, relative, comparator, intervention, certainty = row
     risks = f"comparator {comparator}\nintervention {intervention}".replace(" per 1,000", "")
     return outcome, people, relative, risks, certainty
-
-
-def findings_label() -> str:
-    from ..analysis.certainty import LABEL
-
-    return LABEL
 
 
 @dataclass
@@ -245,67 +217,3 @@ def svg(result: PoolResult) -> str:
         title=one_line(f"{a.outcome} ({a.label}); computed, {a.certainty.final} certainty") or "",
         measure_label=a.pooled.measure,
     )
-
-
-def csv_rows(result: PoolResult) -> list[list[str]]:
-    """One row per study and one per pooled estimate, per analysis (under CSV_HEADERS)."""
-    out: list[list[str]] = []
-    for a in (result.main, *result.others):
-        p = a.pooled
-        by_id = {c.study_id: c for c in a.studies}
-        for s in p.studies:
-            table = [str(x) for x in by_id[s.label].table]
-            out.append(
-                [a.label, "study", s.label, *table, p.measure]
-                + [repr(x) for x in (s.estimate, s.lower, s.upper, s.weight)]
-                + [""] * 8
-            )
-        pi = [p.pi_lower, p.pi_upper]
-        out.append(
-            [a.label, "pooled", p.method, *[""] * 4, p.measure]
-            + [repr(x) for x in (p.estimate, p.lower, p.upper)]
-            + ["100", *(repr(x) for x in (p.tau2, p.i2, p.q, p.q_df, p.q_p))]
-            + ["" if x is None else repr(x) for x in pi]
-            + [a.certainty.final]
-        )
-    return out
-
-
-SOF_CSV = (
-    "outcome",
-    "comparisons",
-    "participants",
-    "studies",
-    "ids",
-    "measure",
-    "estimate",
-    "lower",
-    "upper",
-    "pooled",
-    "comparator_per_1000",
-    "intervention_per_1000",
-    "intervention_lower",
-    "intervention_upper",
-    "certainty",
-    "downgrades",
-)
-
-
-def sof_csv_rows(findings: Findings) -> list[list[str]]:
-    """Summary-of-findings rows under SOF_CSV, numbers unrounded."""
-    out = []
-    for a in findings.rows:
-        p, x = a.pooled, a.absolute
-        figures = (x["comparator"], x["intervention"], x["lower"], x["upper"])
-        out.append(
-            [a.outcome, a.label, str(a.participants), str(p.k)]
-            + ["; ".join(c.study_id for c in a.used), p.measure]
-            + [repr(v) for v in (p.estimate, p.lower, p.upper)]
-            + [p.label if p.k >= 2 else "one study"]
-            + ["" if v is None else repr(v) for v in figures]
-            + [
-                a.certainty.final,
-                "; ".join(f"{d.domain}: {d.reason}" for d in a.certainty.downgrades),
-            ]
-        )
-    return out

@@ -25,7 +25,7 @@ from ..views.show import Section, view_sections
 from .fit import CELL_PADDING, groups, longest_line, longest_word, share, tight, wrap
 
 if TYPE_CHECKING:
-    from ..analysis.bodies import Findings
+    from ..analysis.findings import Findings
     from ..analysis.outcome import PoolResult
     from ..store.entry import Entry
 

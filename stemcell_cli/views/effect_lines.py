@@ -1,7 +1,7 @@
 """Computed two-arm effects as people read them: the ``show`` section and ``compare`` cells.
 
-The numbers come from :mod:`stemcell_cli.analysis.comparisons` (JSON carries them unrounded); here they
-are rounded for reading, and every figure says whether it was computed or published.
+The numbers come from :mod:`stemcell_cli.analysis.comparisons` (JSON carries them unrounded);
+here they are rounded for reading, and every figure says whether it was computed or published.
 """
 
 from __future__ import annotations

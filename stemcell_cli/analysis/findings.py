@@ -1,0 +1,51 @@
+"""``stemcell pool`` without ``--measure``: a summary of findings, one row per outcome and
+kind of evidence with a two-arm comparison in the selected studies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .bodies import EFFECTS, METHODS, Analysis, analyse, bodies, single
+from .contributions import LeftOut, NothingToPool, gather, nothing
+
+
+@dataclass(frozen=True)
+class Findings:
+    """A summary-of-findings table: one row per outcome and kind of evidence."""
+
+    measure: str
+    method: str
+    selected: int
+    rows: tuple[Analysis, ...]
+    left_out: tuple[LeftOut, ...] = field(default=())
+    not_computed: tuple[LeftOut, ...] = field(default=())
+
+
+def summary_of_findings(
+    records: Iterable[Mapping[str, Any]], effect: str = "rr", method: str = "reml"
+) -> Findings:
+    """One row per outcome (and kind) with a two-arm comparison in the selected records."""
+    measure, fit = EFFECTS[effect], METHODS[method]
+    gathered = gather(records)
+    if not gathered.found:
+        raise nothing(gathered)
+    found = gathered.found
+    rows: list[Analysis] = []
+    left_out: list[LeftOut] = []
+    for key in dict.fromkeys(c.key for c in found):
+        studies = single([c for c in found if c.key == key], left_out)
+        for body in bodies(studies):
+            analysis = analyse(key, body, measure, fit)
+            if analysis is None:
+                left_out += [LeftOut(c.study_id, f"{c.outcome}: not estimable") for c in body]
+            else:
+                rows.append(analysis)
+    if not rows:
+        why = "; ".join(f"{x.study_id}: {x.reason}" for x in left_out[:5])
+        more = f" (and {len(left_out) - 5} more)" if len(left_out) > 5 else ""
+        raise NothingToPool(f"nothing to pool: no comparison could be estimated ({why}{more})")
+    return Findings(
+        measure, fit, gathered.selected, tuple(rows), tuple(left_out), tuple(gathered.skipped)
+    )
