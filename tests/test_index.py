@@ -139,7 +139,7 @@ def test_show_from_a_current_index_needs_only_its_own_file(catalog_dir: Path, la
     load_catalog([catalog_dir], cache=True)
     one = load_one([catalog_dir], "study-b")
     assert one is not None and list(one.entries) == ["study-b"]
-    assert one.entry("study-b").view["id"] == "study-b"
+    assert one.entry("study-b").show_view["id"] == "study-b"
     write_study(catalog_dir, id="study-c")  # the folder changed: no shortcut
     assert load_one([catalog_dir], "study-b") is None
 

@@ -45,6 +45,7 @@ from ..synthesis import (
     risk_difference,
     risk_ratio,
 )
+from ..synthesis.effects import MEASURE_NAMES
 
 if TYPE_CHECKING:
     from ..model.descriptor import Arm, Outcome, Study
@@ -66,7 +67,6 @@ CONTROL_NAMES = {
     "comparator",
 }
 NO_COUNTS = "counts (events of total) are needed in both arms; {!r} gives none"
-NAMES = {"RR": "risk ratio", "OR": "odds ratio", "RD": "risk difference"}
 NNT_METHOD = "1/|RD|, CI from the inverted Newcombe RD limits"
 NO_COMPARATOR_EVENTS = (
     "No events in the comparator arm: the risk with the intervention cannot be derived from "
@@ -243,7 +243,7 @@ def effect_dict(effect: Effect) -> dict[str, Any]:
     """A computed effect, JSON-ready and unrounded."""
     return {
         "measure": effect.measure,
-        "name": NAMES[effect.measure],
+        "name": MEASURE_NAMES[effect.measure],
         "estimate": effect.estimate,
         "lower": effect.lower,
         "upper": effect.upper,

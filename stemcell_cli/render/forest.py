@@ -79,7 +79,7 @@ def _fmt(value: float) -> str:
     return "0" if value == 0 else f"{value:.3g}"
 
 
-def effect_text(estimate: float | None, lower: float | None, upper: float | None) -> str:
+def ci_text(estimate: float | None, lower: float | None, upper: float | None) -> str:
     if estimate is None or lower is None or upper is None:
         return "not estimable"
     return f"{_fmt(estimate)} [{_fmt(lower)}, {_fmt(upper)}]"
@@ -105,10 +105,6 @@ class _Scale:
 
     def frac(self, value: float) -> float:
         return (self._t(value) - self.lo) / (self.hi - self.lo)
-
-    def value_at(self, frac: float) -> float:
-        t = self.lo + frac * (self.hi - self.lo)
-        return math.exp(t) if self.log else t
 
     def ticks(self) -> list[float]:
         if self.log:
@@ -148,9 +144,9 @@ def forest_text(
         raise ValueError(f"a text forest plot needs at least {MIN_WIDTH} columns, got {width}")
     mark, bar, rule, gem = ("#", "-", "|", "<>") if ascii_only else ("■", "─", "│", "◆")
     scale = _Scale(_values(rows, summary), log_scale)
-    effects = [effect_text(r.estimate, r.lower, r.upper) for r in rows]
+    effects = [ci_text(r.estimate, r.lower, r.upper) for r in rows]
     if summary is not None:
-        effects.append(effect_text(summary.estimate, summary.lower, summary.upper))
+        effects.append(ci_text(summary.estimate, summary.lower, summary.upper))
     eff_w = max(len(e) for e in [*effects, "Effect [95% CI]"])
     show_counts = any(r.counts for r in rows)
     cnt_w = max([len(c) for r in rows if r.counts for c in r.counts] + [5]) if show_counts else 0
@@ -270,7 +266,7 @@ def forest_svg(
     for i, r in enumerate(rows):
         yc = y0 + i * row_h + row_h / 2
         out.append(f'<text x="10" y="{yc + 4:.1f}">{escape(r.label)}</text>')
-        text = effect_text(r.estimate, r.lower, r.upper)
+        text = ci_text(r.estimate, r.lower, r.upper)
         if r.weight is not None:
             text += f"  {r.weight:.1f}%"
         out.append(f'<text x="{left + plot_w + 10}" y="{yc + 4:.1f}">{escape(text)}</text>')
@@ -296,7 +292,7 @@ def forest_svg(
         out.append(
             f'<text x="10" y="{yc + 4:.1f}" font-weight="bold">{escape(summary.label)}</text>'
         )
-        text = effect_text(summary.estimate, summary.lower, summary.upper)
+        text = ci_text(summary.estimate, summary.lower, summary.upper)
         out.append(
             f'<text x="{left + plot_w + 10}" y="{yc + 4:.1f}" font-weight="bold">'
             f"{escape(text)}</text>"
@@ -330,7 +326,7 @@ def forest_svg(
 __all__ = [
     "ForestRow",
     "ForestSummary",
-    "effect_text",
+    "ci_text",
     "forest_svg",
     "forest_text",
     "from_pooled",

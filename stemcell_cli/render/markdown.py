@@ -63,7 +63,7 @@ class MarkdownRenderer:
         self.out.write(table(SUMMARY_HEADERS, [e.summary for e in entries]))
 
     def study(self, entry: Entry) -> None:
-        view = entry.view
+        view = entry.show_view
         head = f"# {cell(view['title'])} (`{cell(view['id'])}`)\n\n> {cell(view['headline'])}\n"
         body = [head] + ([cell(view["summary"]) + "\n"] if view["summary"] else [])
         self.out.write("\n".join(body + [section_text(s) for s in view_sections(view)]))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..analysis.certainty import LABEL
 from ..safe import one_line
+from ..synthesis.effects import MEASURE_NAMES
 from ..views.effect_lines import interval, num, points, whole
 from .forest import ForestRow, forest_svg, forest_text, from_pooled
 
@@ -37,7 +38,6 @@ SOF_COLUMNS = (
     ("Per 1,000 (95% CI)", 2, None),
     ("Certainty", None, 13),
 )
-NAMES = {"RR": "risk ratio", "OR": "odds ratio", "RD": "risk difference"}
 SHORT = {"FE": "Pooled (FE)", "DL": "Pooled (DL)", "REML": "Pooled (REML)"}
 NOT_JUDGED = (
     "Not judged automatically: indirectness of population, intervention or outcome, "
@@ -184,7 +184,7 @@ def block(a: Analysis, width: int = 80, ascii_only: bool = False) -> Block:
     forest = forest_lines(a, width, ascii_only)
     heading = (
         f"{a.outcome}: {p.k} {a.label} comparisons, {a.participants:,} participants; "
-        f"{NAMES[p.measure]}, {p.label} (computed)"
+        f"{MEASURE_NAMES[p.measure]}, {p.label} (computed)"
     )
     notes = [f"Pooled {relative_text(a)}."]
     if p.pi_lower is not None and p.pi_upper is not None:

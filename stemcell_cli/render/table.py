@@ -226,7 +226,7 @@ class TableRenderer:
         self.console.print(grid or Group(*blocks(SUMMARY_HEADERS, rows, self.console.width)))
 
     def study(self, entry: Entry) -> None:
-        view = entry.view
+        view = entry.show_view
         width = self.console.width
         head = [
             text(f"{view['title']}  ({view['id']})", "bold", width),

@@ -294,7 +294,7 @@ def load_one(
                 return None
             catalog.folder()
             for row in index.locate(study_id):
-                if _stamp(index.shown(row.path)) != row[1:5]:
+                if _stamp(index.shown(row.path)) != row.stamp:
                     return None
                 catalog.add_row(index, row)
             for _, found in index.problems():

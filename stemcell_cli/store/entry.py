@@ -14,18 +14,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import StemcellError
+from ..views import VIEWS, StoredViews
 from .index import IndexUnavailable
 
 if TYPE_CHECKING:
     from ..model.descriptor import Study
     from ..query import Facets
-    from ..views import StoredViews
     from .index import Index, IndexRow, StoredStudy
 
 
 class cached_view:
-    """A view computed once per entry and kept in the instance (``functools.cached_property``
-    without its lock: entries are never shared between threads)."""
+    """A view of the entry, named by the attribute that holds it (a ``StoredViews`` field),
+    computed once per entry and kept in the instance (``functools.cached_property`` without
+    its lock: entries are never shared between threads)."""
 
     def __init__(self, func: Callable[[Any], Any]) -> None:
         self.func = func
@@ -50,9 +51,9 @@ class Entry:
         self.path = path
 
     def _view(self, name: str) -> Any:
-        from ..views import BUILDERS  # imported when a view is built, not served
+        from ..views.stored import build  # imported when a view is built, not served
 
-        return BUILDERS[name](self.study)
+        return build(name, self.study)
 
     @cached_view
     def record(self) -> str:
@@ -70,22 +71,20 @@ class Entry:
         return self._view("facets")
 
     @cached_view
-    def view(self) -> dict:
+    def show_view(self) -> dict:
         """What ``show`` displays."""
         return self._view("show_view")
 
     @cached_view
-    def column(self) -> dict:
+    def compare_column(self) -> dict:
         """This study's side of a comparison."""
         return self._view("compare_column")
 
-    def stored(self) -> StoredViews:
+    def stored(self) -> StoredViews[str]:
         """Every view as the index keeps it."""
-        views = {"record": self.record, "summary": self.summary, "facets": self.facets}
-        views |= {"show_view": self.view, "compare_column": self.column}
-        from ..views import StoredViews, encode
+        from ..views.stored import encode
 
-        return StoredViews(**{name: encode(name, value) for name, value in views.items()})
+        return StoredViews(*(encode(name, getattr(self, name)) for name in VIEWS))
 
 
 class IndexedEntry(Entry):
@@ -143,7 +142,7 @@ class IndexedEntry(Entry):
     def _view(self, name: str) -> Any:
         try:
             text = self._stored(name)
-            from ..views import decode
+            from ..views.stored import decode
 
             return decode(name, text)
         except (IndexUnavailable, ValueError) as error:

@@ -28,6 +28,7 @@ from typing import NamedTuple, TypeVar
 from .. import __version__
 from ..errors import StemcellError
 from ..model.vocab import SCHEMA_VERSION
+from ..views import LARGE_VIEWS, SMALL_VIEWS, VIEWS
 from .problems import Problem, problems_from_text, problems_to_text
 from .walk import display_prefix
 
@@ -65,6 +66,11 @@ class IndexRow(NamedTuple):
     show_view: str | bytes | None
     compare_column: str | bytes | None
 
+    @property
+    def stamp(self) -> tuple[int, int, int, int]:
+        """(size, mtime_ns, ctime_ns, inode): what tells that the file changed."""
+        return self.size, self.mtime_ns, self.ctime_ns, self.inode
+
 
 class StoredStudy(NamedTuple):
     """A valid study as ``Index.studies`` streams it: what serving it needs, no more (no
@@ -79,9 +85,8 @@ class StoredStudy(NamedTuple):
 
 
 FIELDS = IndexRow._fields
-VIEWS = FIELDS[7:]
-LARGE_VIEWS = ("show_view", "compare_column")
-SMALL_VIEWS = ("record", "summary", "facets")  # read along with each study, unless told
+if FIELDS[7:] != VIEWS:  # a view added to StoredViews needs its column here too
+    raise ImportError(f"IndexRow's views {FIELDS[7:]} are not the stored views {VIEWS}")
 LISTED = tuple(f for f in FIELDS if f not in LARGE_VIEWS)
 
 _META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
@@ -384,7 +389,7 @@ class Index:
             found = problems_from_text(problems)
             problems = problems_to_text([_moved(p, self.prefix, "") for p in found])
         packed = packed_views(row, self._zdict or b"")
-        return (self._relative(row.path), *row[1:6], problems, *packed[7:])
+        return tuple(packed._replace(path=self._relative(row.path), problems=problems))
 
     def unpack(self, packed: bytes) -> str:
         """A stored view as text; ``ValueError`` when it is not what was stored."""
@@ -412,13 +417,13 @@ def dictionary_of(row: IndexRow) -> bytes:
 def packed_views(row: IndexRow, zdict: bytes) -> IndexRow:
     """The row with its views compressed (raw deflate with ``zdict``), as they are stored;
     views already packed stay as they are. Workers pack their rows before sending them."""
-    views = []
-    for view in row[7:]:
+    packed = {}
+    for name in VIEWS:
+        view = getattr(row, name)
         if isinstance(view, str):
             packer = zlib.compressobj(6, zlib.DEFLATED, -WINDOW_BITS, 6, zdict=zdict)
-            view = packer.compress(view.encode()) + packer.flush()
-        views.append(view)
-    return row._replace(**dict(zip(VIEWS, views, strict=True)))
+            packed[name] = packer.compress(view.encode()) + packer.flush()
+    return row._replace(**packed)
 
 
 def _moved(problem: Problem, old: str, new: str) -> Problem:

@@ -102,7 +102,7 @@ def _in_parallel(paths: list[str], now: int, count: int, zdict: bytes) -> Iterat
     import multiprocessing
     from multiprocessing.connection import wait
 
-    from .. import views  # noqa: F401  (imported once, before the workers fork)
+    from ..views import stored  # noqa: F401  (imported once, before the workers fork)
     from . import loader  # noqa: F401
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"

@@ -25,6 +25,7 @@ from .distributions import Z95
 from .proportions import wilson
 
 Measure = Literal["RR", "OR", "RD"]
+MEASURE_NAMES = {"RR": "risk ratio", "OR": "odds ratio", "RD": "risk difference"}
 RATIO_MEASURES: frozenset[str] = frozenset({"RR", "OR"})
 
 LOG_METHOD = "log method, Wald 95% CI"

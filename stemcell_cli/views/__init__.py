@@ -1,103 +1,32 @@
-"""What a study looks like in each view: one module per view, all built from the model here.
+"""What a study looks like in each view: one module per view, all built from the model.
 
 - ``record``: the JSON record (descriptor fields plus ``evidence``) for json, jsonl and csv;
 - ``listing``: the row ``list`` shows, and the facets the filters look at;
 - ``show``: the sections ``show`` displays;
 - ``compare``: the study's column of a comparison, and the alignment of columns.
 
-``stored_views`` gives all of them as compact JSON text, as the index keeps them;
-``decode`` turns stored text back into the value, refusing text of the wrong shape.
+``StoredViews`` names them, once: the index keeps one column per field, an entry one
+attribute per field. ``stored`` builds them as the index keeps them (compact JSON text) and
+reads them back. This module stays light: serving a stored study imports no view module.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
-from ..jsontext import COMPACT, dumps
-from ..query import Facets
-from .compare import column
-from .listing import SUMMARY_HEADERS, facets, summary_row
-from .record import study_record
-from .show import Section, show_view
-
-if TYPE_CHECKING:
-    from ..model.descriptor import Study
+T = TypeVar("T")
 
 
-class StoredViews(NamedTuple):
-    """Every view of one study as compact JSON text (how the index keeps them)."""
+class StoredViews(NamedTuple, Generic[T]):
+    """One value per view of a study (the views' text, their builders, their readers)."""
 
-    record: str
-    summary: str
-    facets: str
-    show_view: str
-    compare_column: str
-
-
-BUILDERS: dict[str, Callable[[Study], Any]] = {
-    "record": lambda study: dumps(study_record(study)),  # kept as the JSON text it is output as
-    "summary": summary_row,
-    "facets": facets,
-    "show_view": show_view,
-    "compare_column": column,
-}
+    record: T
+    summary: T
+    facets: T
+    show_view: T
+    compare_column: T
 
 
-def encode(name: str, value: Any) -> str:
-    """A view's value as stored JSON text."""
-    if name == "record":
-        return value
-    plain = value._asdict() if name == "facets" else value
-    return json.dumps(plain, ensure_ascii=False, separators=COMPACT)
-
-
-def _summary(value: Any) -> tuple[str, ...]:
-    if len(value) != len(SUMMARY_HEADERS) or not all(isinstance(c, str) for c in value):
-        raise ValueError("not a summary row")
-    return tuple(value)
-
-
-def _facets(value: Any) -> Facets:
-    value = dict(value, conditions=tuple(value["conditions"]), cells=tuple(value["cells"]))
-    return Facets(**value)
-
-
-def _show(value: Any) -> dict:
-    if not {"id", "title", "headline", "summary"} <= value.keys():
-        raise ValueError("not a show view")
-    value["sections"] = [vars(Section(**s)) for s in value["sections"]]
-    return value
-
-
-def _compare(value: Any) -> dict:
-    widths = {"head": 4, "outcomes": 5, "tail": 4}
-    if any(len(row) != widths[part] for part in widths for row in value[part]):
-        raise ValueError("not a comparison column")
-    return value
-
-
-_DECODERS: dict[str, Callable[[Any], Any]] = {
-    "summary": _summary,
-    "facets": _facets,
-    "show_view": _show,
-    "compare_column": _compare,
-}
-
-
-def decode(name: str, text: str) -> Any:
-    """A stored view back as its value; ``ValueError`` when the text is not what was stored."""
-    if name == "record":
-        if not text.startswith('{"id":'):
-            raise ValueError("not a study record")
-        return text
-    try:
-        return _DECODERS[name](json.loads(text))
-    except (KeyError, TypeError, AttributeError) as error:
-        raise ValueError(f"damaged ({type(error).__name__}: {error})") from error
-
-
-def stored_views(study: Study) -> StoredViews:
-    """All views of a study, as the index keeps them."""
-    return StoredViews(*(encode(name, BUILDERS[name](study)) for name in StoredViews._fields))
+VIEWS: tuple[str, ...] = StoredViews._fields
+LARGE_VIEWS = ("show_view", "compare_column")  # read only when shown, never with the list
+SMALL_VIEWS = tuple(name for name in VIEWS if name not in LARGE_VIEWS)

@@ -130,7 +130,7 @@ def compare(entries: Sequence[HasColumn], fields: Sequence[str] | None = None) -
     keeps the evidence rows).
     """
     tops = None if fields is None else {name.partition(".")[0] for name in fields}
-    columns = [e.column for e in entries]
+    columns = [e.compare_column for e in entries]
     rows = []
     if columns:
         rows = [

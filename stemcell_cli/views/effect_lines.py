@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 TITLE = "Effects (computed)"
 HEADERS = ("Outcome", "Effect", "Estimate", "Where from")
-NAMES = {"RR": "Risk ratio", "OR": "Odds ratio", "RD": "Risk difference"}
 
 
 def num(value: float) -> str:
@@ -103,7 +102,7 @@ def effect_rows(study: Study) -> tuple[list[tuple[str, ...]], list[str]]:
             how = f"computed: {effect['method']}" + (
                 f"; {effect['note']}" if effect["note"] else ""
             )
-            rows.append((first, NAMES[effect["measure"]], estimate, how))
+            rows.append((first, effect["name"].capitalize(), estimate, how))
             first = ""
         nn = c["number_needed"]
         rows.append(("", nn_name(nn), nn_text(nn), "computed: 1/|RD|"))
