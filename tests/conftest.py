@@ -12,7 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from stemcell_cli.cli import app
+from stemcell_cli.cli.app import app
 from stemcell_cli.store import indexer
 from stemcell_cli.store.catalog import bundled_dir
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import BUNDLED_IDS, MS_IDS, VALID_YAML, invoke, write_study
 
 from stemcell_cli import __version__
-from stemcell_cli.cli import app
+from stemcell_cli.cli.app import app
 from stemcell_cli.store.catalog import Catalog
 
 COMMANDS = ["list", "filter", "show", "compare", "validate", "schema"]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from rich.table import Table
 from typer.testing import CliRunner
 
-from stemcell_cli.cli import app
+from stemcell_cli.cli.app import app
 from stemcell_cli.render import table
 from stemcell_cli.safe import visible
 

@@ -239,7 +239,7 @@ def test_a_study_at_two_timepoints_is_counted_once(tmp_path: Path) -> None:
         (["--measure", "relapse"], 1, "no two-arm comparison of an outcome matching 'relapse'"),
         (["--measure", "progression"], 1, "the only randomized, human comparison"),
         (["--measure", "insulin", "-f", "svg"], 1, "nothing to pool for 'Insulin dose"),
-        (["-f", "svg"], 2, "add --measure TEXT"),
+        (["-f", "svg"], 2, "use it with stemcell pool --measure TEXT"),
         (["--fields", "id"], 2, "--fields does not apply"),
         (["--effect", "hr"], 2, "Invalid value"),
     ],
@@ -263,8 +263,8 @@ def test_a_measure_matching_several_outcomes_is_a_usage_error(tmp_path: Path) ->
     assert result.exit_code == 2 and "matches 2 outcomes" in result.stderr
 
 
-@pytest.mark.parametrize("command", [["list"], ["show", "ms-mist"], ["compare"]])
-def test_svg_is_refused_outside_pool(command: list[str]) -> None:
+@pytest.mark.parametrize("command", [["list"], ["show", "ms-mist"], ["compare"], ["pool"]])
+def test_svg_is_refused_outside_pool_measure(command: list[str]) -> None:
     result = invoke(*command, "-f", "svg")
     assert result.exit_code == 2 and "use it with stemcell pool --measure" in result.stderr
     assert result.stdout == ""

@@ -176,7 +176,7 @@ def test_a_closed_pipe_outside_any_command_ends_quietly() -> None:
         "import stemcell_cli.cli as cli\n"
         "def closed(*a, **k):\n"
         "    raise BrokenPipeError\n"
-        "cli.app = closed\n"
+        "cli.app.app = closed\n"
         "cli.main()\n"
     )
     result = run([sys.executable, "-c", code])

@@ -1,7 +1,7 @@
 """The ``stemcell`` command: parse options, call the library, render, exit.
 
-``app`` is the typer application; the modules here define the commands, each loaded when it
-is used (``app.COMMANDS`` lists them).
+``app.app`` is the typer application; the modules here define the commands, each loaded when
+it is used (``app.COMMANDS`` lists them).
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import typer
 
 from .. import __version__
 from ..interrupts import INTERRUPTED, Interrupted, answer_interrupts
-from .app import app, interrupted, say
+from . import app
+from .app import interrupted, say
 
-__all__ = ["app", "main"]
+__all__ = ["main"]
 
 
 def _version(value: bool) -> None:
@@ -26,7 +27,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.app.callback()
 def main_options(
     version: Annotated[
         bool,
@@ -47,7 +48,7 @@ def main() -> None:
                 stream.reconfigure(errors="replace")
     answer_interrupts()
     try:
-        app(prog_name="stemcell")  # also when run as python -m stemcell_cli
+        app.app(prog_name="stemcell")  # also when run as python -m stemcell_cli
     except Interrupted:  # raised outside a command (while options were read)
         interrupted()
         sys.exit(INTERRUPTED)

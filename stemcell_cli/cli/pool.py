@@ -77,8 +77,6 @@ def pool(
 
     if output.fields is not None:
         raise UsageError("--fields does not apply to stemcell pool")
-    if output.format is Format.svg and measure is None:
-        raise UsageError("--format svg draws one outcome's forest plot: add --measure TEXT")
     catalog = origin.load({"record", "facets"} if filters.active() else {"record"})
     selected = 0
 

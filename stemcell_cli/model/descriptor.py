@@ -315,7 +315,7 @@ class Estimate(Model):
         return self
 
 
-class Effect(Model):
+class PublishedEffect(Model):
     """A between-group effect measure as published."""
 
     measure: EffectMeasure
@@ -348,7 +348,7 @@ class Outcome(Model):
         "(remission): decides NNT (benefit) or NNH (harm); unknown when absent",
     )
     estimate: Estimate | None = None
-    effect: Effect | None = None
+    effect: PublishedEffect | None = None
     p_value: PValue | None = None
     statement: Text | None = None
     source: Slug = Field(description="key of the source these numbers come from")

@@ -11,7 +11,7 @@ from .pool_text import svg
 if TYPE_CHECKING:
     from ..analysis.outcome import PoolResult
 
-ONLY = "--format svg draws a forest plot: use it with stemcell pool --measure TEXT"
+ONLY = "--format svg draws one outcome's forest plot: use it with stemcell pool --measure TEXT"
 
 
 class SvgRenderer:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..synthesis.proportions import wilson
 
 if TYPE_CHECKING:
-    from ..model.descriptor import Counts, Effect, Estimate, Interval, Outcome, Study
+    from ..model.descriptor import Counts, Estimate, Interval, Outcome, PublishedEffect, Study
 
 CELL_TYPES = {
     "msc": "MSC",
@@ -101,7 +101,7 @@ def estimate_text(estimate: Estimate) -> str:
     return text
 
 
-def effect_text(effect: Effect, group: str | None = None) -> str:
+def effect_text(effect: PublishedEffect, group: str | None = None) -> str:
     """``HR 0.07 (95% CI 0.02–0.24, published)``."""
     text = effect.parameter or EFFECTS[effect.measure]
     if effect.value is not None:
