@@ -123,10 +123,16 @@ def catalog_dir(tmp_path: Path) -> Path:
     return folder
 
 
+TREE = Path(__file__).resolve().parent.parent
+
+
 def bundled_env() -> dict[str, str]:
-    """Environment for subprocesses: the developer's, minus stemcell switches."""
+    """Environment for subprocesses: the developer's, minus stemcell switches, with this
+    working tree first on the import path (so an installed console script runs the tree's
+    code, not whatever copy was installed)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEMCELL_")}
     env["COLUMNS"] = "250"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TREE), env.get("PYTHONPATH")]))
     return env
 
 

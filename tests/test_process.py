@@ -16,6 +16,7 @@ from stemcell_cli import __version__
 
 
 def entry_point() -> str:
+    """The installed console script (run with this tree's code: see ``bundled_env``)."""
     beside = Path(sys.executable).with_name("stemcell")
     found = str(beside) if beside.exists() else shutil.which("stemcell")
     if not found:
@@ -71,9 +72,23 @@ def test_closed_pipe_ends_quietly(args: list[str]) -> None:
     proc.stdout.close()  # the reader went away before anything was read
     err = proc.stderr.read().decode()
     proc.stderr.close()
-    proc.wait(timeout=30)
+    assert proc.wait(timeout=30) == 1  # output was lost: scripts can tell
     # nothing but (at most) the usual count line: no traceback, no "Exception ignored"
     assert err == "" or re.fullmatch(r"\d+ of \d+ studies( compared)?\n", err), err
+
+
+def test_a_reader_that_reads_everything_gets_exit_0() -> None:
+    result = subprocess.run(
+        f'"{entry_point()}" list --json | cat; exit "${{PIPESTATUS[0]}}"',
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        env=bundled_env(),
+        timeout=30,
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("[\n{")
 
 
 def test_pipe_into_head_ends_quietly(tmp_path: Path) -> None:
@@ -181,3 +196,10 @@ def test_a_closed_pipe_outside_any_command_ends_quietly() -> None:
     )
     result = run([sys.executable, "-c", code])
     assert (result.returncode, result.stdout, result.stderr) == (1, "", "")
+
+
+def test_subprocesses_and_the_console_script_import_this_trees_code() -> None:
+    """Installed without -e (as CI does), the console script would run the installed copy."""
+    code = "import stemcell_cli, sys; sys.stdout.write(stemcell_cli.__file__)"
+    result = run([sys.executable, "-c", code])
+    assert Path(result.stdout).resolve().parent.parent == Path(__file__).resolve().parent.parent

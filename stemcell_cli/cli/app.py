@@ -194,10 +194,10 @@ def interrupted() -> None:
 
 
 def reader_left() -> bool:
-    """Whether stdout is a pipe whose reader has gone (``| head``), once output is flushed.
+    """Whether stdout is a pipe whose reader has already gone (``| head``), once output is
+    flushed: then some of the output was lost, and the command ends with exit 1.
 
-    Output that all fit in the pipe before the reader left raises no error by itself; this
-    check makes every format end the same way (exit 1) however much it wrote.
+    Asked without waiting: a reader still there when the command ends has all it was sent.
     """
     import select
     import stat
@@ -213,10 +213,7 @@ def reader_left() -> bool:
         return False
     poller = select.poll()
     poller.register(fd, 0)  # POLLERR is reported when the read end is closed
-    return bool(poller.poll(READER_GRACE_MS))
-
-
-READER_GRACE_MS = 50  # how long a reader that read enough (head) is given to leave
+    return bool(poller.poll(0))
 
 
 def command(func: Callable[..., int | None]) -> Callable[..., None]:
