@@ -14,27 +14,15 @@ from typing import Any
 
 import click
 import typer
-from typer.core import TyperArgument, TyperGroup
+from typer.core import TyperGroup
 
 from ..errors import StemcellError
 from ..interrupts import INTERRUPTED, MESSAGE, Interrupted
 from ..safe import visible
 from ..store.catalog import Catalog
+from .typer_fixes import ClickCompletionStyles, keep_argument_help
 
-
-def _keep_argument_help() -> None:
-    """typer < 0.26 sets an argument's help before click >= 8.3 resets it to None: keep it."""
-    init = TyperArgument.__init__
-
-    def __init__(self: TyperArgument, *args: Any, help: str | None = None, **kwargs: Any) -> None:
-        init(self, *args, help=help, **kwargs)
-        self.help = help
-
-    TyperArgument.__init__ = __init__  # type: ignore[method-assign]
-
-
-_keep_argument_help()
-
+keep_argument_help()
 
 # Commands in the order --help lists them: name -> (module of this package, what it defines:
 # a command function, or a typer app of sub-commands). Each is built only when used.
@@ -73,7 +61,7 @@ def _built(name: str) -> click.Command:
     return typer.main.get_command(single)
 
 
-class StemcellGroup(TyperGroup):
+class StemcellGroup(ClickCompletionStyles, TyperGroup):
     """The top-level group: commands loaded when used (``COMMANDS``), and every error, click's
     own included, as one ``stemcell: error:`` line followed by where to find help."""
 
@@ -124,17 +112,6 @@ class StemcellGroup(TyperGroup):
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
-
-    def _main_shell_completion(
-        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
-    ) -> None:
-        """Accept click's instruction style too (``bash_source``, ``zsh_complete``) beside
-        typer's (``source_bash``)."""
-        var = complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()
-        shell, _, action = os.environ.get(var, "").partition("_")
-        if shell in ("bash", "zsh", "fish") and action in ("source", "complete"):
-            os.environ[var] = f"{action}_{shell}"
-        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
 
 def bare_fields(args: Sequence[str]) -> list[str]:
