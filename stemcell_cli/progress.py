@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 PROGRESS_AFTER = 1.0  # seconds of work before the display appears
@@ -42,7 +42,7 @@ def progress(items: Iterable[T], total: int, what: str) -> Iterator[T]:
             display.stop()
 
 
-def _start(what: str, total: int):
+def _start(what: str, total: int) -> Any:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 

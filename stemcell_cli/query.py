@@ -81,7 +81,7 @@ class Filters(NamedTuple):
         if not items:
             return None
         alone = [
-            Filters(**{name: value})
+            Filters(**{name: value})  # type: ignore[arg-type]
             for name, value in zip(self._fields, self, strict=True)
             if value is not None
         ]

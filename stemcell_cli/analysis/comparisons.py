@@ -119,30 +119,33 @@ def _arm_of(study: Study, group: str | None) -> Arm | None:
     return next((a for a in study.arms if name in (_bare(a.key), _bare(a.label))), None)
 
 
-def _sides(study: Study, results: Sequence[Outcome]) -> tuple[list, list, str]:
+Side = list[tuple["Outcome", "Arm | None"]]
+
+
+def _sides(study: Study, results: Sequence[Outcome]) -> tuple[Side, Side, str]:
     """(experimental, comparator) results as (outcome, arm or None), and how they were told."""
     names = CONTROL_NAMES | (
         {folded(study.design.comparator)} if study.design.comparator else set()
     )
     arms = [(o, _arm_of(study, o.group)) for o in results]
     if any(arm for _, arm in arms):
-        exp = [(o, a) for o, a in arms if a and a.role in EXPERIMENTAL]
-        ctl = [(o, a) for o, a in arms if a and a.role in COMPARATOR]
+        exp: Side = [(o, a) for o, a in arms if a and a.role in EXPERIMENTAL]
+        ctl: Side = [(o, a) for o, a in arms if a and a.role in COMPARATOR]
         # arms without a role: one named like a control is the comparator, one other the
         # intervention (as when the study lists no arms)
-        bare = [(o, a) for o, a in arms if a and a.role is None]
-        named = [
+        bare = [(o, a) for o, a in arms if a is not None and a.role is None]
+        named: Side = [
             (o, a) for o, a in bare if names & {folded(o.group), folded(a.key), folded(a.label)}
         ]
-        rest = [x for x in bare if x not in named]
+        rest: Side = [x for x in bare if x not in named]
         if named and not ctl:
             ctl = named
         if not exp and len(rest) == 1 and len(ctl) == 1:
             exp = rest
         return exp, ctl, "arm roles" if not bare else "arm roles and names"
-    ctl = [(o, None) for o in results if folded(o.group) in names]
-    rest = [(o, None) for o in results if folded(o.group) not in names]
-    return rest, ctl, "group names"
+    named_ctl: Side = [(o, None) for o in results if folded(o.group) in names]
+    others: Side = [(o, None) for o in results if folded(o.group) not in names]
+    return others, named_ctl, "group names"
 
 
 def _comparison(

@@ -7,6 +7,7 @@ it is used (``app.COMMANDS`` lists them).
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 from typing import Annotated
@@ -44,7 +45,7 @@ def main() -> None:
     a closed pipe quietly (exit 1), text the terminal's encoding lacks is replaced."""
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError):
-            if stream.errors == "strict":
+            if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
                 stream.reconfigure(errors="replace")
     answer_interrupts()
     try:

@@ -45,7 +45,7 @@ COMMANDS = {
 def typer_app(**settings: Any) -> typer.Typer:
     """A typer app with stemcell's settings (rich help, no guessed commands, no completion
     options), ``settings`` added or changed."""
-    defaults = {"add_completion": False, "pretty_exceptions_enable": False}
+    defaults: dict[str, Any] = {"add_completion": False, "pretty_exceptions_enable": False}
     defaults |= {"rich_markup_mode": "rich", "suggest_commands": False}
     return typer.Typer(**defaults | settings)
 
@@ -89,11 +89,19 @@ class StemcellGroup(ClickCompletionStyles, TyperGroup):
         prog_name: str | None = None,
         complete_var: str | None = None,
         standalone_mode: bool = True,
+        windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
         args = bare_fields(sys.argv[1:] if args is None else args)
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = super().main(
+                args,
+                prog_name,
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
         except click.exceptions.NoArgsIsHelpError as error:
             if not standalone_mode:
                 raise
@@ -171,13 +179,16 @@ def interrupted() -> None:
 
 
 def reader_left() -> bool:
-    """Whether stdout is a pipe whose reader has already gone (``| head``), once output is
-    flushed: then some of the output was lost, and the command ends with exit 1.
+    """Whether stdout is a pipe whose reader left before reading all the output (``| head``):
+    then output was lost, and the command ends with exit 1, however much it wrote.
 
-    Asked without waiting: a reader still there when the command ends has all it was sent.
+    No fixed wait: the answer is known as soon as the reader has read everything (``| jq``,
+    ``| cat``: it was not lost) or has gone. A reader that does neither is given at most
+    ``READER_GRACE_MS``.
     """
     import select
     import stat
+    import time
 
     try:
         sys.stdout.flush()
@@ -190,7 +201,29 @@ def reader_left() -> bool:
         return False
     poller = select.poll()
     poller.register(fd, 0)  # POLLERR is reported when the read end is closed
-    return bool(poller.poll(0))
+    deadline = time.monotonic() + READER_GRACE_MS / 1000
+    while not poller.poll(0):
+        if _unread(fd) == 0 or time.monotonic() >= deadline:
+            return False
+        poller.poll(1)  # the reader is still reading: look again in a millisecond
+    return True
+
+
+def _unread(fd: int) -> int:
+    """Bytes written to the pipe ``fd`` and not read yet (0 where the system cannot tell)."""
+    import array
+    import fcntl
+    import termios
+
+    count = array.array("i", [0])
+    try:
+        fcntl.ioctl(fd, termios.FIONREAD, count)
+    except OSError:
+        return 0
+    return count[0]
+
+
+READER_GRACE_MS = 50  # at most, for a reader that neither reads the rest nor leaves
 
 
 def command(func: Callable[..., int | None]) -> Callable[..., None]:

@@ -12,6 +12,7 @@ import functools
 import inspect
 import typing
 from collections.abc import Callable, Collection, Iterable, Iterator
+from enum import EnumMeta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, TypeVar
 
@@ -19,7 +20,7 @@ import typer
 
 from ..errors import UsageError
 from ..model.vocab import CellSource, DesignType, Species
-from ..query import Filters, order
+from ..query import Filters, Item, order
 from ..render import Format
 from ..store.catalog import ENV_VAR, Catalog, catalog_dirs, load_catalog, load_one
 from .app import say, warn
@@ -71,7 +72,7 @@ def _option(kind: Any, *names: str, panel: str, default: Any = None, **settings:
 
 def _choices(kind: Any) -> str:
     """Allowed values as a list that wraps between words in help."""
-    values = [m.value for m in kind] if isinstance(kind, type) else typing.get_args(kind)
+    values = [m.value for m in kind] if isinstance(kind, EnumMeta) else typing.get_args(kind)  # type: ignore[var-annotated]
     return ", ".join(values)
 
 
@@ -254,7 +255,7 @@ class Sort(NamedTuple):
     key: str | None
     reverse: bool
 
-    def apply(self, items: Iterable[T]) -> Iterable[T]:
+    def apply(self, items: Iterable[Item]) -> Iterable[Item]:
         """The items in this order (as they come when no order is asked for)."""
         if self.key is None:
             return list(items)[::-1] if self.reverse else items

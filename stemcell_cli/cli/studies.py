@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated
 
 import typer
@@ -72,7 +72,9 @@ def _list(
     if filters.active() or sort.key is not None:
         views.add("facets")
     catalog = origin.load(views)
-    shown = limit.cut(sort.apply(matching(catalog.stream(), filters)), output, TABLE_ROWS)
+    shown: Iterable[Entry] = limit.cut(
+        sort.apply(matching(catalog.stream(), filters)), output, TABLE_ROWS
+    )
     if output.format not in STREAMED:
         shown = list(shown)
     make_renderer(output.format, sys.stdout, output.fields, wide=wide).studies(shown)

@@ -124,7 +124,7 @@ def groups_of(rec: Record) -> list[Group]:
             continue
         role = item.code("type")
         group = groups.setdefault(_same(label), Group(label))
-        if role in _ARM_ROLES and role not in group.roles:
+        if role is not None and role in _ARM_ROLES and role not in group.roles:
             group.roles.append(role)
         group.description = group.description or item.text("description")
         for entry in item.texts("interventionNames", 200):

@@ -177,7 +177,8 @@ def _by_words(group: Group) -> Finding:
     if said and (not group.given or None not in kinds or only_control(group.label)):
         return said, f"arm label '{group.label}' says {said.replace('-', ' ')}"
     if group.given and len(kinds) == 1 and None not in kinds:
-        (said,) = kinds
+        (only,) = kinds
+        said = typing.cast(str, only)
         names = ", ".join(group.names)
         return said, f"intervention name ({names}) says {said.replace('-', ' ')}"
     return None

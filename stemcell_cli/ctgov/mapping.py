@@ -262,7 +262,7 @@ def _condition(rec: Record, log: Log) -> dict[str, Any]:
         log.lack("condition")
     name = conditions[0] if conditions else NOT_STATED
     seen = {name.casefold()}
-    synonyms = []
+    synonyms: list[str] = []
     for item in conditions[1:]:
         if item.casefold() not in seen and len(synonyms) < MAX_SYNONYMS:
             seen.add(item.casefold())

@@ -195,9 +195,11 @@ def flags(study: Study) -> tuple[Flag, ...]:
                 "condition; benefits may not last.",
             )
     status = study.registration.status if study.registration else None
-    why = study.registration.why_stopped if study.registration else None
+    stopped = study.registration.why_stopped if study.registration else None
     because = (
-        f" The registry gives the reason: {why.rstrip('.')}." if why else " No reason is given."
+        f" The registry gives the reason: {stopped.rstrip('.')}."
+        if stopped
+        else " No reason is given."
     )
     if status == "WITHDRAWN":
         add("withdrawn", "The study was withdrawn before anyone took part." + because)

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from ..analysis.findings import Findings
     from ..analysis.outcome import PoolResult
     from ..store.entry import Entry
-    from ..views.compare import Comparison
+    from ..views.compare import Comparison, HasColumn
 from ..jsontext import dumps
 
 
@@ -29,7 +29,7 @@ class JsonRenderer:
         self.out = out
         self.fields = fields
 
-    def _record(self, entry: Entry) -> dict[str, Any]:
+    def _record(self, entry: Entry | HasColumn) -> dict[str, Any]:
         import json  # here: a list of whole records is written as stored, never parsed
 
         from ..views.record import select_fields

@@ -9,7 +9,7 @@ in a second table of columns.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich import box
 from rich.console import Console, Group
@@ -84,7 +84,7 @@ def blocks(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) ->
 
 
 def grid_table(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], width: int, **options: object
+    headers: Sequence[str], rows: Sequence[Sequence[str]], width: int, **options: dict[str, Any]
 ) -> Table | None:
     """A table whose columns fit ``width`` with every word whole, cells wrapped to them;
     None when even the longest words do not fit side by side."""
@@ -221,7 +221,7 @@ class TableRenderer:
         level = SUMMARY_HEADERS.index("Level")
         rows = [tuple(tight(c) for c in e.summary) for e in entries]
         rows = [(*r[:level], level_text(r[level]).plain, *r[level + 1 :]) for r in rows]
-        style = {"ID": {"style": "bold"}, "Level": {"no_wrap": True}}
+        style: dict[str, dict[str, Any]] = {"ID": {"style": "bold"}, "Level": {"no_wrap": True}}
         grid = grid_table(SUMMARY_HEADERS, rows, self.console.width, **style)
         self.console.print(grid or Group(*blocks(SUMMARY_HEADERS, rows, self.console.width)))
 

@@ -100,7 +100,7 @@ class IndexedEntry(Entry):
         self._on_failure = on_failure
 
     @cached_view
-    def study(self) -> Study:  # type: ignore[override]
+    def study(self) -> Study:
         """The descriptor model, rebuilt from the stored record (only commands that need the
         model ask: ``cite``); from the file when the record is damaged."""
         import json

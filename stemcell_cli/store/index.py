@@ -22,8 +22,9 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator
+from functools import partial
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from .. import __version__
 from ..errors import StemcellError
@@ -283,7 +284,7 @@ class Index:
         packed: ``unpack`` them when used), without the large views."""
         query = f"SELECT {', '.join(LISTED)} FROM files WHERE study_id = ? ORDER BY path"
         found = self._guard(lambda: self.db.execute(query, (study_id,)).fetchall())
-        return [IndexRow(*row, None, None) for row in found]
+        return [IndexRow._make((*row, None, None)) for row in found]
 
     def fetch(self, path: str, view: str) -> str:
         """One stored view of a file's study, as text (the large views are read only so)."""
@@ -347,7 +348,7 @@ class Index:
         for row in rows:
             batch.append(row)
             if len(batch) >= BATCH or time.monotonic() >= due:
-                self._transaction(lambda b=batch: store(b))
+                self._transaction(partial(store, batch))
                 batch = []
                 due = time.monotonic() + BATCH_SECONDS
         self._transaction(lambda: store(batch, final=True))
@@ -417,7 +418,7 @@ def dictionary_of(row: IndexRow) -> bytes:
 def packed_views(row: IndexRow, zdict: bytes) -> IndexRow:
     """The row with its views compressed (raw deflate with ``zdict``), as they are stored;
     views already packed stay as they are. Workers pack their rows before sending them."""
-    packed = {}
+    packed: dict[str, Any] = {}
     for name in VIEWS:
         view = getattr(row, name)
         if isinstance(view, str):

@@ -15,14 +15,19 @@ import signal
 import struct
 import threading
 import time
+import typing
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..progress import progress
 from .entry import Entry
 from .index import Index, IndexRow, packed_views
 from .problems import Problem, problems_to_text
 from .walk import Walk, stamp_of, study_stem
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same tick
 AHEAD_NS = 3600 * 10**9  # a file time further ahead of the clock was set on purpose (touch -d)
@@ -83,7 +88,7 @@ def _rows(paths: list[str], now: int, index: Index) -> Iterator[IndexRow]:
         yield from _in_parallel(rest, now, workers, zdict)
 
 
-def _work(paths: list[str], now: int, zdict: bytes, sending) -> None:
+def _work(paths: list[str], now: int, zdict: bytes, sending: Connection) -> None:
     """A worker: packed rows for its share of the files, sent a few at a time through
     ``sending`` (a Connection); Ctrl-C is the parent's business."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -106,7 +111,7 @@ def _in_parallel(paths: list[str], now: int, count: int, zdict: bytes) -> Iterat
     from . import loader  # noqa: F401
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
+    context: Any = multiprocessing.get_context(method)  # its Process is the method's
     started = []
     try:
         for share in (paths[i::count] for i in range(count)):
@@ -118,7 +123,8 @@ def _in_parallel(paths: list[str], now: int, count: int, zdict: bytes) -> Iterat
             started.append((worker, receiving, share, [0]))
         waiting = {receiving: (worker, share, done) for worker, receiving, share, done in started}
         while waiting:
-            for receiving in wait(list(waiting)):
+            for ready in wait(list(waiting)):
+                receiving = typing.cast("Connection", ready)  # a receiving end waited on
                 worker, share, done = waiting[receiving]
                 try:
                     batch = receiving.recv()

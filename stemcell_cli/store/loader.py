@@ -122,7 +122,7 @@ class _Builder:
         tag = node.tag
         if tag == _STR:
             return node.value
-        if tag == _MAP:
+        if tag == _MAP and isinstance(node, yaml.MappingNode):
             return self._mapping(node, loc)
         if tag == _SEQ:
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
@@ -133,9 +133,10 @@ class _Builder:
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if key_node.tag == _STR else self._bad_key(key_node, loc)
-            if key is None:
+            if key_node.tag != _STR:
+                self._bad_key(key_node, loc)
                 continue
+            key = key_node.value
             if key in out or (*loc, key) in self.flagged:
                 first = find(node, (key,))[1]
                 where = f" (first at line {first.start_mark.line + 1})" if first else ""
@@ -242,6 +243,8 @@ def _first_alias(path: str, text: str) -> Problem | None:
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             mark = event.start_mark
             message = "anchors (&name) and aliases (*name) are not allowed; write the value out"
+            if mark is None:
+                return Problem(path, message)
             return Problem(path, message, mark.line + 1, mark.column + 1)
     return None
 
@@ -294,7 +297,7 @@ def _validation_problems(path: str, error: ValidationError, built: _Builder) -> 
         elif item["type"] == "string_too_short" and item.get("input") == "":
             message = "empty: fill it in, or delete the line if the sources do not give it"
         elif item["type"] == "string_pattern_mismatch":
-            wanted = PATTERN_WORDS.get(item.get("ctx", {}).get("pattern"))
+            wanted = PATTERN_WORDS.get(item.get("ctx", {}).get("pattern", ""))
             if wanted:
                 message = f"{wanted} (got '{excerpt(str(item.get('input')))}')"
         else:
@@ -390,7 +393,10 @@ def load_study(path: Path, *, expect_id: str | None = None) -> tuple[Study | Non
     if built.problems:
         return None, _capped(name, built.problems)
     if expect_id is not None and study.id != expect_id:
-        mark = find(built.root, ("id",))[0].start_mark
+        node = find(built.root, ("id",))[0]
         message = f"id '{study.id}' does not match the file name '{expect_id}.yaml'"
+        if node is None:
+            return None, [Problem(name, message, field="id")]
+        mark = node.start_mark
         return None, [Problem(name, message, mark.line + 1, mark.column + 1, "id")]
     return study, []

@@ -125,7 +125,7 @@ def result_text(outcome: Outcome) -> str:
     if outcome.effect:
         parts.append(effect_text(outcome.effect, outcome.group))
     if outcome.p_value:
-        relation, value = re.fullmatch(r"([<>=]*)\s*(.*)", outcome.p_value).groups()
+        relation, value = re.match(r"([<>=]*)\s*(.*)", outcome.p_value).groups()  # type: ignore[union-attr]
         parts.append(f"p {relation or '='} {value}")
     if outcome.statement:
         parts.append(outcome.statement)

@@ -143,6 +143,8 @@ def _sub_fields(name: str) -> list[str]:
     if name in COMPUTED:
         return []
     annotation = Study.model_fields[name].annotation
+    if annotation is None:
+        return []
     is_model = lambda t: isinstance(t, type) and issubclass(t, BaseModel)  # noqa: E731
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):  # Model | None
         annotation = next((t for t in typing.get_args(annotation) if is_model(t)), annotation)
