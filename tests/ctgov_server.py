@@ -9,6 +9,7 @@ server is played with ``Answer.drip`` (the body a byte at a time, slowloris), ``
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import urllib.parse
@@ -68,10 +69,8 @@ def serve() -> Iterator[Api]:
                 answer = answers.pop(0) if len(answers) > 1 else answers[0]
             if not isinstance(answer, Answer):
                 answer = Answer(200, answer)
-            try:
+            with contextlib.suppress(OSError):  # the client gave up (a deadline)
                 self._answer(answer)
-            except OSError:  # the client gave up (a deadline): nothing more to say
-                pass
 
         def _answer(self, answer: Answer) -> None:
             if answer.hang:

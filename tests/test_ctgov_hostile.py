@@ -159,9 +159,7 @@ def test_retries_stop_when_the_next_wait_would_pass_the_deadline(
     assert "HTTP 503 after 3 tries" in result.stderr and "3.5 s deadline" in result.stderr
 
 
-def test_a_redirect_to_ftp_is_refused_at_once(
-    api: Api, waits: list[float], tmp_path: Path
-) -> None:
+def test_a_redirect_to_ftp_is_refused_at_once(api: Api, waits: list[float], tmp_path: Path) -> None:
     api.routes["/api/v2/studies/NCT90000003"] = [
         Answer(302, b"", {"Location": "ftp://127.0.0.1:1/pub/study.json"})
     ]

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import invoke
 from ctgov_records import POSTED, record
-from ctgov_server import Api, serve
+from ctgov_server import Answer, Api, serve
 
 from stemcell_cli.ctgov import api as ctgov_api
 from stemcell_cli.ctgov.write import unedited
@@ -144,7 +149,9 @@ def test_a_record_for_another_study_fails_and_the_file_is_kept(api: Api, tmp_pat
     assert invoke("validate", str(tmp_path)).exit_code == 0
 
 
-@pytest.mark.parametrize("bad", ["../../../admin/delete?all=1#", "NCT9000004\\r\\n1", "NCT9000004١"])
+@pytest.mark.parametrize(
+    "bad", ["../../../admin/delete?all=1#", "NCT9000004\\r\\n1", "NCT9000004١"]
+)
 def test_a_hand_edited_nct_id_never_reaches_a_url_and_fails_alone(
     api: Api, tmp_path: Path, bad: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -168,9 +175,7 @@ def test_a_hand_edited_nct_id_never_reaches_a_url_and_fails_alone(
     assert waited == [] and "status: RECRUITING -> COMPLETED" in result.stdout
 
 
-def test_an_alias_bomb_in_an_imported_file_fails_that_file_alone(
-    api: Api, tmp_path: Path
-) -> None:
+def test_an_alias_bomb_in_an_imported_file_fails_that_file_alone(api: Api, tmp_path: Path) -> None:
     file = tmp_path / "nct90000041.yaml"
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 8)}]" for i in range(1, 6)]
@@ -223,3 +228,27 @@ def test_a_hand_edit_is_not_a_registry_change_and_is_reported_apart(
     assert "ACTIVE_NOT_RECRUITING -> COMPLETED" not in moved
     assert file.read_text().count("ACTIVE_NOT_RECRUITING") == 1  # still kept
     assert not list(tmp_path.glob("*.imported*")) and not list(tmp_path.glob(".*"))
+
+
+def test_ctrl_c_during_update_reports_what_was_done_then_exits_130(
+    api: Api, tmp_path: Path
+) -> None:
+    api.study(record(A, status="COMPLETED"))
+    api.routes[f"/api/v2/studies/{B}"] = [Answer(hang=True)]
+    env = {**os.environ, "STEMCELL_CTGOV_API": api.url}
+    command = [sys.executable, "-m", "stemcell_cli", "import", "ctgov", "--update", str(tmp_path)]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        while not api.asked(f"/api/v2/studies/{B}") > 1:  # once at import, then the hang
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 130, stderr
+    assert "status: RECRUITING -> COMPLETED" in stdout and stdout.rstrip().endswith("[refreshed]")
+    assert "1 imported studies: 1 changed" in stderr
+    assert stderr.rstrip().endswith("stemcell: interrupted")

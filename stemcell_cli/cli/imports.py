@@ -19,6 +19,7 @@ if typing.TYPE_CHECKING:
     from ..ctgov.api import Client
     from ..ctgov.fetch import Search
     from ..ctgov.report import ImportReport
+    from ..ctgov.update import UpdateReport
 
 _NCT_LIKE = re.compile(r"NCT", re.IGNORECASE)  # checked as NCT + 8 ASCII digits when fetched
 _STATUSES = typing.get_args(OverallStatus)
@@ -244,12 +245,24 @@ def _import_report(report: ImportReport, progress: bool) -> None:
 
 
 def _update(client: Client, folder: Path, force: bool, as_json: bool) -> int:
-    """Re-fetch a folder of imports; the changes on stdout (text or JSON), the summary on stderr."""
-    from ..ctgov.update import update_folder
-    from ..jsontext import dumps
+    """Re-fetch a folder of imports; the changes on stdout (text or JSON), the summary on stderr
+    (also after Ctrl-C: what was done is said before the exit with 130)."""
+    from ..ctgov.update import UpdateReport, update_folder
 
     progress = _progress()
-    report = update_folder(client, folder, force=force, progress=progress)
+    report = UpdateReport()
+    try:
+        update_folder(client, folder, force=force, progress=progress, report=report)
+    except (KeyboardInterrupt, Interrupted):
+        _update_report(report, progress is not None, as_json)
+        raise
+    _update_report(report, progress is not None, as_json)
+    return report.exit_code
+
+
+def _update_report(report: UpdateReport, progress: bool, as_json: bool) -> None:
+    from ..jsontext import dumps
+
     if progress:
         typer.echo("", err=True)
     if as_json:
@@ -258,4 +271,3 @@ def _update(client: Client, folder: Path, force: bool, as_json: bool) -> int:
         for study in report.listed:
             say(study.line(), err=study.failed)
     say(report.summary())
-    return report.exit_code

@@ -9,6 +9,7 @@ redirects (urllib itself also follows ``ftp://``).
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import threading
@@ -71,10 +72,8 @@ class Watch:
 
 
 def _shut(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):  # already closed by the other side
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass  # already closed by the other side
 
 
 def opener(watch: Watch) -> urllib.request.OpenerDirector:
@@ -116,8 +115,9 @@ class _Https(urllib.request.HTTPSHandler):
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         options: dict[str, Any] = {"context": getattr(self, "_context", None)}
-        if getattr(self, "_check_hostname", None) is not None:  # pragma: no cover
-            options["check_hostname"] = self._check_hostname
+        check_hostname = getattr(self, "_check_hostname", None)  # older Pythons only
+        if check_hostname is not None:  # pragma: no cover
+            options["check_hostname"] = check_hostname
         return self.do_open(_watched(http.client.HTTPSConnection, self.watch), req, **options)
 
 

@@ -14,7 +14,6 @@ the registry's changes, so the curator can merge them.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,7 +61,6 @@ class Change:
             parts = [f"+ {m}" for m in added] + [f"- {m}" for m in gone]
             return f"primary outcomes: {'; '.join(parts)}"
         return f"{self.field}: {_shown(self.before)} -> {_shown(self.after)}"
-
 
     def as_dict(self) -> dict[str, Any]:
         return {"field": self.field, "before": self.before, "after": self.after}
@@ -167,10 +165,19 @@ def imported_files(folder: Path) -> list[tuple[Path, str]]:
 
 
 def update_folder(
-    client: Client, folder: Path, *, force: bool = False, progress: Progress | None = None
+    client: Client,
+    folder: Path,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    report: UpdateReport | None = None,
 ) -> UpdateReport:
-    """Re-fetch each imported study of ``folder``; refresh unedited files, report changes."""
-    report = UpdateReport()
+    """Re-fetch each imported study of ``folder``; refresh unedited files, report changes.
+
+    ``report`` (when given) is filled as the update goes, so that a caller interrupted by
+    Ctrl-C can still say what was done.
+    """
+    report = UpdateReport() if report is None else report
     files = imported_files(folder)
     for path, text in files:
         report.studies.append(_update_one(client, path, text, force))
