@@ -151,6 +151,8 @@ class Client:
                 target = error.target[:200]
                 message = f"{url}: redirected to {target}; only http(s) redirects are followed"
                 raise ApiError(message) from None
+            except http.client.InvalidURL as error:  # a redirect to something unusable
+                raise ApiError(f"{url}: {error}") from None
             except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
                 if watch.expired or (watch.connected and _timed_out(error)):
                     read = f"{url}: timed out while reading: no complete answer within {deadline}"
