@@ -25,6 +25,8 @@ from hypothesis import strategies as st
 
 from stemcell_cli.ctgov import api as ctgov_api
 from stemcell_cli.ctgov import fetch
+from stemcell_cli.ctgov.api import api_base
+from stemcell_cli.errors import UsageError
 from stemcell_cli.registry import checked_nct, is_nct_id
 
 
@@ -120,6 +122,30 @@ def test_a_malformed_api_url_is_a_usage_error(url: str, tmp_path: Path) -> None:
     result = invoke("import", "ctgov", "NCT90000003", "--out", str(tmp_path), "--api-url", url)
     assert result.exit_code == 2, result.stderr
     assert result.stderr.startswith("stemcell: error: ") and "--api-url" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+@given(st.text(max_size=40))
+def test_any_retry_after_is_a_wait_or_nothing(header: str) -> None:
+    wait = ctgov_api._retry_after(header)
+    assert wait is None or (wait >= 0 and wait == wait)
+
+
+@given(st.text(max_size=40) | st.builds("http://{}".format, st.text(max_size=30)))
+def test_any_api_url_is_taken_or_a_usage_error(url: str) -> None:
+    try:
+        base = api_base(url or "x")
+    except UsageError:
+        return
+    assert base.startswith(("http://", "https://")) and base.isascii() and " " not in base
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "1e9"])
+def test_a_timeout_that_is_not_a_usable_number_of_seconds_is_a_usage_error(
+    value: str, tmp_path: Path
+) -> None:
+    result = invoke("import", "ctgov", "NCT90000003", "--out", str(tmp_path), "--timeout", value)
+    assert result.exit_code == 2 and "--timeout" in result.stderr
     assert "internal error" not in result.stderr
 
 

@@ -23,6 +23,7 @@ if typing.TYPE_CHECKING:
 
 _NCT_LIKE = re.compile(r"NCT", re.IGNORECASE)  # checked as NCT + 8 ASCII digits when fetched
 _STATUSES = typing.get_args(OverallStatus)
+_MAX_TIMEOUT = 86_400.0  # a day
 _FETCH = "Fetching (ClinicalTrials.gov API v2)"
 
 
@@ -184,6 +185,8 @@ def _client(api_url: str | None, timeout: float | None) -> Client:
     """The registry client for ``--api-url`` and ``--timeout`` (a malformed URL: exit 2)."""
     from ..ctgov.api import DEADLINE, Client, api_base
 
+    if timeout is not None and not 0 < timeout <= _MAX_TIMEOUT:  # also nan and inf
+        raise UsageError(f"--timeout takes seconds, more than 0 and at most {_MAX_TIMEOUT:g}")
     return Client(api_base(api_url), timeout=DEADLINE if timeout is None else timeout)
 
 
