@@ -192,16 +192,18 @@ def _update_one(client: Client, path: Path, text: str, force: bool) -> StudyUpda
         problem = built.problems[0] if built.problems else f"{path}: not a descriptor"
         return StudyUpdate(path, None, Action.FAILED, reason=str(problem))
     old_rec = Record(data)
-    nct = old_rec.get("registration.nct_id")
-    if not isinstance(nct, str):
+    given = old_rec.get("registration.nct_id")
+    if not isinstance(given, str):
         reason = "no registration.nct_id in the file"
         return StudyUpdate(path, None, Action.FAILED, reason=reason)
     try:
-        nct = checked_nct(nct)
+        nct = checked_nct(given)  # never a URL before this
+    except ValueError as error:
+        return StudyUpdate(path, None, Action.FAILED, reason=f"registration.nct_id {error}")
+    try:
         descriptor, _ = descriptor_from_record(fetch_study(client, nct))
     except (ApiError, ValueError) as error:
-        shown_id = nct if isinstance(nct, str) and len(nct) == 11 and nct.isascii() else None
-        return StudyUpdate(path, shown_id, Action.FAILED, reason=str(error))
+        return StudyUpdate(path, nct, Action.FAILED, reason=str(error))
     current = tracked(old_rec)
     imported = imported_values(text) or current  # an older import: only the file is known
     changes = _changes(imported, tracked(Record(descriptor)), by_hand=False)
