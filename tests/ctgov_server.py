@@ -2,15 +2,18 @@
 
 Routes map a path (``/api/v2/studies/NCT...``, or ``/api/v2/studies?pageToken=p2``) to a list
 of answers given in turn (the last one repeats): JSON documents, or ``Answer`` objects for
-status codes, headers and raw bodies. Every request is kept (path, query, headers).
+status codes, headers and raw bodies. Every request is kept (path, query, headers). A hostile
+server is played with ``Answer.drip`` (the body a byte at a time, slowloris), ``Answer.hang``
+(headers never sent) and ``Api.fallback`` (an answer made for any path no route names).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +25,8 @@ class Answer:
     status: int = 200
     body: Any = None  # JSON-able, or bytes as they are
     headers: dict[str, str] = field(default_factory=dict)
+    drip: float | None = None  # seconds between the body's bytes (slowloris)
+    hang: bool = False  # accept the request and never answer
 
 
 @dataclass
@@ -29,6 +34,8 @@ class Api:
     url: str
     routes: dict[str, list[Any]]
     requests: list[tuple[str, dict[str, str], dict[str, str]]] = field(default_factory=list)
+    fallback: Callable[[str, dict[str, str]], Any] | None = None  # (path, query) -> answer
+    stop: threading.Event = field(default_factory=threading.Event)  # ends drips and hangs
 
     def study(self, record: dict[str, Any], *answers: Any) -> None:
         """Serve ``record`` at its /studies/{id} (after ``answers``, e.g. a 429)."""
@@ -54,12 +61,21 @@ def serve() -> Iterator[Api]:
             query = dict(urllib.parse.parse_qsl(parts.query))
             api.requests.append((parts.path, query, dict(self.headers)))
             answers = api.routes.get(_key(parts.path, query))
+            if not answers and api.fallback is not None:
+                answers = [api.fallback(parts.path, query)]
             if not answers:
                 answer = Answer(404, {"message": "not found"})
             else:
                 answer = answers.pop(0) if len(answers) > 1 else answers[0]
             if not isinstance(answer, Answer):
                 answer = Answer(200, answer)
+            with contextlib.suppress(OSError):  # the client gave up (a deadline)
+                self._answer(answer)
+
+        def _answer(self, answer: Answer) -> None:
+            if answer.hang:
+                api.stop.wait()
+                return
             body = (
                 answer.body if isinstance(answer.body, bytes) else json.dumps(answer.body).encode()
             )
@@ -68,7 +84,15 @@ def serve() -> Iterator[Api]:
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            if answer.drip is None:
+                self.wfile.write(body)
+                return
+            for byte in body:
+                if api.stop.is_set():
+                    return
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                api.stop.wait(answer.drip)
 
         def log_message(self, *args: Any) -> None:
             pass
@@ -80,6 +104,7 @@ def serve() -> Iterator[Api]:
     try:
         yield api
     finally:
+        api.stop.set()
         server.shutdown()
         server.server_close()
         thread.join()

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import invoke
 from ctgov_records import POSTED, record
-from ctgov_server import Api, serve
+from ctgov_server import Answer, Api, serve
 
+from stemcell_cli.ctgov import api as ctgov_api
 from stemcell_cli.ctgov.write import unedited
 
 A, B, C, D = "NCT90000040", "NCT90000041", "NCT90000042", "NCT90000043"
@@ -129,3 +135,120 @@ def test_a_file_rewritten_without_its_header_is_still_an_import_and_kept(
     before = old.read_text()
     assert "status: RECRUITING -> COMPLETED [edited by hand" in _update(api, tmp_path).stdout
     assert old.read_text() == before
+
+
+def test_a_record_for_another_study_fails_and_the_file_is_kept(api: Api, tmp_path: Path) -> None:
+    api.routes[f"/api/v2/studies/{B}"] = [record("NCT99999999", status="TERMINATED")]
+    file = tmp_path / "nct90000041.yaml"
+    before = file.read_text()
+    result = _update(api, tmp_path)
+    assert result.exit_code == 1
+    line = next(x for x in result.stderr.splitlines() if "nct90000041.yaml" in x)
+    assert "failed" in line and "NCT99999999" in line
+    assert file.read_text() == before
+    assert invoke("validate", str(tmp_path)).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "bad", ["../../../admin/delete?all=1#", "NCT9000004\\r\\n1", "NCT9000004١"]
+)
+def test_a_hand_edited_nct_id_never_reaches_a_url_and_fails_alone(
+    api: Api, tmp_path: Path, bad: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waited: list[float] = []
+    monkeypatch.setattr(ctgov_api, "pause", waited.append)
+    for name in ("nct90000040.yaml", "nct90000041.yaml"):
+        file = tmp_path / name
+        nct = name[:11].upper()
+        file.write_text(file.read_text().replace(f"nct_id: {nct}", f'nct_id: "{bad}"'))
+    api.requests.clear()
+    api.study(record(C, status="COMPLETED"))
+    result = _update(api, tmp_path)
+    assert result.exit_code == 1
+    failed = [x for x in result.stderr.splitlines() if "failed:" in x]
+    assert len(failed) == 2 and all("not an NCT id (NCT + 8 ASCII digits)" in x for x in failed)
+    assert all("\n" not in x and "\r" not in x for x in failed)
+    assert sorted(path for path, _, _ in api.requests) == [
+        f"/api/v2/studies/{C}",
+        f"/api/v2/studies/{D}",
+    ]
+    assert waited == [] and "status: RECRUITING -> COMPLETED" in result.stdout
+
+
+def test_an_alias_bomb_in_an_imported_file_fails_that_file_alone(api: Api, tmp_path: Path) -> None:
+    file = tmp_path / "nct90000041.yaml"
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 8)}]" for i in range(1, 6)]
+    text = file.read_text().replace("status: COMPLETED", "status: *a5")
+    file.write_text(text.replace("\nid: ", "\n" + "\n".join(lines) + "\nid: ", 1))
+    api.study(record(A, status="COMPLETED"))
+    result = _update(api, tmp_path)
+    assert result.exit_code == 1
+    line = next(x for x in result.stderr.splitlines() if "nct90000041.yaml" in x)
+    assert "anchors (&name) and aliases (*name) are not allowed" in line
+    first = file.read_text().splitlines().index(lines[0]) + 1
+    assert f"{file}:{first}:" in line and "lol" not in line
+    assert "status: RECRUITING -> COMPLETED" in result.stdout
+
+
+def test_a_hand_edit_that_breaks_the_yaml_is_reported_with_file_and_line(
+    api: Api, tmp_path: Path
+) -> None:
+    file = tmp_path / "nct90000041.yaml"
+    text = file.read_text()
+    file.write_text(text.replace("status: COMPLETED", "status: [COMPLETED"))
+    result = _update(api, tmp_path)
+    assert result.exit_code == 1
+    line = next(x for x in result.stderr.splitlines() if "nct90000041.yaml" in x)
+    assert "YAML syntax error" in line and f"{file}:" in line
+    assert "no registration.nct_id" not in line
+
+
+def test_a_hand_edit_is_not_a_registry_change_and_is_reported_apart(
+    api: Api, tmp_path: Path
+) -> None:
+    file = tmp_path / "nct90000042.yaml"  # C: RECRUITING when imported, still in the registry
+    file.write_text(file.read_text().replace("status: RECRUITING", "status: ACTIVE_NOT_RECRUITING"))
+    result = _update(api, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if C in x)
+    assert "RECRUITING -> ACTIVE_NOT_RECRUITING" in line and "edited by hand" in line
+    assert "no registry change" in line
+    assert "ACTIVE_NOT_RECRUITING -> RECRUITING" not in result.stdout
+    assert "0 changed" in result.stderr and "1 edited by hand" in result.stderr
+    data = json.loads(_update(api, tmp_path, "--json").stdout)
+    (study,) = data["studies"]
+    assert study["changes"] == [] and study["hand_edits"] == [
+        {"field": "status", "before": "RECRUITING", "after": "ACTIVE_NOT_RECRUITING"}
+    ]
+
+    api.study(record(C, status="COMPLETED"))  # now the registry moves too
+    moved = next(x for x in _update(api, tmp_path).stdout.splitlines() if C in x)
+    assert "status: RECRUITING -> COMPLETED" in moved  # imported -> registry, not file -> registry
+    assert "ACTIVE_NOT_RECRUITING -> COMPLETED" not in moved
+    assert file.read_text().count("ACTIVE_NOT_RECRUITING") == 1  # still kept
+    assert not list(tmp_path.glob("*.imported*")) and not list(tmp_path.glob(".*"))
+
+
+def test_ctrl_c_during_update_reports_what_was_done_then_exits_130(
+    api: Api, tmp_path: Path
+) -> None:
+    api.study(record(A, status="COMPLETED"))
+    api.routes[f"/api/v2/studies/{B}"] = [Answer(hang=True)]
+    env = {**os.environ, "STEMCELL_CTGOV_API": api.url}
+    command = [sys.executable, "-m", "stemcell_cli", "import", "ctgov", "--update", str(tmp_path)]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        while not api.asked(f"/api/v2/studies/{B}") > 1:  # once at import, then the hang
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 130, stderr
+    assert "status: RECRUITING -> COMPLETED" in stdout and stdout.rstrip().endswith("[refreshed]")
+    assert "1 imported studies: 1 changed" in stderr
+    assert stderr.rstrip().endswith("stemcell: interrupted")

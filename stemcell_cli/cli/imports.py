@@ -11,15 +11,19 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
+from ..interrupts import Interrupted
 from ..model.vocab import OverallStatus
 from .app import command, say, typer_app
 
 if typing.TYPE_CHECKING:
     from ..ctgov.api import Client
     from ..ctgov.fetch import Search
+    from ..ctgov.report import ImportReport
+    from ..ctgov.update import UpdateReport
 
-_NCT = re.compile(r"NCT\d{8}", re.IGNORECASE)
+_NCT_LIKE = re.compile(r"NCT", re.IGNORECASE)  # checked as NCT + 8 ASCII digits when fetched
 _STATUSES = typing.get_args(OverallStatus)
+_MAX_TIMEOUT = 86_400.0  # a day
 _FETCH = "Fetching (ClinicalTrials.gov API v2)"
 
 
@@ -46,13 +50,14 @@ def _statuses(values: list[str]) -> list[str]:
 
 
 def _split(sources: list[str]) -> tuple[list[Path], list[str]]:
-    """Files (existing paths) and NCT ids; anything else is a usage error."""
+    """Files (existing paths) and NCT ids (anything starting NCT: a malformed one fails alone
+    when it is fetched); anything else is a usage error."""
     files, ids = [], []
     for source in sources:
         if Path(source).exists():
             files.append(Path(source))
-        elif _NCT.fullmatch(source.strip()):
-            ids.append(source.strip().upper())
+        elif _NCT_LIKE.match(source.strip()):
+            ids.append(source.strip())
         else:
             raise UsageError(f"{source}: neither an existing file nor an NCT id (NCT + 8 digits)")
     return files, ids
@@ -105,6 +110,17 @@ def import_ctgov(
             "--max", min=1, help="Import at most N studies of a search.", rich_help_panel=_FETCH
         ),
     ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            min=0.001,
+            help="Seconds each registry request may take, retries and waits included "
+            "[default: 60].",
+            show_default=False,
+            rich_help_panel=_FETCH,
+        ),
+    ] = None,
     api_url: Annotated[
         str | None,
         typer.Option(
@@ -142,7 +158,6 @@ def import_ctgov(
     stemcell import ctgov --query mesenchymal --status RECRUITING --max 50 -o my-studies/ ·
     stemcell import ctgov --update my-studies/
     """
-    from ..ctgov.api import Client, api_base
     from ..ctgov.fetch import Search
 
     sources = sources or []
@@ -151,7 +166,7 @@ def import_ctgov(
     if update is not None:
         if sources or searching or out is not None or max_studies is not None:
             raise UsageError("--update DIR takes no FILE, NCT id, search option or --out")
-        return _update(Client(api_base(api_url)), update, force, as_json)
+        return _update(_client(api_url, timeout), update, force, as_json)
     if as_json:
         raise UsageError("--json goes with --update")
     if out is None:
@@ -162,8 +177,17 @@ def import_ctgov(
         raise UsageError("--max limits a search (--query, --condition, --intervention, --status)")
     files, ids = _split(sources)
     search = Search(query, condition, intervention, statuses) if searching else None
-    client = Client(api_base(api_url)) if ids or search else None
+    client = _client(api_url, timeout) if ids or search else None
     return _import(files, ids, search, client, out, force=force, limit=max_studies)
+
+
+def _client(api_url: str | None, timeout: float | None) -> Client:
+    """The registry client for ``--api-url`` and ``--timeout`` (a malformed URL: exit 2)."""
+    from ..ctgov.api import DEADLINE, Client, api_base
+
+    if timeout is not None and not 0 < timeout <= _MAX_TIMEOUT:  # also nan and inf
+        raise UsageError(f"--timeout takes seconds, more than 0 and at most {_MAX_TIMEOUT:g}")
+    return Client(api_base(api_url), timeout=DEADLINE if timeout is None else timeout)
 
 
 import_app = typer_app(
@@ -182,38 +206,66 @@ def _import(
     force: bool,
     limit: int | None,
 ) -> int:
-    """Files, then ids, then the search; one report line per study, the summary last."""
+    """Files, then ids, then the search; one report line per study, the summary last (also
+    after Ctrl-C: what was written is said before the exit with 130)."""
     from ..ctgov.fetch import import_all
+    from ..ctgov.report import ImportReport
 
     progress = _progress()
-    report = import_all(
-        out,
-        files=files,
-        ids=ids,
-        search=search,
-        client=client,
-        limit=limit,
-        force=force,
-        progress=progress,
-    )
-    if progress:
-        typer.echo("", err=True)
-    for error in report.errors:
-        say(error.message)
-    for study in report.studies:
-        for line in study.lines():
-            say(line)
-    say(report.summary())
+    report = ImportReport()
+    try:
+        import_all(
+            out,
+            files=files,
+            ids=ids,
+            search=search,
+            client=client,
+            limit=limit,
+            force=force,
+            progress=progress,
+            report=report,
+        )
+    except (KeyboardInterrupt, Interrupted):
+        _import_report(report, progress is not None)
+        raise
+    _import_report(report, progress is not None)
     return report.exit_code
 
 
+def _import_report(report: ImportReport, progress: bool) -> None:
+    from ..ctgov.report import shown
+
+    if progress:
+        typer.echo("", err=True)
+    for error in report.errors:
+        say(shown(error.message))
+    for study in report.studies:
+        for line in study.lines():
+            say(line)
+    for warning in report.warnings:
+        say(f"stemcell: warning: {shown(warning)}")
+    say(report.summary())
+
+
 def _update(client: Client, folder: Path, force: bool, as_json: bool) -> int:
-    """Re-fetch a folder of imports; the changes on stdout (text or JSON), the summary on stderr."""
-    from ..ctgov.update import update_folder
-    from ..jsontext import dumps
+    """Re-fetch a folder of imports; the changes on stdout (text or JSON), the summary on stderr
+    (also after Ctrl-C: what was done is said before the exit with 130)."""
+    from ..ctgov.update import UpdateReport, update_folder
 
     progress = _progress()
-    report = update_folder(client, folder, force=force, progress=progress)
+    report = UpdateReport()
+    try:
+        update_folder(client, folder, force=force, progress=progress, report=report)
+    except (KeyboardInterrupt, Interrupted):
+        _update_report(report, progress is not None, as_json)
+        raise
+    _update_report(report, progress is not None, as_json)
+    return report.exit_code
+
+
+def _update_report(report: UpdateReport, progress: bool, as_json: bool) -> None:
+    from ..jsontext import dumps
+
     if progress:
         typer.echo("", err=True)
     if as_json:
@@ -222,4 +274,3 @@ def _update(client: Client, folder: Path, force: bool, as_json: bool) -> int:
         for study in report.listed:
             say(study.line(), err=study.failed)
     say(report.summary())
-    return report.exit_code

@@ -18,8 +18,10 @@ A file holds one study record (``{"protocolSection": ...}``) or a search page
 - ``arms``: arm groups as the record means them (one per label, with their interventions);
 - ``write``: YAML text with a hash line (edited-by-hand detection) and atomic writes;
 - ``report``: per-study ``Status`` and the run's summary; ``run``: the import itself;
-- ``api``: the HTTP client (standard library: timeouts, retries, clear errors); ``fetch``:
-  studies by NCT id and paged searches; ``update``: re-fetch a folder and report changes.
+- ``api``: the HTTP client (standard library: one deadline per request, retries, clear
+  errors), ``deadline`` keeping that deadline and the redirect policy; ``fetch``: studies by
+  NCT id (checked, and the answer checked to be that study) and paged searches (capped);
+  ``update``: re-fetch a folder and report changes against ``tracked``, the values as imported.
 """
 
 from .design import NO_INTERVENTION

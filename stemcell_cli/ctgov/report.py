@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..safe import visible
+
+_BREAKS = {"\n": "\\n", "\t": "\\t"}
+_BREAK = re.compile("[\n\t]")
+
+
+def shown(text: object) -> str:
+    """``text`` on one line with every unsafe character, line break and tab escaped, so that
+    file or registry text in a report can never start a line of its own (a forged log line
+    or CI command)."""
+    return visible(_BREAK.sub(lambda m: _BREAKS[m.group()], str(text)))
 
 
 class Status(enum.Enum):
@@ -44,10 +57,11 @@ class StudyImport:
         return f"{self.status.value}: {self.reason}" if self.reason else self.status.value
 
     def lines(self) -> list[str]:
-        """Report lines: ``page.json, study 1: NCT... -> out/nct....yaml: written`` and notes."""
+        """Report lines: ``page.json, study 1: NCT... -> out/nct....yaml: written`` and notes,
+        each on one line whatever the file or registry text in it."""
         target = f" -> {self.path}" if self.path and not self.failed else ""
         head = f"{self.where}: {self.nct_id or 'no NCT id'}{target}: {self.outcome}"
-        return [head, *(f"  note: {note}" for note in self.notes)]
+        return [shown(head), *(f"  note: {shown(note)}" for note in self.notes)]
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,7 @@ class ImportReport:
 
     studies: list[StudyImport] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # not failures (a search cut at its cap)
 
     @property
     def ok(self) -> bool:

@@ -26,7 +26,14 @@ class Importer:
     a bad record is reported and the rest carries on.
     """
 
-    def __init__(self, out_dir: Path, *, force: bool = False, progress: Progress | None = None):
+    def __init__(
+        self,
+        out_dir: Path,
+        *,
+        force: bool = False,
+        progress: Progress | None = None,
+        report: ImportReport | None = None,
+    ):
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -39,7 +46,7 @@ class Importer:
         self.force = force
         self.progress = progress
         self.total: int | None = None
-        self.report = ImportReport()
+        self.report = ImportReport() if report is None else report
         self._done: set[str] = set()
 
     def target(self, nct: str) -> Path:
@@ -58,6 +65,10 @@ class Importer:
         """A study whose descriptor is already there (not fetched again without ``force``)."""
         path = self.target(nct)
         self._record(StudyImport(source, None, nct, path, Status.SKIPPED_EXISTS))
+
+    def warn(self, message: str) -> None:
+        """Something the user should know that is not a failure (a search cut at its cap)."""
+        self.report.warnings.append(message)
 
     def error(self, source: Path | str, message: str) -> None:
         """A file or page that could not be read: nothing of it was written."""

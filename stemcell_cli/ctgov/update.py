@@ -1,62 +1,36 @@
 """``--update``: re-fetch every registry-imported descriptor of a folder and say what changed.
 
 A descriptor is registry-imported when its file starts with the import header (``write.py``).
-For each one the record is fetched again and mapped; what changed in the registry since the
-import (``TRACKED``) is reported. A file that stemcell wrote and nobody edited since (its hash
-line matches) is rewritten atomically; a file edited by hand is never overwritten without
-``force``: it is listed with the registry's changes, so the curator can merge them.
+Each file is read with the project's loader (aliases refused; a YAML error is reported with
+its file:line), its NCT id checked, and the record fetched again and mapped (a record of
+another study is that file's failure). What changed in the registry since the import
+(``TRACKED``) is the new record against the values kept in the header as imported, not against
+the file; what a curator changed (the file against those values) is listed apart as hand
+edits. A file that stemcell wrote and nobody edited since (its hash line matches) is rewritten
+atomically; a file edited by hand is never overwritten without ``force``: it is listed with
+the registry's changes, so the curator can merge them.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import StemcellError
+from ..model.registry import checked_nct
 from ..store.files import read_bounded, write_atomic
-from ..store.loader import MAX_BYTES
+from ..store.loader import MAX_BYTES, parse
 from ..store.walk import find_descriptors
 from .api import ApiError, Client
 from .fetch import fetch_study
 from .mapping import descriptor_from_record
 from .record import Record
+from .report import shown
 from .run import Progress
+from .tracked import TRACKED, imported_values, tracked
 from .write import is_imported, to_yaml, unedited
-
-
-def _enrollment(d: Record) -> str | None:
-    n = d.get("population.n")
-    kind = d.get("population.n_type")
-    return None if n is None else f"{n}" + (f" {kind}" if kind else "")
-
-
-def _primary(d: Record) -> list[str] | None:
-    found = sorted({o.text("measure", 300) or "" for o in d.objs("outcomes") if o.get("primary")})
-    return found or None
-
-
-def _at(path: str) -> Callable[[Record], Any]:
-    return lambda d: d.get(path)
-
-
-# what a curator wants to hear about: label -> how to read it from a descriptor
-TRACKED: dict[str, Callable[[Record], Any]] = {
-    "status": _at("registration.status"),
-    "design": _at("design.type"),
-    "control": _at("design.control"),
-    "enrollment": _enrollment,
-    "results": _at("results"),
-    "start date": _at("registration.start_date"),
-    "primary completion": _at("registration.primary_completion"),
-    "completion": _at("registration.completion"),
-    "why stopped": _at("registration.why_stopped"),
-    "primary outcomes": _primary,
-}
 
 
 class Action(enum.Enum):
@@ -76,9 +50,10 @@ class Change:
     field: str
     before: Any
     after: Any
+    by_hand: bool = False  # the file against the import, not the registry against it
 
     def __str__(self) -> str:
-        if self.field == "results" and self.after == "published":
+        if self.field == "results" and self.after == "published" and not self.by_hand:
             return "results newly posted"
         if self.field == "primary outcomes":
             added = [m for m in self.after or [] if m not in (self.before or [])]
@@ -87,9 +62,21 @@ class Change:
             return f"primary outcomes: {'; '.join(parts)}"
         return f"{self.field}: {_shown(self.before)} -> {_shown(self.after)}"
 
+    def as_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "before": self.before, "after": self.after}
+
 
 def _shown(value: Any) -> str:
     return "none" if value is None else str(value)
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any], by_hand: bool) -> tuple[Change, ...]:
+    """The tracked fields that differ, in ``TRACKED`` order."""
+    return tuple(
+        Change(label, before.get(label), after.get(label), by_hand)
+        for label in TRACKED
+        if before.get(label) != after.get(label)
+    )
 
 
 @dataclass(frozen=True)
@@ -101,23 +88,28 @@ class StudyUpdate:
     action: Action
     changes: tuple[Change, ...] = ()
     reason: str | None = None
+    hand_edits: tuple[Change, ...] = ()  # tracked fields a curator changed since the import
 
     @property
     def failed(self) -> bool:
         return self.action is Action.FAILED
 
     def line(self) -> str:
-        what = "; ".join(map(str, self.changes)) or "no tracked change"
+        """One report line, whatever the file or registry text in it."""
         if self.action is Action.FAILED:
-            return f"{self.path} ({self.nct_id or 'no NCT id'}): failed: {self.reason}"
-        return f"{self.path} ({self.nct_id}): {what} [{self.action.value}]"
+            return shown(f"{self.path} ({self.nct_id or 'no NCT id'}): failed: {self.reason}")
+        what = "; ".join(map(str, self.changes)) or "no registry change"
+        if self.hand_edits:
+            what += f"; edited by hand: {'; '.join(map(str, self.hand_edits))}"
+        return shown(f"{self.path} ({self.nct_id}): {what} [{self.action.value}]")
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "file": str(self.path),
             "nct_id": self.nct_id,
             "action": self.action.name.lower(),
-            "changes": [vars(c) for c in self.changes],
+            "changes": [c.as_dict() for c in self.changes],
+            "hand_edits": [c.as_dict() for c in self.hand_edits],
             "reason": self.reason,
         }
 
@@ -130,7 +122,7 @@ class UpdateReport:
 
     @property
     def listed(self) -> list[StudyUpdate]:
-        return [s for s in self.studies if s.changes or s.action is Action.FAILED]
+        return [s for s in self.studies if s.changes or s.hand_edits or s.failed]
 
     def count(self, *actions: Action) -> int:
         return sum(1 for s in self.studies if s.action in actions)
@@ -173,10 +165,19 @@ def imported_files(folder: Path) -> list[tuple[Path, str]]:
 
 
 def update_folder(
-    client: Client, folder: Path, *, force: bool = False, progress: Progress | None = None
+    client: Client,
+    folder: Path,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    report: UpdateReport | None = None,
 ) -> UpdateReport:
-    """Re-fetch each imported study of ``folder``; refresh unedited files, report changes."""
-    report = UpdateReport()
+    """Re-fetch each imported study of ``folder``; refresh unedited files, report changes.
+
+    ``report`` (when given) is filled as the update goes, so that a caller interrupted by
+    Ctrl-C can still say what was done.
+    """
+    report = UpdateReport() if report is None else report
     files = imported_files(folder)
     for path, text in files:
         report.studies.append(_update_one(client, path, text, force))
@@ -186,31 +187,33 @@ def update_folder(
 
 
 def _update_one(client: Client, path: Path, text: str, force: bool) -> StudyUpdate:
-    try:
-        old = yaml.safe_load(text)
-    except yaml.YAMLError:
-        old = None
-    old_rec = Record(old)
-    nct = old_rec.get("registration.nct_id")
-    if not isinstance(nct, str):
+    data, built = parse(str(path), text)  # the loader: aliases refused, errors with file:line
+    if data is None:
+        problem = built.problems[0] if built.problems else f"{path}: not a descriptor"
+        return StudyUpdate(path, None, Action.FAILED, reason=str(problem))
+    old_rec = Record(data)
+    given = old_rec.get("registration.nct_id")
+    if not isinstance(given, str):
         reason = "no registration.nct_id in the file"
         return StudyUpdate(path, None, Action.FAILED, reason=reason)
+    try:
+        nct = checked_nct(given)  # never a URL before this
+    except ValueError as error:
+        return StudyUpdate(path, None, Action.FAILED, reason=f"registration.nct_id {error}")
     try:
         descriptor, _ = descriptor_from_record(fetch_study(client, nct))
     except (ApiError, ValueError) as error:
         return StudyUpdate(path, nct, Action.FAILED, reason=str(error))
-    new_rec = Record(descriptor)
-    changes = tuple(
-        Change(label, before, after)
-        for label, read in TRACKED.items()
-        if (before := read(old_rec)) != (after := read(new_rec))
-    )
+    current = tracked(old_rec)
+    imported = imported_values(text) or current  # an older import: only the file is known
+    changes = _changes(imported, tracked(Record(descriptor)), by_hand=False)
     if any(c.field == "results" for c in changes):  # posted rows replace registered ones
         changes = tuple(c for c in changes if c.field != "primary outcomes")
+    hand_edits = _changes(imported, current, by_hand=True)
     new_text = to_yaml(descriptor)
     edited = not unedited(text)
     if edited and not force:
-        return StudyUpdate(path, nct, Action.KEPT if changes else Action.UNCHANGED, changes)
+        return StudyUpdate(path, nct, Action.KEPT, changes, hand_edits=hand_edits)
     if new_text == text:
         return StudyUpdate(path, nct, Action.UNCHANGED, changes)
     try:
@@ -218,4 +221,5 @@ def _update_one(client: Client, path: Path, text: str, force: bool) -> StudyUpda
     except OSError as error:
         reason = f"cannot write {path}: {error.strerror or error}"
         return StudyUpdate(path, nct, Action.FAILED, changes, reason)
-    return StudyUpdate(path, nct, Action.REPLACED if edited else Action.REFRESHED, changes)
+    action = Action.REPLACED if edited else Action.REFRESHED
+    return StudyUpdate(path, nct, action, changes, hand_edits=hand_edits)

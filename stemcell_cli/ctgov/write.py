@@ -2,6 +2,8 @@
 
 The header's last line, ``# stemcell-import: sha256=<hex>``, is the hash of the YAML below it:
 ``--update`` tells a file nobody edited since (it may be refreshed) from one edited by hand.
+The line before it keeps the tracked values as imported (``tracked``), so that ``--update``
+compares the registry with what was imported, not with what a curator changed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ..model.registry import CTGOV
 from ..store.files import write_atomic
 from .record import Record
 from .report import Status, StudyImport
+from .tracked import imported_line
 
 HEADER = f"# Imported from {CTGOV} record"
 HASH_LINE = "# stemcell-import: sha256="
@@ -41,7 +44,7 @@ def to_yaml(descriptor: dict[str, Any]) -> str:
     body = yaml.dump(
         descriptor, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2
     )
-    return f"{header}{HASH_LINE}{_digest(body)}\n{body}"
+    return f"{header}{imported_line(descriptor)}{HASH_LINE}{_digest(body)}\n{body}"
 
 
 def _digest(body: str) -> str:

@@ -17,3 +17,16 @@ def is_nct_id(text: str) -> bool:
 def registry_url(nct_id: str) -> str:
     """The public page of a ClinicalTrials.gov record."""
     return f"https://clinicaltrials.gov/study/{nct_id}"
+
+
+def checked_nct(text: str) -> str:
+    """``text`` as an upper-case NCT id (``nct01234567`` -> ``NCT01234567``), or ``ValueError``.
+
+    Only ``NCT`` and 8 ASCII digits pass (any case of the letters, nothing around them): an id
+    from an argument, a file or the registry becomes a URL path and a file name only after this.
+    """
+    upper = text.upper() if text.isascii() else text
+    if not is_nct_id(upper):
+        more = "…" if len(text) > 40 else ""
+        raise ValueError(f"{text[:40]!r}{more}: not an NCT id (NCT + 8 ASCII digits)")
+    return upper
