@@ -369,16 +369,50 @@ def bench_size(size: int, runs: int, work: Path, clone: str | None) -> None:
 
 
 def bench_bundled(runs: int, work: Path) -> None:
-    """The everyday commands on the bundled catalog against a bare import of the dependencies."""
+    """The everyday commands on the bundled catalog against a bare import of the dependencies,
+    in wall time and (where valgrind is installed) in instructions; then piped output."""
     env = dict(os.environ, XDG_CACHE_HOME=str(work / "cache-bundled"))
     env.pop("STEMCELL_STUDIES_DIR", None)
     stemcell = [sys.executable, "-m", "stemcell_cli"]
-    base = median_of(runs, lambda: run([sys.executable, "-c", IMPORT_BASELINE], env))
+    baseline = [sys.executable, "-c", IMPORT_BASELINE]
+    base = median_of(runs, lambda: run(baseline, env))
     rows = [("bare import of typer, rich, pydantic, yaml", *base)]
     run([*stemcell, "list", "--json"], env)
-    for args in (["show", "ms-hsct"], ["list", "--json"], ["compare", "--condition", "ms"]):
+    everyday = (
+        ["show", "ms-hsct"],
+        ["list", "--json"],
+        ["compare", "--condition", "ms"],
+        ["pool", "--condition", "diabetes"],
+    )
+    for args in everyday:
         rows.append((" ".join(args), *median_of(runs, lambda a=args: run([*stemcell, *a], env))))
     report("bundled catalog", rows, base[0], "import")
+    least = instructions(baseline, env)
+    if least is not None:
+        print(f"instructions (valgrind) against the bare import ({least / 1e9:.2f} G):")
+        for args in everyday:
+            mine = instructions([*stemcell, *args], env) or 0
+            print(f"  {' '.join(args):<40}{mine / 1e9:>8.2f} G {mine / least:>6.2f}x")
+    piped_against_file(stemcell, env, work)
+
+
+def piped_against_file(stemcell: list[str], env: dict[str, str], work: Path) -> None:
+    """Wall time of ``list --json | cat`` against ``list --json > file`` (medians of 11
+    alternating runs, each through the same shell)."""
+    command = " ".join([*stemcell, "list", "--json"])
+    shell = {
+        "piped": f"{command} | cat > /dev/null",
+        "to a file": f"{command} > {work / 'out.json'}",
+    }
+    times: dict[str, list[float]] = {name: [] for name in shell}
+    for _ in range(11):
+        for name, line in shell.items():
+            times[name].append(run(["/bin/sh", "-c", line], env)[0])
+    piped, to_file = (statistics.median(times[name]) for name in shell)
+    print(
+        f"list --json | cat: {piped:.3f} s, > file: {to_file:.3f} s: {piped / to_file:.2f}x "
+        "(medians of 11 alternating runs)"
+    )
 
 
 def main() -> None:
