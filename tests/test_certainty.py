@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 from test_synthesis_funnel import EGGER2001, effects
@@ -91,6 +92,14 @@ def test_imprecision_few_events_and_both_criteria_give_two_levels():
     wide = pool([math.log(0.8)] * 3, [0.25] * 3)
     both = rate_certainty(wide, facts(3), total_events=40)
     assert sum(d.levels for d in both.downgrades) == 2 and both.final == "low"
+
+
+def test_an_interval_that_touches_no_effect_exactly_includes_it():
+    touching = replace(pool([0.02, 0.03, 0.025], [0.004] * 3, measure="RD"), ci_lb=0.0)
+    assert touching.lower == 0.0
+    rating = rate_certainty(touching, facts(3), total_events=1000)
+    assert [d.domain for d in rating.downgrades] == ["imprecision"]
+    assert "includes no effect (0)" in rating.downgrades[0].reason
 
 
 def test_imprecision_uses_zero_for_risk_differences():

@@ -173,3 +173,19 @@ def test_arms_without_roles_are_told_apart_by_a_control_name(catalog_dir: Path) 
     fields["outcomes"][1]["group"] = "other"
     write_study(catalog_dir, id="unnamed", **fields)
     assert _comparisons(catalog_dir, "unnamed")[0]["computed"] is False
+
+
+def test_a_no_intervention_arm_is_the_comparator(catalog_dir: Path) -> None:
+    fields = arms_outcomes(2, 20, 8, 20)
+    fields["arms"][1] |= {"key": "none", "label": "No treatment", "role": "NO_INTERVENTION"}
+    fields["outcomes"][1]["group"] = "none"
+    write_study(
+        catalog_dir,
+        id="no-treatment",
+        design={"type": "randomized-trial", "allocation": "RANDOMIZED", "control": "untreated"},
+        **fields,
+    )
+    (found,) = _comparisons(catalog_dir, "no-treatment")
+    assert found["computed"], found["reason"]
+    assert found["compared"] == "cells 2/20 vs none 8/20"
+    assert found["comparator"]["arm"] == "none"

@@ -15,12 +15,13 @@ from markdown_it import MarkdownIt
 from pydantic import ValidationError
 
 from stemcell_cli.model.descriptor import Study
-from stemcell_cli.safe import FORMULA_START, csv_cell, markdown_text, markdown_url
+from stemcell_cli.safe import csv_cell, markdown_text, markdown_url
 
 LINKS = (
     "![p](https://evil.example/t.png) [Click](https://evil.example/x) <b>x</b> www.evil.com a@b.co"
 )
 FORMULA = '=HYPERLINK("http://evil","x")'
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run (OWASP)
 HTML = MarkdownIt("commonmark").enable("table")
 
 
@@ -78,6 +79,25 @@ def test_markdown_text_never_renders_as_markup(text: str) -> None:
     html = HTML.render(f"| h |\n|---|\n| {markdown_text(text)} |\n\n- {markdown_text(text)}\n")
     assert not executable(html) and "<a " not in html
     assert html.count("<td>") == 1  # nothing broke out of its cell
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("=1+1", "'=1+1"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("\tx", "'\tx"),
+        ("-0.09", "-0.09"),
+        ("+3", "+3"),
+        ("-1.5e-3", "-1.5e-3"),
+        ("17.42", "17.42"),
+        ("plain", "plain"),
+    ],
+)
+def test_csv_cells_as_written(text: str, cell: str) -> None:
+    assert csv_cell(text) == cell
 
 
 @settings(max_examples=300, deadline=None)
