@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stemcell_cli.evidence.grading import assess
-from stemcell_cli.model.descriptor import Outcome, Study
+from stemcell_cli.model.descriptor import Study
+from stemcell_cli.model.outcome import Outcome
 from stemcell_cli.synthesis import wilson
 from stemcell_cli.views.describe import result_text
 
@@ -373,7 +374,7 @@ def test_list_shows_level_and_caution() -> None:
 @settings(max_examples=300, deadline=None)
 @given(total=st.integers(1, 10**10 - 1), share=st.floats(0, 1))
 def test_wilson_never_raises_for_counts_the_model_accepts(total: int, share: float) -> None:
-    from stemcell_cli.model.descriptor import Counts
+    from stemcell_cli.model.outcome import Counts
 
     counts = Counts(events=round(total * share), total=total)
     low, high = wilson(counts.events, counts.total)

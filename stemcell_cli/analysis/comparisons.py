@@ -48,7 +48,8 @@ from ..synthesis import (
 from ..synthesis.effects import MEASURE_NAMES
 
 if TYPE_CHECKING:
-    from ..model.descriptor import Arm, Outcome, Study
+    from ..model.descriptor import Arm, Study
+    from ..model.outcome import Outcome
 
 EXPERIMENTAL = {"EXPERIMENTAL"}
 COMPARATOR = {"ACTIVE_COMPARATOR", "PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION"}

@@ -92,7 +92,7 @@ def new(
     Example: stemcell new my-trial --out my-studies/
     """
     from ..errors import StemcellError, UsageError
-    from ..model.descriptor import ID_PATTERN
+    from ..model.fields import ID_PATTERN
     from ..model.template import descriptor_template
     from ..store.files import write_atomic
     from ..store.loader import PATTERN_WORDS

@@ -12,7 +12,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model.descriptor import ArmRole
+from ..model.vocab import ArmRole
 from .log import Log
 from .record import ARMS, RESULTS, Record, code, norm, slug
 from .results import arm_sizes

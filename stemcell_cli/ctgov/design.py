@@ -20,7 +20,7 @@ import re
 import typing
 from typing import Any
 
-from ..model.descriptor import Allocation, Masking, Phase
+from ..model.vocab import Allocation, Masking, Phase
 from .arms import Given, Group, control_word, once, only_control
 from .log import Log
 from .record import (

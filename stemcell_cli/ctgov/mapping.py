@@ -20,9 +20,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..model.descriptor import OverallStatus, Study
+from ..model.descriptor import Study
 from ..model.registry import CTGOV, registry_url
-from ..model.vocab import MAX_PEOPLE
+from ..model.vocab import MAX_PEOPLE, OverallStatus
 from .arms import arms_of, groups_of
 from .design import (
     NOT_STATED,

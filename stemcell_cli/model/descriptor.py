@@ -7,19 +7,25 @@ is left out (null); nothing is guessed.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    model_validator,
-)
+from pydantic import Field, StringConstraints, model_validator
 
-from ..safe import TOKEN
+from .fields import (
+    DOI_PATTERN,
+    PMCID_PATTERN,
+    PMID_PATTERN,
+    Count,
+    Model,
+    Months,
+    Number,
+    PartialDate,
+    Slug,
+    Text,
+    Url,
+    Years,
+)
+from .outcome import Outcome, RiskOfBias
 from .registry import NCT_PATTERN
 from .vocab import (
     DESIGN_KIND,
@@ -30,8 +36,6 @@ from .vocab import (
     CellType,
     Control,
     DesignType,
-    EffectMeasure,
-    EventsAre,
     Kind,
     Masking,
     OverallStatus,
@@ -42,80 +46,6 @@ from .vocab import (
     TissueOrigin,
 )
 
-ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-P_VALUE_PATTERN = r"^(<|<=|>|=)?\s?(0?\.\d+|0|1(\.0+)?)$"
-# A year, a year-month, or a real calendar date (30 days hath September..., 29 February in
-# leap years only): the schema's pattern refuses 2019-02-30 as stemcell does.
-_Y = "[0-9]{4}"
-_LEAP = "([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)"
-DATE_PATTERN = (
-    f"^({_Y}(-(0[1-9]|1[0-2]))?"
-    f"|{_Y}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
-    f"|02-(0[1-9]|1[0-9]|2[0-8]))"
-    f"|{_LEAP}-02-29)$"
-)
-URL_PATTERN = rf"^https?://{TOKEN}$"  # printable characters only: no spaces or controls
-DOI_PATTERN = rf"^10\.\d{{4,9}}/{TOKEN}$"
-PMID_PATTERN = r"^\d{1,9}$"
-PMCID_PATTERN = r"^PMC\d+$"
-
-
-def _iso_date(value: object) -> object:
-    """Let YAML dates (2021-01-20 read as a date) stand as ISO text."""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-Slug = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
-PartialDate = Annotated[
-    str,
-    StringConstraints(pattern=DATE_PATTERN),
-    BeforeValidator(_iso_date),  # after the constraints, so the schema keeps the pattern
-    Field(description="ISO date; year or year-month alone when that is all the source gives"),
-]
-Url = Annotated[
-    str,
-    StringConstraints(pattern=URL_PATTERN, max_length=2000),
-    Field(description="http(s) URL of printable characters: no spaces or control characters"),
-]
-PValue = Annotated[
-    str,
-    StringConstraints(pattern=P_VALUE_PATTERN),
-    Field(description='p-value as published, quoted: "0.0081", "<0.001"'),
-]
-MAX_NUMBER = 10**15  # a published figure is within +-10**15: anything larger is not a measurement
-MAX_MONTHS = 1200  # a hundred years of follow-up
-Count = Annotated[
-    int, Field(ge=0, lt=MAX_PEOPLE, description=f"a whole number of people, below {MAX_PEOPLE:,}")
-]
-Number = Annotated[
-    int | float,
-    Field(
-        ge=-MAX_NUMBER,
-        le=MAX_NUMBER,
-        description="as published: 20 stays 20, 71.0 stays 71.0; finite, within +-10**15",
-    ),
-]
-Months = Annotated[float, Field(ge=0, le=MAX_MONTHS, description="months, at most 100 years")]
-Years = Annotated[Number, Field(ge=0, le=150, description="years of age")]
-
-
-class Model(BaseModel):
-    """Base of every descriptor model: strict types, unknown keys rejected, no NaN."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        strict=True,
-        allow_inf_nan=False,
-        frozen=True,
-        str_max_length=20_000,
-        defer_build=True,
-    )
-
 
 class Source(Model):
     """A document the descriptor draws on; outcomes name it by ``key``."""
@@ -125,7 +55,11 @@ class Source(Model):
     title: Text | None = None
     url: Url | None = None
     date: PartialDate | None = None
-    secondary: bool = Field(False, description="a second-hand copy (forum, press) of a primary")
+    secondary: bool = Field(
+        False,
+        description="a second-hand source: a copy (forum, press) of a primary, a review's table or "
+        "a summary site; figures resting only on it are marked and left out of pooling",
+    )
     note: Text | None = None
 
 
@@ -271,95 +205,6 @@ class Intervention(Model):
     conditioning: Text | None = Field(None, description="conditioning or co-treatment")
 
 
-class Interval(Model):
-    """A published confidence interval."""
-
-    lower: Number
-    upper: Number
-    level: Number = Field(95, gt=0, lt=100)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Interval:
-        if self.lower > self.upper:
-            raise ValueError("lower bound is above the upper bound")
-        return self
-
-
-class Counts(Model):
-    """A proportion given as k events among n people."""
-
-    events: Count
-    total: Count
-
-    @model_validator(mode="after")
-    def _fits(self) -> Counts:
-        if self.total == 0 or self.events > self.total:
-            raise ValueError("events must be between 0 and total, and total above 0")
-        return self
-
-
-class Estimate(Model):
-    """A published estimate: a value (or a before/after pair) with its interval."""
-
-    value: Number | None = None
-    unit: Text | None = Field(None, description="%, points, IU/day ...")
-    method: Text | None = Field(None, description="Kaplan-Meier, mean, mean change ...")
-    interval: Interval | None = None
-    baseline: Number | None = None
-    final: Number | None = None
-
-    @model_validator(mode="after")
-    def _has_number(self) -> Estimate:
-        if self.value is None and (self.baseline is None or self.final is None):
-            raise ValueError("give a value, or both baseline and final")
-        return self
-
-
-class PublishedEffect(Model):
-    """A between-group effect measure as published."""
-
-    measure: EffectMeasure
-    parameter: Text | None = Field(
-        None, description="the measure as published, e.g. 'Mean Difference (Net)'"
-    )
-    value: Number | None = None
-    interval: Interval | None = None
-    comparison: Text | None = Field(None, description="which groups, e.g. 'HSCT vs DMT'")
-    method: Text | None = Field(None, description="statistical method, e.g. 'ANCOVA'")
-
-
-class Outcome(Model):
-    """One reported result: measure, group, timepoint, and the numbers as published."""
-
-    measure: Text
-    endpoint: Slug | None = Field(
-        None,
-        description="a slug naming the endpoint (e.g. disease-progression): outcomes with the "
-        "same endpoint are compared across arms and pooled across studies; without it, the "
-        "same measure text (case and spacing ignored) is the same outcome",
-    )
-    group: Text | None = Field(None, description="arm or subgroup; null means everyone")
-    timepoint: Text | None = None
-    primary: bool = False
-    counts: Counts | None = None
-    events_are: EventsAre | None = Field(
-        None,
-        description="whether the counted event is harmful (progression, death) or desirable "
-        "(remission): decides NNT (benefit) or NNH (harm); unknown when absent",
-    )
-    estimate: Estimate | None = None
-    effect: PublishedEffect | None = None
-    p_value: PValue | None = None
-    statement: Text | None = None
-    source: Slug = Field(description="key of the source these numbers come from")
-
-    @model_validator(mode="after")
-    def _has_result(self) -> Outcome:
-        if not (self.counts or self.estimate or self.effect or self.statement):
-            raise ValueError("give counts, an estimate, an effect or a statement")
-        return self
-
-
 class Finding(Model):
     """A plain statement attributed to a source."""
 
@@ -414,6 +259,11 @@ class Study(Model):
     arms: list[Arm] = Field(default_factory=list)
     intervention: Intervention | None = None
     outcomes: list[Outcome] = Field(default_factory=list)
+    risk_of_bias: RiskOfBias | None = Field(
+        None,
+        description="RoB 2 judgements for the study (each outcome may override a domain); "
+        "domains left out are derived from the design and marked derived",
+    )
     safety: list[Finding] = Field(default_factory=list)
     limitations: list[Text] = Field(default_factory=list)
     discrepancies: list[Discrepancy] = Field(default_factory=list)
@@ -467,6 +317,9 @@ class Study(Model):
             for i, g in enumerate(self.population.subgroups)
             if g.source
         ]
+        refs += _judgement_sources("risk_of_bias", self.risk_of_bias)
+        for i, outcome in enumerate(self.outcomes):
+            refs += _judgement_sources(f"outcomes[{i}].risk_of_bias", outcome.risk_of_bias)
         return refs
 
     @property
@@ -481,6 +334,17 @@ class Study(Model):
             if date:
                 return int(date[:4])
         return None
+
+
+def _judgement_sources(path: str, judged: RiskOfBias | None) -> list[tuple[str, str]]:
+    """(field path, key) of the sources named by risk-of-bias judgements."""
+    if judged is None:
+        return []
+    return [
+        (f"{path}.{domain}.source", judgement.source)
+        for domain, judgement in judged
+        if judgement is not None and judgement.source
+    ]
 
 
 def descriptor_schema() -> dict:

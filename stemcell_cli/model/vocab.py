@@ -5,7 +5,7 @@ Plain typing only, so the CLI can offer them as choices without importing pydant
 
 from typing import Literal
 
-SCHEMA_VERSION = 2  # bump when descriptors change shape (the index is rebuilt)
+SCHEMA_VERSION = 3  # bump when descriptors change shape (the index is rebuilt)
 MAX_PEOPLE = 10**10  # a count of people (or animals, or events among them) is below this
 
 Kind = Literal["clinical", "preclinical", "expert-opinion"]
@@ -68,17 +68,33 @@ TissueOrigin = Literal[
 ]
 CellSource = Literal["autologous", "allogeneic", "xenogeneic"]
 SourceKind = Literal[
-    "paper", "abstract", "registry", "news", "video", "web-page", "library-record", "forum-copy"
+    "paper",
+    "preprint",
+    "abstract",
+    "registry",
+    "review",
+    "news",
+    "video",
+    "web-page",
+    "library-record",
+    "forum-copy",
 ]
 EffectMeasure = Literal[
     "hazard-ratio",
     "odds-ratio",
     "risk-ratio",
     "risk-difference",
+    "rate-ratio",
     "mean-difference",
+    "standardized-mean-difference",
+    "median-difference",
     "other",
 ]
 EventsAre = Literal["harmful", "desirable"]
+Statistic = Literal["mean", "median", "proportion", "other"]
+MeasuredAs = Literal["final", "change"]  # final values, or change from baseline
+AssessedBy = Literal["participant", "clinician", "blinded-assessor", "objective"]
+RiskLevel = Literal["low", "some-concerns", "high", "not-reported"]  # RoB 2 judgements
 # unknown: the source does not say whether results exist (e.g. a partial registry record)
 Results = Literal["published", "pending", "not-applicable", "unknown"]
 DESIGN_KIND = {

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ..model import descriptor as models
+from ..model import fields as models
 from ..model.descriptor import Study
 from ..model.registry import NCT_PATTERN
 from .files import read_bounded

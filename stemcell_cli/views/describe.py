@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from ..synthesis.proportions import wilson
 
 if TYPE_CHECKING:
-    from ..model.descriptor import Counts, Estimate, Interval, Outcome, PublishedEffect, Study
+    from ..model.descriptor import Study
+    from ..model.outcome import Counts, Estimate, Interval, Outcome, PublishedEffect
 
 CELL_TYPES = {
     "msc": "MSC",
