@@ -10,14 +10,15 @@ from test_synthesis_funnel import EGGER2001, effects
 from test_synthesis_pooling import BCG
 
 from stemcell_cli.analysis.certainty import StudyFacts, rate_certainty
-from stemcell_cli.synthesis import egger_test, pool, pool_tables
+from stemcell_cli.synthesis import pool, pool_tables, regtest
 
 SE = 0.1
 V = SE * SE
 
 
-def facts(n: int, randomized: bool = True, **flags: bool) -> list[StudyFacts]:
-    return [StudyFacts(f"S{i + 1}", randomized, **flags) for i in range(n)]
+def facts(n: int, randomized: bool = True, risk: str = "low") -> list[StudyFacts]:
+    concerns = () if risk == "low" else ("measurement of the outcome high",)
+    return [StudyFacts(f"S{i + 1}", randomized, risk, concerns) for i in range(n)]
 
 
 def clean_pool(k: int = 3):
@@ -48,14 +49,28 @@ def test_observational_evidence_starts_low():
 def test_risk_of_bias_fires_above_half_the_weight():
     pooled = pool([math.log(0.5)] * 3, [V, V, V / 2], labels=["S1", "S2", "S3"])
     studies = facts(3)
-    studies[2] = StudyFacts("S3", True, not_blinded=True)  # weight 50 %: not more than half
+    concern = ("missing outcome data not reported",)
+    studies[2] = StudyFacts("S3", True, "some-concerns", concern)  # weight 50 %: not more
     assert "risk of bias" not in domains(rate_certainty(pooled, studies, 500))
-    studies[1] = StudyFacts("S2", True, retrospective=True)  # now 75 %
+    studies[1] = StudyFacts("S2", True, "some-concerns", concern)  # now 75 %
     rating = rate_certainty(pooled, studies, 500)
     (downgrade,) = rating.downgrades
     assert downgrade.domain == "risk of bias" and downgrade.levels == 1
-    assert "75%" in downgrade.reason and "S3 (not blinded)" in downgrade.reason
+    assert "75%" in downgrade.reason
+    assert "S3 (some concerns: missing outcome data not reported)" in downgrade.reason
     assert rating.final == "moderate"
+
+
+def test_high_risk_of_bias_in_most_of_the_weight_rates_down_twice():
+    pooled = pool([math.log(0.5)] * 3, [V, V, V / 2], labels=["S1", "S2", "S3"])
+    studies = facts(3)
+    studies[2] = StudyFacts("S3", True, "high", ("measurement of the outcome high",))
+    studies[1] = StudyFacts("S2", True, "high", ("randomization process high",))
+    rating = rate_certainty(pooled, studies, 500)
+    (downgrade,) = rating.downgrades
+    assert (downgrade.domain, downgrade.levels) == ("risk of bias", 2)
+    assert "at high risk of bias hold 75%" in downgrade.reason
+    assert rating.final == "low"
 
 
 def test_inconsistency_fires_with_high_i2_and_non_overlapping_cis():
@@ -75,23 +90,58 @@ def test_inconsistency_needs_both_conditions():
     assert "inconsistency" not in domains(rate_certainty(clean_pool(), facts(3), 5000))
 
 
-def test_imprecision_ci_crossing_no_effect():
-    wide = pool([math.log(0.8)] * 3, [0.25] * 3)
-    assert wide.lower < 1 < wide.upper
+def ratio(estimate: float, lower: float, upper: float):
+    """A pooled ratio with exactly this estimate and 95 % CI (log scale inside)."""
+    base = pool([math.log(estimate)] * 3, [V] * 3)
+    return replace(base, beta=math.log(estimate), ci_lb=math.log(lower), ci_ub=math.log(upper))
+
+
+def imprecision(rating):
+    return [(d.levels, d.reason) for d in rating.downgrades if d.domain == "imprecision"]
+
+
+def test_imprecision_ci_crossing_no_effect_and_appreciable_benefit():
+    wide = ratio(0.8, 0.6, 1.07)
     rating = rate_certainty(wide, facts(3), total_events=1000)
-    (downgrade,) = rating.downgrades
-    assert downgrade.domain == "imprecision" and "includes no effect (1)" in downgrade.reason
-    assert rating.final == "moderate"
+    ((levels, reason),) = imprecision(rating)
+    assert levels == 1 and rating.final == "moderate"
+    assert "crosses appreciable benefit (0.75)" in reason and "includes no effect (1)" in reason
 
 
-def test_imprecision_few_events_and_both_criteria_give_two_levels():
-    one = rate_certainty(clean_pool(), facts(3), total_events=299)
-    assert [d.domain for d in one.downgrades] == ["imprecision"]
-    assert "299 events" in one.downgrades[0].reason
-    assert rate_certainty(clean_pool(), facts(3), total_events=300).downgrades == ()
-    wide = pool([math.log(0.8)] * 3, [0.25] * 3)
-    both = rate_certainty(wide, facts(3), total_events=40)
-    assert sum(d.levels for d in both.downgrades) == 2 and both.final == "low"
+def test_imprecision_crossing_both_thresholds_rates_down_twice():
+    rating = rate_certainty(ratio(1.0, 0.7, 1.4), facts(3), total_events=1000)
+    ((levels, reason),) = imprecision(rating)
+    assert levels == 2 and rating.final == "low"
+    assert "crosses both appreciable benefit (0.75) and harm (1.25)" in reason
+
+
+def test_the_diabetes_trial_is_very_imprecise():
+    """One 21-patient trial: RR 17.42 (1.14 to 265), 9 events (the issue's example)."""
+    rating = rate_certainty(ratio(17.42, 1.14, 265), facts(3), total_events=9)
+    ((levels, reason),) = imprecision(rating)
+    assert levels == 2 and rating.final == "low"
+    assert "9 events in total, under a third of the optimal information size" in reason
+    assert "very wide (upper bound 232 times the lower)" in reason
+    assert "crosses appreciable harm (1.25)" in reason
+
+
+@pytest.mark.parametrize(("events", "levels"), [(99, 2), (100, 1), (299, 1), (300, None)])
+def test_optimal_information_size_for_events(events: int, levels: int | None) -> None:
+    rating = rate_certainty(clean_pool(), facts(3), total_events=events)
+    assert [lv for lv, _ in imprecision(rating)] == ([levels] if levels else [])
+
+
+@pytest.mark.parametrize(("participants", "levels"), [(133, 2), (134, 1), (399, 1), (400, None)])
+def test_optimal_information_size_for_participants(participants: int, levels) -> None:
+    md = pool([-1.0, -1.1, -0.9], [0.01] * 3, measure="MD")
+    rating = rate_certainty(md, facts(3), None, participants=participants)
+    assert [lv for lv, _ in imprecision(rating)] == ([levels] if levels else [])
+
+
+def test_a_very_wide_interval_alone_rates_down_twice():
+    rating = rate_certainty(ratio(0.3, 0.05, 0.6), facts(3), total_events=1000)
+    ((levels, reason),) = imprecision(rating)
+    assert levels == 2 and "upper bound 12 times the lower" in reason
 
 
 def test_an_interval_that_touches_no_effect_exactly_includes_it():
@@ -112,25 +162,26 @@ def test_imprecision_uses_zero_for_risk_differences():
 def test_publication_bias_judged_only_with_ten_studies():
     yi, vi = effects(EGGER2001, "OR")
     pooled = pool(yi, vi, measure="OR")
-    funnel = egger_test(yi, vi)
+    funnel = regtest(yi, vi)
     rating = rate_certainty(pooled, facts(16), total_events=5000, funnel=funnel)
     found = [d for d in rating.downgrades if d.domain == "publication bias"]
-    assert len(found) == 1 and "Egger's test p = 3.03e-06" in found[0].reason
+    assert len(found) == 1
+    assert "small-study test (metafor regtest) p = 3.03e-06" in found[0].reason
     # BCG: k = 13, Egger p = 0.42: judged, no downgrade, nothing "not assessed"
     yi, vi = effects(BCG, "RR")
-    bcg = rate_certainty(pool(yi, vi), facts(13), 5000, funnel=egger_test(yi, vi))
+    bcg = rate_certainty(pool(yi, vi), facts(13), 5000, funnel=regtest(yi, vi))
     assert "publication bias" not in domains(bcg) and bcg.not_assessed == ()
     # fewer than ten: not assessable, never a downgrade
-    small = rate_certainty(clean_pool(9), facts(9), 5000, funnel=egger_test(yi[:9], vi[:9]))
+    small = rate_certainty(clean_pool(9), facts(9), 5000, funnel=regtest(yi[:9], vi[:9]))
     assert "publication bias" not in domains(small)
     assert "9 studies" in small.not_assessed[0][1]
 
 
 def test_rating_floors_at_very_low_and_validates_input():
     wide = pool([math.log(0.8)] * 3, [0.25] * 3)
-    rating = rate_certainty(wide, facts(3, randomized=False, not_randomized=True), 10)
+    rating = rate_certainty(wide, facts(3, randomized=False, risk="high"), 10)
     assert rating.start == "low" and rating.final == "very low"
-    assert sum(d.levels for d in rating.downgrades) == 3
+    assert sum(d.levels for d in rating.downgrades) == 4
     with pytest.raises(ValueError, match="2 study facts for 3"):
         rate_certainty(wide, facts(2), 10)
     with pytest.raises(ValueError, match="negative"):

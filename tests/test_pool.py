@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import invoke, write_study
-from twoarm import BCG, write_bcg, write_two_arm
+from twoarm import BCG, LOW_RISK, write_bcg, write_two_arm
 
 SIG = 5e-5
 UNBLINDED = {"type": "randomized-trial", "allocation": "RANDOMIZED", "control": "placebo"}
@@ -29,7 +29,7 @@ MOUSE |= {"design": {"type": "animal-study", "control": "placebo"}}
 @pytest.fixture(scope="module")
 def bcg(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("bcg")
-    write_bcg(folder)
+    write_bcg(folder, risk_of_bias=LOW_RISK)
     return folder
 
 
@@ -118,12 +118,25 @@ def test_heterogeneity_downgrades_the_certainty_and_says_why(bcg: Path) -> None:
     assert certainty["publication_bias_test"]["k"] == 13  # Egger's test from 10 studies
 
 
-def test_unblinded_studies_are_a_risk_of_bias(tmp_path: Path) -> None:
+def test_unblinded_studies_are_at_high_risk_of_bias(tmp_path: Path) -> None:
     write_bcg(tmp_path, design=UNBLINDED)
     certainty = pooled_json(tmp_path, "--measure", "tuberculosis")["certainty"]
-    domains = [d["domain"] for d in certainty["downgrades"]]
-    assert domains == ["risk of bias", "inconsistency"] and certainty["rating"] == "low"
-    assert "not blinded" in certainty["downgrades"][0]["reason"]
+    found = [(d["domain"], d["levels"]) for d in certainty["downgrades"]]
+    assert found == [("risk of bias", 2), ("inconsistency", 1)]
+    assert certainty["rating"] == "very low"
+    reason = certainty["downgrades"][0]["reason"]
+    assert "studies at high risk of bias hold 100% of the weight" in reason
+    assert "measurement of the outcome high" in reason
+
+
+def test_without_judgements_unclear_risk_of_bias_rates_down_once(tmp_path: Path) -> None:
+    write_bcg(tmp_path)  # double-blind, concealment and losses not stated
+    certainty = pooled_json(tmp_path, "--measure", "tuberculosis")["certainty"]
+    found = [(d["domain"], d["levels"]) for d in certainty["downgrades"]]
+    assert found == [("risk of bias", 1), ("inconsistency", 1)] and certainty["rating"] == "low"
+    reason = certainty["downgrades"][0]["reason"]
+    assert "randomization process some concerns" in reason
+    assert "missing outcome data not reported" in reason
 
 
 def test_terminal_forest_plot_labels_every_study_at_80_columns(bcg: Path) -> None:
@@ -174,8 +187,12 @@ def test_summary_of_findings_for_the_diabetes_trials() -> None:
     assert row["ids"] == ["t2d-bmsc-bhansali"] and row["studies"] == 1
     assert row["participants"] == 21 and row["relative"]["pooled"] is False
     assert close(row["relative"]["estimate"], (9.5 / 12) / (0.5 / 11))
-    assert row["certainty"]["rating"] == "moderate"
-    assert row["certainty"]["downgrades"][0]["domain"] == "imprecision"
+    certainty = row["certainty"]
+    assert certainty["rating"] == "very low"  # one 21-patient trial: not "moderate"
+    found = [(d["domain"], d["levels"]) for d in certainty["downgrades"]]
+    assert found == [("risk of bias", 1), ("imprecision", 2)]
+    assert "9 events in total, under a third" in certainty["downgrades"][1]["reason"]
+    assert "upper bound 232 times the lower" in certainty["downgrades"][1]["reason"]
     assert {x["study_id"] for x in data["not_computed"]} == {"t2d-bmsc-bhansali", "t2d-ucmsc-rct"}
     table = invoke("pool", "--condition", "diabetes").stdout
     assert "Summary of findings (computed)" in table and "t2d-bmsc-bhansali" in table

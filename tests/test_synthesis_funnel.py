@@ -18,7 +18,7 @@ from __future__ import annotations
 import pytest
 from test_synthesis_pooling import BCG
 
-from stemcell_cli.synthesis import Table2x2, egger_test, escalc
+from stemcell_cli.synthesis import Table2x2, escalc, regtest
 
 # dat.egger2001 (magnesium trials): (ai, n1i, ci, n2i)
 EGGER2001 = [
@@ -47,7 +47,7 @@ def effects(tables, measure):
 
 
 def test_egger_on_magnesium_trials_matches_metafor_test():
-    result = egger_test(*effects(EGGER2001, "OR"))
+    result = regtest(*effects(EGGER2001, "OR"))
     assert result.assessable and result.k == 16
     assert round(result.z, 4) == -4.6686  # [pub_bias]
     assert result.p == pytest.approx(3.031861737e-06, rel=1e-3)  # [R]
@@ -58,7 +58,7 @@ def test_egger_on_magnesium_trials_matches_metafor_test():
 
 
 def test_egger_on_bcg_matches_metafor():
-    result = egger_test(*effects(BCG, "RR"))  # [R]
+    result = regtest(*effects(BCG, "RR"))  # [R]
     assert result.z == pytest.approx(-0.8033291121, rel=1e-5)
     assert result.p == pytest.approx(0.4217845357, rel=1e-5)
     assert result.limit == pytest.approx(-0.5104318838, rel=1e-5)
@@ -66,14 +66,14 @@ def test_egger_on_bcg_matches_metafor():
 
 def test_fewer_than_ten_studies_is_not_assessable():
     yi, vi = effects(BCG[:9], "RR")
-    result = egger_test(yi, vi)
+    result = regtest(yi, vi)
     assert not result.assessable
     assert result.z is None and result.p is None
     assert "not assessable" in result.note and "9 studies" in result.note
 
 
 def test_equal_standard_errors_cannot_be_regressed():
-    result = egger_test([0.1 * i for i in range(10)], [0.04] * 10)
+    result = regtest([0.1 * i for i in range(10)], [0.04] * 10)
     assert not result.assessable and "same SE" in result.note
     with pytest.raises(ValueError, match="same length"):
-        egger_test([0.1], [0.1, 0.2])
+        regtest([0.1], [0.1, 0.2])

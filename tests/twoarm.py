@@ -25,6 +25,14 @@ BCG = [
 ]
 
 
+# RoB 2 judged low in every domain, as a review would record it (so only the other GRADE
+# domains can rate these studies down)
+LOW_RISK = {
+    domain: {"judgement": "low", "note": "judged low in the review", "source": "paper"}
+    for domain in ("randomization", "deviations", "missing_data", "measurement", "reporting")
+}
+
+
 def arms_outcomes(
     a: int, n1: int, c: int, n2: int, measure: str = "Tuberculosis", **extra: Any
 ) -> dict[str, Any]:

@@ -24,11 +24,11 @@ from typing import Any
 
 from ..synthesis import (
     Effect,
-    EggerResult,
     Pooled,
+    RegtestResult,
     absolute_effects,
-    egger_test,
     pool_tables,
+    regtest,
 )
 from ..synthesis.funnel import MIN_STUDIES
 from .certainty import LEVELS, Certainty, Downgrade, rate_certainty
@@ -61,7 +61,7 @@ class Analysis:
     studies: tuple[Contribution, ...]
     pooled: Pooled
     certainty: Certainty
-    funnel: EggerResult | None
+    funnel: RegtestResult | None
     comparator_risk: float
     absolute: dict[str, Any]
 
@@ -96,7 +96,7 @@ def analyse(
     used = [c for c in studies if c.study_id not in pooled.excluded]
     funnel = None
     if pooled.k >= MIN_STUDIES:
-        funnel = egger_test([s.yi for s in pooled.studies], [s.vi for s in pooled.studies])
+        funnel = regtest([s.yi for s in pooled.studies], [s.vi for s in pooled.studies])
     events = sum(c.table[0] + c.table[2] for c in used)
     certainty = rate_certainty(pooled, [c.facts for c in used], events, funnel)
     certainty = _adjust(certainty, pooled.k, first.human)

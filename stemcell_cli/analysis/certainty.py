@@ -1,17 +1,23 @@
 """Certainty of a body of evidence, GRADE-style, computed by fixed and stated rules.
 
-This is a transparent first rating, not a panel's judgement. Rules:
+This is a transparent first rating, not a panel's judgement. Rules (README, "How certainty is
+rated", gives each with the figure that fires it):
 
 * Start: high when every study is randomized, otherwise low (observational or mixed).
-* Risk of bias: down 1 when the studies flagged not blinded, not randomized or
-  retrospective hold more than half of the pooled weight.
-* Inconsistency: down 1 when I² > 50 % AND at least two studies' 95 % CIs do not overlap
-  (both conditions; the I² and the non-overlapping pair are named).
-* Imprecision: down 1 when the pooled 95 % CI crosses no effect (1 for ratios, 0 for RD),
-  and down 1 more when the total number of events is below 300 (GRADE's rule of thumb for
-  the optimal information size); each criterion is one level, two at most.
-* Publication bias: judged only with at least 10 studies, by Egger's test; down 1 when
-  p < 0.10. With fewer studies: "not assessable", no downgrade.
+* Risk of bias, from each study's RoB 2 judgement for the outcome (see
+  :mod:`stemcell_cli.evidence.risk_of_bias`): down 2 when studies at high risk hold more than
+  half of the pooled weight, else down 1 when studies with some concerns or at high risk do.
+  For non-randomized studies the randomization domain is not counted again: such a body
+  already starts at low.
+* Inconsistency: down 1 when I² > 50 % AND at least two studies' 95 % CIs do not overlap.
+* Imprecision (GRADE guidance): the optimal information size (OIS) is about 300 events for a
+  binary outcome and 400 participants for a continuous one; appreciable benefit and harm are a
+  ratio of 0.75 and 1.25. Down 1 when the 95 % CI includes no effect, crosses one of those
+  thresholds, or the information is below the OIS; down 2 when it crosses both thresholds,
+  the information is under a third of the OIS, or the interval is extremely wide (its upper
+  bound more than ten times its lower). Two levels at most.
+* Publication bias: judged only with at least 10 studies, by the small-study test (metafor's
+  ``regtest``: REML meta-regression on the standard error, z test); down 1 when p < 0.10.
 
 The rating never goes below "very low".
 """
@@ -21,32 +27,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..synthesis.funnel import MIN_STUDIES, EggerResult
+from ..synthesis.funnel import MIN_STUDIES, RegtestResult
 from ..synthesis.pooling import Pooled
 
 LEVELS = ("very low", "low", "moderate", "high")
+SYMBOLS = {"very low": "⊕◯◯◯", "low": "⊕⊕◯◯", "moderate": "⊕⊕⊕◯", "high": "⊕⊕⊕⊕"}
 LABEL = "a transparent first rating, not a panel's judgement"
 ROB_SHARE = 50.0
 I2_LIMIT = 50.0
 OIS_EVENTS = 300
+OIS_PARTICIPANTS = 400
+BENEFIT, HARM = 0.75, 1.25  # appreciable benefit and harm, as ratios
+WIDE = 10.0  # an interval whose upper bound is more than this times its lower is very wide
 FUNNEL_P = 0.10
 
 
 @dataclass(frozen=True)
 class StudyFacts:
-    """What the rating needs to know about one study (same order as the pooled studies)."""
+    """What the rating needs to know about one study (same order as the pooled studies):
+    its RoB 2 overall judgement for the outcome and the domains behind it."""
 
     label: str
     randomized: bool
-    not_blinded: bool = False
-    not_randomized: bool = False
-    retrospective: bool = False
-
-    @property
-    def flags(self) -> tuple[str, ...]:
-        names = ("not blinded", "not randomized", "retrospective")
-        values = (self.not_blinded, self.not_randomized, self.retrospective)
-        return tuple(name for name, on in zip(names, values, strict=True) if on)
+    risk_of_bias: str = "low"  # low, some-concerns or high
+    concerns: tuple[str, ...] = ()  # the domains that are not low
 
 
 @dataclass(frozen=True)
@@ -64,28 +68,40 @@ class Certainty:
     not_assessed: tuple[tuple[str, str], ...] = ()
     label: str = LABEL
 
+    @property
+    def symbols(self) -> str:
+        """``⊕⊕◯◯ LOW``, as GRADEpro prints a rating."""
+        return f"{SYMBOLS[self.final]} {self.final.upper()}"
+
 
 def rate_certainty(
     pooled: Pooled,
     studies: Sequence[StudyFacts],
-    total_events: int,
-    funnel: EggerResult | None = None,
+    total_events: int | None,
+    funnel: RegtestResult | None = None,
+    *,
+    participants: int | None = None,
 ) -> Certainty:
     """Rate the certainty of a pooled body of evidence by the rules in the module docstring.
 
     ``studies`` must match ``pooled.studies`` one to one (weights and CIs come from there).
+    A binary outcome gives ``total_events``; a continuous one ``participants`` (and None).
     """
     if len(studies) != len(pooled.studies):
         raise ValueError(f"{len(studies)} study facts for {len(pooled.studies)} pooled studies")
-    if total_events < 0:
+    if total_events is not None and total_events < 0:
         raise ValueError("total events cannot be negative")
     start = "high" if all(s.randomized for s in studies) else "low"
-    downgrades: list[Downgrade] = []
+    downgrades = [
+        found
+        for found in (
+            _risk_of_bias(pooled, studies),
+            _inconsistency(pooled),
+            _imprecision(pooled, total_events, participants),
+        )
+        if found
+    ]
     not_assessed: list[tuple[str, str]] = []
-    for check in (_risk_of_bias(pooled, studies), _inconsistency(pooled)):
-        if check:
-            downgrades.append(check)
-    downgrades.extend(_imprecision(pooled, total_events))
     bias = _publication_bias(pooled, funnel)
     if isinstance(bias, Downgrade):
         downgrades.append(bias)
@@ -96,20 +112,23 @@ def rate_certainty(
 
 
 def _risk_of_bias(pooled: Pooled, studies: Sequence[StudyFacts]) -> Downgrade | None:
-    flagged = [
-        (facts, row.weight)
-        for facts, row in zip(studies, pooled.studies, strict=True)
-        if facts.flags
-    ]
-    share = sum(weight for _, weight in flagged)
-    if share <= ROB_SHARE:
-        return None
-    names = ", ".join(f"{facts.label} ({'/'.join(facts.flags)})" for facts, _ in flagged)
-    return Downgrade(
-        "risk of bias",
-        f"studies at risk of bias hold {share:.0f}% of the weight (more than half): {names}",
-        1,
-    )
+    rows = list(zip(studies, pooled.studies, strict=True))
+    high = [(facts, row.weight) for facts, row in rows if facts.risk_of_bias == "high"]
+    some = [(facts, row.weight) for facts, row in rows if facts.risk_of_bias != "low"]
+    for found, levels, what in ((high, 2, "at high risk of bias"), (some, 1, "at some risk")):
+        share = sum(weight for _, weight in found)
+        if share > ROB_SHARE:
+            names = "; ".join(
+                f"{facts.label} ({facts.risk_of_bias.replace('-', ' ')}: "
+                f"{', '.join(facts.concerns)})"
+                for facts, _ in found
+            )
+            return Downgrade(
+                "risk of bias",
+                f"studies {what} hold {share:.0f}% of the weight (more than half): {names}",
+                levels,
+            )
+    return None
 
 
 def _inconsistency(pooled: Pooled) -> Downgrade | None:
@@ -128,38 +147,53 @@ def _inconsistency(pooled: Pooled) -> Downgrade | None:
     return None
 
 
-def _imprecision(pooled: Pooled, total_events: int) -> list[Downgrade]:
-    found: list[Downgrade] = []
-    if pooled.lower <= pooled.null <= pooled.upper:
-        found.append(
-            Downgrade(
-                "imprecision",
-                f"the pooled 95% CI ({pooled.lower:.3g} to {pooled.upper:.3g}) "
-                f"includes no effect ({pooled.null:g})",
-                1,
-            )
+def _imprecision(
+    pooled: Pooled, total_events: int | None, participants: int | None
+) -> Downgrade | None:
+    """One downgrade, of 1 or 2 levels, naming every criterion that fired."""
+    low, high = pooled.lower, pooled.upper
+    interval = f"the 95% CI ({low:.3g} to {high:.3g})"
+    serious: list[str] = []
+    very: list[str] = []
+    if pooled.is_ratio:
+        crosses = [t for t in (BENEFIT, HARM) if low < t < high]
+        if len(crosses) == 2:
+            very.append(f"{interval} crosses both appreciable benefit (0.75) and harm (1.25)")
+        elif crosses:
+            what = "benefit" if crosses[0] == BENEFIT else "harm"
+            serious.append(f"{interval} crosses appreciable {what} ({crosses[0]:g})")
+        if low > 0 and high / low > WIDE:
+            very.append(f"{interval} is very wide (upper bound {high / low:.0f} times the lower)")
+    if low <= pooled.null <= high:
+        serious.append(f"{interval} includes no effect ({pooled.null:g})")
+    if total_events is not None:
+        information, optimal, unit = total_events, OIS_EVENTS, "events"
+    else:
+        information, optimal, unit = participants or 0, OIS_PARTICIPANTS, "participants"
+    if information * 3 < optimal:
+        very.append(
+            f"{information} {unit} in total, under a third of the optimal information size "
+            f"(about {optimal})"
         )
-    if total_events < OIS_EVENTS:
-        found.append(
-            Downgrade(
-                "imprecision",
-                f"{total_events} events in total, fewer than 300 (optimal information size "
-                "rule of thumb)",
-                1,
-            )
+    elif information < optimal:
+        serious.append(
+            f"{information} {unit} in total, fewer than the optimal information size "
+            f"(about {optimal})"
         )
-    return found
+    if not serious and not very:
+        return None
+    return Downgrade("imprecision", "; ".join(very + serious), 2 if very else 1)
 
 
-def _publication_bias(pooled: Pooled, funnel: EggerResult | None) -> Downgrade | str:
+def _publication_bias(pooled: Pooled, funnel: RegtestResult | None) -> Downgrade | str:
     if pooled.k < MIN_STUDIES:
-        return f"not assessable: {pooled.k} studies (a funnel test needs at least 10)"
+        return f"not assessable: {pooled.k} studies (a small-study test needs at least 10)"
     if funnel is None or not funnel.assessable or funnel.p is None:
-        return "not assessable: no funnel test result"
+        return "not assessable: no small-study test result"
     if funnel.p < FUNNEL_P:
         return Downgrade(
             "publication bias",
-            f"funnel asymmetry: Egger's test p = {funnel.p:.3g} (below 0.10)",
+            f"funnel asymmetry: small-study test (metafor regtest) p = {funnel.p:.3g} (below 0.10)",
             1,
         )
     return ""

@@ -36,6 +36,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from ..evidence.grading import CONTROLLED
+from ..evidence.risk_of_bias import judge
 from ..query import words
 from ..synthesis import (
     Effect,
@@ -171,6 +172,7 @@ def _comparison(
         "number_needed": None,
         "absolute": None,
         "notes": [],
+        "risk_of_bias": judge(study, first),
     }
     without = [o.group for o in results if o.counts is None]
     if len(results) - len(without) < 2:

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import StemcellError
 from ..evidence.grading import randomized
+from ..evidence.risk_of_bias import DOMAINS, overall
 from .certainty import StudyFacts
 
 
@@ -78,13 +79,6 @@ def gather(records: Iterable[Mapping[str, Any]]) -> Gathered:
 def _contributions(record: Mapping[str, Any], computed: list[dict]) -> list[Contribution]:
     design = record["design"]
     is_randomized = randomized(design["allocation"], design["type"])
-    codes = {flag["code"] for flag in record["evidence"]["flags"]}
-    facts = StudyFacts(
-        record["id"],
-        is_randomized,
-        not_blinded="not-blinded" in codes,
-        retrospective="retrospective" in codes,
-    )
     found = []
     for c in computed:
         e, k = c["experimental"], c["comparator"]
@@ -99,11 +93,27 @@ def _contributions(record: Mapping[str, Any], computed: list[dict]) -> list[Cont
                 (e["events"], e["total"], k["events"], k["total"]),
                 is_randomized,
                 record["kind"] == "clinical",
-                facts,
+                study_facts(record["id"], is_randomized, c["risk_of_bias"]),
                 tuple(c["published"]),
             )
         )
     return found
+
+
+def study_facts(study_id: str, is_randomized: bool, judged: Mapping[str, Any]) -> StudyFacts:
+    """What the rating needs from a comparison's RoB 2 judgements: the overall judgement and
+    the domains behind it. A non-randomized study's randomization domain is not counted again
+    (its body of evidence already starts at low)."""
+    domains = dict(judged["domains"])
+    if not is_randomized:
+        domains.pop("randomization", None)
+    concerns = tuple(
+        f"{DOMAINS[name]} {d['judgement'].replace('-', ' ')}"
+        for name, d in domains.items()
+        if d["judgement"] != "low"
+    )
+    level = overall(d["judgement"] for d in domains.values())
+    return StudyFacts(study_id, is_randomized, level, concerns)
 
 
 def nothing(gathered: Gathered) -> NothingToPool:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..analysis.contributions import Contribution
     from ..analysis.findings import Findings
     from ..analysis.outcome import PoolResult
-    from ..synthesis import EggerResult
+    from ..synthesis import RegtestResult
 
 
 def findings_json(findings: Findings) -> dict[str, Any]:
@@ -147,7 +147,7 @@ def contribution_json(c: Contribution) -> dict[str, Any]:
     }
 
 
-def certainty_json(certainty: Certainty, funnel: EggerResult | None) -> dict[str, Any]:
+def certainty_json(certainty: Certainty, funnel: RegtestResult | None) -> dict[str, Any]:
     """The rating, every downgrade with its reason, and what could not be judged."""
     return {
         "rating": certainty.final,

@@ -82,7 +82,10 @@ def certainty_lines(a: Analysis) -> list[str]:
         and funnel.p is not None
         and "publication bias" not in {d.domain for d in c.downgrades}
     ):
-        lines.append(f"Publication bias: Egger's test p = {funnel.p:.2f}, no downgrade.")
+        lines.append(
+            "Publication bias: small-study test (metafor regtest) "
+            f"p = {funnel.p:.2f}, no downgrade."
+        )
     return [*lines, NOT_JUDGED]
 
 

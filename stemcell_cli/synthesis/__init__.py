@@ -21,7 +21,7 @@ from .effects import (
     risk_difference,
     risk_ratio,
 )
-from .funnel import EggerResult, egger_test
+from .funnel import RegtestResult, regtest
 from .pooling import Pooled, StudyRow, pool, pool_tables
 from .proportions import wilson
 
@@ -29,16 +29,15 @@ __all__ = [
     "Z95",
     "AbsoluteEffect",
     "Effect",
-    "EggerResult",
     "NumberNeeded",
     "Pooled",
+    "RegtestResult",
     "StudyRow",
     "Table2x2",
     "YiVi",
     "absolute_effects",
     "chi2_sf",
     "effect",
-    "egger_test",
     "escalc",
     "gamma_q",
     "normal_sf",
@@ -47,6 +46,7 @@ __all__ = [
     "odds_ratio",
     "pool",
     "pool_tables",
+    "regtest",
     "risk_difference",
     "risk_ratio",
     "wilson",

@@ -1,6 +1,6 @@
 """Weighted least squares and REML heterogeneity for an intercept (and one moderator).
 
-Shared by pooling (intercept only) and Egger's test (intercept + standard error), following
+Shared by pooling (intercept only) and the small-study test (intercept + standard error), following
 metafor's ``rma.uni``: weights w = 1/(v + tau²), P = W − W X (X'WX)⁻¹ X'W.
 """
 

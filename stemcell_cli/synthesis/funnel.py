@@ -1,4 +1,4 @@
-"""Publication bias: Egger's regression test for funnel-plot asymmetry.
+"""Publication bias: the small-study (funnel asymmetry) test metafor calls ``regtest``.
 
 Implemented as metafor's ``regtest()`` default (``model="rma"``, ``predictor="sei"``):
 a random-effects meta-regression (REML tau²) of the effects on their standard errors,
@@ -17,11 +17,11 @@ from . import _wls
 from .distributions import Z95, normal_two_sided_p
 
 MIN_STUDIES = 10
-METHOD = "Egger's regression test (metafor regtest: REML meta-regression on SE, z-test)"
+METHOD = "small-study test (metafor regtest: REML meta-regression on the SE, z test)"
 
 
 @dataclass(frozen=True)
-class EggerResult:
+class RegtestResult:
     """The funnel-asymmetry test, or why it was not done."""
 
     k: int
@@ -36,8 +36,8 @@ class EggerResult:
     note: str = ""
 
 
-def egger_test(yi: Sequence[float], vi: Sequence[float]) -> EggerResult:
-    """Egger's test on effects ``yi`` (log scale for ratios) with sampling variances ``vi``.
+def regtest(yi: Sequence[float], vi: Sequence[float]) -> RegtestResult:
+    """The small-study test on effects ``yi`` (log scale for ratios) with sampling variances ``vi``.
 
     Fewer than 10 studies: not assessable (too little power to judge asymmetry).
     """
@@ -45,7 +45,7 @@ def egger_test(yi: Sequence[float], vi: Sequence[float]) -> EggerResult:
     if k != len(vi):
         raise ValueError("effects and variances must have the same length")
     if k < MIN_STUDIES:
-        return EggerResult(
+        return RegtestResult(
             k, False, note=f"not assessable: {k} studies (a funnel test needs at least 10)"
         )
     for value in vi:
@@ -54,12 +54,12 @@ def egger_test(yi: Sequence[float], vi: Sequence[float]) -> EggerResult:
     sei = [math.sqrt(v) for v in vi]
     x = [(1.0, s) for s in sei]
     if max(sei) - min(sei) <= 1e-12 * max(sei):
-        return EggerResult(k, False, note="not assessable: all studies have the same SE")
+        return RegtestResult(k, False, note="not assessable: all studies have the same SE")
     tau2, _ = _wls.tau2_reml(yi, vi, x)
     fit = _wls.wls(yi, [1.0 / (v + tau2) for v in vi], x)
     z = fit.beta[1] / math.sqrt(fit.vcov[1][1])
     se0 = math.sqrt(fit.vcov[0][0])
-    return EggerResult(
+    return RegtestResult(
         k,
         True,
         z=z,
