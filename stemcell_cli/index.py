@@ -27,6 +27,7 @@ from typing import NamedTuple, TypeVar
 
 from . import __version__
 from .errors import StemcellError
+from .locking import one_at_a_time
 from .problems import Problem, problems_from_text, problems_to_text
 from .vocab import SCHEMA_VERSION
 from .walk import display_prefix
@@ -137,18 +138,30 @@ class Index:
             self.db.execute("PRAGMA journal_mode=DELETE")  # WAL writes a cold build twice
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute(_META)
-            found = self.db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
-            columns = tuple(row[1] for row in self.db.execute("PRAGMA table_info(files)"))
-            if found is None or found[0] != VERSION or columns != FIELDS:  # start afresh
-                self.db.executescript(
-                    "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS folders; DELETE FROM meta;"
-                )
-                self.db.execute("INSERT INTO meta VALUES ('version', ?)", (VERSION,))
-                self.db.execute("INSERT INTO meta VALUES ('folder', ?)", (str(root.resolve()),))
+            if not self._current():
+                with one_at_a_time(self.path):  # the others wait, then find it done
+                    if not self._current():  # start afresh
+                        self.db.executescript(
+                            "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS folders; "
+                            "DELETE FROM meta;"
+                        )
+                        self.db.execute("INSERT INTO meta VALUES ('version', ?)", (VERSION,))
+                        folder = str(root.resolve())
+                        self.db.execute("INSERT INTO meta VALUES ('folder', ?)", (folder,))
+                        self.db.executescript(_SCHEMA)
             self.db.executescript(_SCHEMA)
-            self._zdict = self._stored_dictionary()
+            self.reread_dictionary()
         except (sqlite3.Error, OSError, UnicodeError) as error:
             self._failed(error)
+
+    def _current(self) -> bool:
+        found = self.db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+        columns = tuple(row[1] for row in self.db.execute("PRAGMA table_info(files)"))
+        return found is not None and found[0] == VERSION and columns == FIELDS
+
+    def reread_dictionary(self) -> None:
+        """Read the compression dictionary again (another process may have stored it)."""
+        self._zdict = self._stored_dictionary()
 
     def _stored_dictionary(self) -> bytes | None:
         found = self.db.execute("SELECT value FROM meta WHERE key='zdict'").fetchone()
@@ -461,7 +474,7 @@ def clear_indexes(root: Path | None = None) -> list[CachedIndex]:
     if root is not None:
         chosen = [c for c in chosen if c.path == index_path(root)]
     for cached in chosen:
-        for extra in ("", "-journal", "-wal", "-shm"):
+        for extra in ("", "-journal", "-wal", "-shm", "-lock"):
             with contextlib.suppress(FileNotFoundError):
                 cached.path.with_name(cached.path.name + extra).unlink()
     return chosen

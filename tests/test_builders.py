@@ -1,0 +1,122 @@
+"""Cold builds as real processes (issue #18, items 6 and 12): the workers of a build end with
+it however it ends, and builds running at once share the work without a warning."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import bundled_env, make_study
+
+FILES = 2500
+BUILD = """
+import os, sys
+os.cpu_count = lambda: 2  # two workers, whatever the machine
+from stemcell_cli import indexer, lifeline
+{patch}
+from stemcell_cli.cli import main
+sys.argv = ["stemcell", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.fixture(scope="module")
+def big_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2,500 small valid descriptors."""
+    folder = tmp_path_factory.mktemp("big")
+    text = yaml.safe_dump(make_study(), sort_keys=False)
+    for n in range(FILES):
+        (folder / f"study-{n:04d}.yaml").write_text(text.replace("demo-study", f"study-{n:04d}"))
+    return folder
+
+
+def _processes() -> list[tuple[int, int, int]]:
+    """(pid, parent pid, process group) of every process (Linux /proc)."""
+    found = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                stat = Path(f"/proc/{name}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if fields[0] != "Z":  # a zombie has ended already
+                found.append((int(name), int(fields[1]), int(fields[2])))
+    return found
+
+
+def _until(condition, seconds: float = 60.0) -> bool:
+    """Whether ``condition()`` came true, polled for at most ``seconds``."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def _build(folder: Path, cache: Path, out: Path, patch: str = "") -> subprocess.Popen:
+    """A cold ``list --json`` of ``folder`` in a process group of its own, its stdout and
+    stderr written to ``out``.stdout and ``out``.stderr (files: a worker left behind would
+    keep a pipe open)."""
+    env = {**bundled_env(), "XDG_CACHE_HOME": str(cache)}
+    argv = [
+        sys.executable,
+        "-c",
+        BUILD.format(patch=patch),
+        "list",
+        "--json",
+        "--studies-dir",
+        str(folder),
+    ]
+    with open(f"{out}.stdout", "wb") as stdout, open(f"{out}.stderr", "wb") as stderr:
+        return subprocess.Popen(argv, env=env, stdout=stdout, stderr=stderr, start_new_session=True)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize(
+    ("how", "patch"),
+    [
+        (signal.SIGKILL, ""),
+        (signal.SIGTERM, ""),
+        (signal.SIGKILL, "lifeline._kernel_ends_us = lambda: False"),  # the watching thread
+        (signal.SIGKILL, "indexer.end_with_parent = lambda parent: None"),  # the pipes alone
+    ],
+    ids=["kill -9", "kill -TERM", "kill -9, no prctl", "kill -9, pipes alone"],
+)
+def test_the_workers_of_a_cold_build_end_with_it_however_it_is_killed(
+    big_folder: Path, tmp_path: Path, how: signal.Signals, patch: str
+) -> None:
+    proc = _build(big_folder, tmp_path / "cache", tmp_path / "build", patch)
+    try:
+        workers = lambda: [p for p, parent, _ in _processes() if parent == proc.pid]  # noqa: E731
+        assert _until(lambda: len(workers()) == 2)
+        os.kill(proc.pid, how)  # the parent alone, as `kill` does
+        assert proc.wait(timeout=30) == -how
+        group = lambda: [p for p, _, g in _processes() if g == proc.pid]  # noqa: E731
+        assert _until(lambda: not group(), 20), f"workers left running: {group()}"
+    finally:
+        if any(g == proc.pid for _, _, g in _processes()):
+            os.killpg(proc.pid, signal.SIGKILL)  # leave nothing behind, even on failure
+
+
+@pytest.mark.parametrize("round_", [1, 2, 3])
+def test_two_cold_builds_at_once_share_the_work_silently(
+    big_folder: Path, tmp_path: Path, round_: int
+) -> None:
+    cache = tmp_path / "cache"
+    runs = [_build(big_folder, cache, tmp_path / f"run{n}") for n in (1, 2)]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0]
+    expected = [f"study-{n:04d}" for n in range(FILES)]
+    for n in (1, 2):
+        assert (tmp_path / f"run{n}.stderr").read_text() == f"{FILES} of {FILES} studies\n"
+        listed = json.loads((tmp_path / f"run{n}.stdout").read_text())
+        assert [study["id"] for study in listed] == expected
+    assert len(list((cache / "stemcell").glob("index-*.sqlite"))) == 1
