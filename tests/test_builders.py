@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import bundled_env, make_study
+from conftest import bundled_env, make_study, write_study
+
+from stemcell_cli import index
+from stemcell_cli.locking import one_at_a_time
 
 FILES = 2500
 BUILD = """
@@ -120,3 +123,32 @@ def test_two_cold_builds_at_once_share_the_work_silently(
         listed = json.loads((tmp_path / f"run{n}.stdout").read_text())
         assert [study["id"] for study in listed] == expected
     assert len(list((cache / "stemcell").glob("index-*.sqlite"))) == 1
+
+
+def _waiting_for_a_lock(pid: int) -> bool:
+    """Whether process ``pid`` is blocked on a file lock (Linux /proc/locks: ``->`` marks a
+    waiter)."""
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        if "->" in fields and str(pid) in fields:
+            return True
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux /proc/locks")
+def test_a_build_waiting_for_another_still_ends_at_once_on_ctrl_c(
+    catalog_dir: Path, tmp_path: Path
+) -> None:
+    write_study(catalog_dir)
+    cache = tmp_path / "cache"
+    index_file = cache / "stemcell" / index.index_path(catalog_dir).name  # the name: the folder's
+    index_file.parent.mkdir(parents=True)
+    with one_at_a_time(index_file):  # another builder holds the index
+        proc = _build(catalog_dir, cache, tmp_path / "waiting")
+        assert _until(lambda: _waiting_for_a_lock(proc.pid))
+        os.kill(proc.pid, signal.SIGINT)
+        assert proc.wait(timeout=30) == 130
+    assert (tmp_path / "waiting.stderr").read_text() == "stemcell: interrupted\n"
+    rerun = _build(catalog_dir, cache, tmp_path / "rerun")  # the lock is free again
+    assert rerun.wait(timeout=60) == 0
+    assert json.loads((tmp_path / "rerun.stdout").read_text())[0]["id"] == "demo-study"
