@@ -148,8 +148,8 @@ class Index:
                         self.db.execute("INSERT INTO meta VALUES ('version', ?)", (VERSION,))
                         folder = str(root.resolve())
                         self.db.execute("INSERT INTO meta VALUES ('folder', ?)", (folder,))
-                        self.db.executescript(_SCHEMA)
-            self.db.executescript(_SCHEMA)
+                        self.db.executescript(_SCHEMA)  # before another can find it current
+            self.db.executescript(_SCHEMA)  # (creates only what is missing)
             self.reread_dictionary()
         except (sqlite3.Error, OSError, UnicodeError) as error:
             self._failed(error)

@@ -40,6 +40,17 @@ def big_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def direct_listing(big_folder: Path) -> bytes:
+    """``list --json`` of the big folder, read without the index."""
+    argv = [sys.executable, "-m", "stemcell_cli", "list", "--json", "--no-cache"]
+    done = subprocess.run(
+        [*argv, "--studies-dir", str(big_folder)], env=bundled_env(), capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def _processes() -> list[tuple[int, int, int]]:
     """(pid, parent pid, process group) of every process (Linux /proc)."""
     found = []
@@ -112,7 +123,7 @@ def test_the_workers_of_a_cold_build_end_with_it_however_it_is_killed(
 
 @pytest.mark.parametrize("round_", [1, 2, 3])
 def test_two_cold_builds_at_once_share_the_work_silently(
-    big_folder: Path, tmp_path: Path, round_: int
+    big_folder: Path, direct_listing: bytes, tmp_path: Path, round_: int
 ) -> None:
     cache = tmp_path / "cache"
     runs = [_build(big_folder, cache, tmp_path / f"run{n}") for n in (1, 2)]
@@ -122,6 +133,8 @@ def test_two_cold_builds_at_once_share_the_work_silently(
         assert (tmp_path / f"run{n}.stderr").read_text() == f"{FILES} of {FILES} studies\n"
         listed = json.loads((tmp_path / f"run{n}.stdout").read_text())
         assert [study["id"] for study in listed] == expected
+    outputs = {(tmp_path / f"run{n}.stdout").read_bytes() for n in (1, 2)}
+    assert outputs == {direct_listing}  # the same output as a direct reading, byte for byte
     assert len(list((cache / "stemcell").glob("index-*.sqlite"))) == 1
 
 
