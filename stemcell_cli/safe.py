@@ -1,10 +1,10 @@
 """Keep data from acting on its reader: one set of unsafe characters, one cleaner per use.
 
 ``UNSAFE`` holds the C0 controls (except tab and newline), DEL and the C1 controls, the bidi
-overrides and isolates, zero-width and invisible format characters and the invisible tag
-characters (U+E0000–U+E007F): everything that can move the cursor, start a terminal escape,
-reorder text or hide it. ``TOKEN`` (a run of printable,
-non-space characters) is what the descriptor model allows in a URL or DOI.
+overrides and isolates, zero-width and invisible format characters, the noncharacters U+FFFE
+and U+FFFF, and the invisible tag characters (U+E0000–U+E007F): everything that can move the
+cursor, start a terminal escape, reorder text or hide it (or that XML forbids). ``TOKEN`` (a
+run of printable, non-space characters) is what the descriptor model allows in a URL or DOI.
 
 Each consumer that would execute something gets its cleaner: terminals (``visible``), logs
 (``one_line_visible``), JSON (``json_escaped``), XML and HTML (``xml_text``, which also keeps
@@ -19,11 +19,11 @@ from urllib.parse import quote
 
 UNSAFE_CHARACTERS = (
     r"\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
-    r"\U000e0000-\U000e007f"
+    r"\ufffe\uffff\U000e0000-\U000e007f"
 )
 UNSAFE = re.compile(f"[{UNSAFE_CHARACTERS}]")
 TOKEN = rf"[^\s{UNSAFE_CHARACTERS}]+"  # printable, no spaces (a regex fragment, for the model)
-XML_FORBIDDEN = r"\ud800-\udfff\ufffe\uffff"  # beyond the C0 controls, which are unsafe
+XML_FORBIDDEN = r"\ud800-\udfff"  # beyond what is unsafe: lone surrogates
 _NOT_XML = re.compile(f"[{UNSAFE_CHARACTERS}{XML_FORBIDDEN}]")
 
 
