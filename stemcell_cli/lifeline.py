@@ -1,8 +1,9 @@
 """A forked worker ends with the process that started it, however that one ends (even
 ``kill -9``, which leaves it no chance to clean up).
 
-On Linux the kernel sees to it (``prctl(PR_SET_PDEATHSIG, SIGKILL)``); elsewhere a thread
-of the worker watches its parent and ends the worker once the parent is gone.
+On Linux the kernel sees to it (``prctl(PR_SET_PDEATHSIG, SIGKILL)``: strictly, when the
+thread that started the worker ends, which for the indexer is the thread waiting on it);
+elsewhere a thread of the worker watches its parent and ends the worker once it is gone.
 """
 
 from __future__ import annotations
