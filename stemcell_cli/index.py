@@ -140,19 +140,22 @@ class Index:
             self.db.execute(_META)
             if not self._current():
                 with one_at_a_time(self.path):  # the others wait, then find it done
-                    if not self._current():  # start afresh
-                        self.db.executescript(
-                            "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS folders; "
-                            "DELETE FROM meta;"
-                        )
-                        self.db.execute("INSERT INTO meta VALUES ('version', ?)", (VERSION,))
-                        folder = str(root.resolve())
-                        self.db.execute("INSERT INTO meta VALUES ('folder', ?)", (folder,))
-                        self.db.executescript(_SCHEMA)  # before another can find it current
+                    if not self._current():
+                        self._start_afresh(root)
             self.db.executescript(_SCHEMA)  # (creates only what is missing)
             self.reread_dictionary()
         except (sqlite3.Error, OSError, UnicodeError) as error:
             self._failed(error)
+
+    def _start_afresh(self, root: Path) -> None:
+        """An empty index of this release for ``root``, made whole (schema included) before
+        the lock is released, so no other process finds it half made."""
+        self.db.executescript(
+            "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS folders; DELETE FROM meta;"
+        )
+        insert = "INSERT OR REPLACE INTO meta VALUES (?, ?)"
+        self.db.executemany(insert, [("version", VERSION), ("folder", str(root.resolve()))])
+        self.db.executescript(_SCHEMA)
 
     def _current(self) -> bool:
         found = self.db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
@@ -346,7 +349,7 @@ class Index:
                 self._store_dictionary(dictionary_of(first))
             self.db.executemany(insert, [self._packed(row) for row in batch])
             if final:
-                self.db.executemany("INSERT INTO folders VALUES (?, ?)", folders.items())
+                self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", folders.items())
                 self._keep_state(state, since)
 
         self._transaction(start)

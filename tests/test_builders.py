@@ -165,3 +165,18 @@ def test_a_build_waiting_for_another_still_ends_at_once_on_ctrl_c(
     rerun = _build(catalog_dir, cache, tmp_path / "rerun")  # the lock is free again
     assert rerun.wait(timeout=60) == 0
     assert json.loads((tmp_path / "rerun.stdout").read_text())[0]["id"] == "demo-study"
+
+
+def test_updates_that_overlap_without_the_lock_still_store_the_folder(catalog_dir: Path) -> None:
+    """Where no lock can be had (no ``fcntl``), two builders' updates may overlap: the one
+    that finishes last must not fail on the folder times the other stored."""
+    write_study(catalog_dir)
+    first, second = index.Index(catalog_dir), index.Index(catalog_dir)
+    folders = {"": 1}
+
+    def rows():
+        second.update([], [], folders)  # the other builder, from start to end, meanwhile
+        yield from ()
+
+    first.update(rows(), [], folders)
+    assert first.folders() == second.folders() == folders
