@@ -1,13 +1,15 @@
 """Keep data from acting on its reader: one set of unsafe characters, one cleaner per use.
 
 ``UNSAFE`` holds the C0 controls (except tab and newline), DEL and the C1 controls, the bidi
-overrides and isolates, zero-width and invisible format characters: everything that can move
-the cursor, start a terminal escape, reorder text or hide it. ``TOKEN`` (a run of printable,
-non-space characters) is what the descriptor model allows in a URL or DOI.
+overrides and isolates, zero-width and invisible format characters, the noncharacters U+FFFE
+and U+FFFF, and the invisible tag characters (U+E0000–U+E007F): everything that can move the
+cursor, start a terminal escape, reorder text or hide it (or that XML forbids). ``TOKEN`` (a
+run of printable, non-space characters) is what the descriptor model allows in a URL or DOI.
 
-Each consumer that would execute something gets its cleaner: terminals and logs
-(``visible``), JSON (``json_escaped``), Markdown (``markdown_text``, ``markdown_url``) and
-spreadsheets (``csv_cell``).
+Each consumer that would execute something gets its cleaner: terminals (``visible``), logs
+(``one_line_visible``), JSON (``json_escaped``), XML and HTML (``xml_text``, which also keeps
+out what XML forbids), Markdown (``markdown_text``, ``markdown_url``) and spreadsheets
+(``csv_cell``).
 """
 
 from __future__ import annotations
@@ -17,14 +19,19 @@ from urllib.parse import quote
 
 UNSAFE_CHARACTERS = (
     r"\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+    r"\ufffe\uffff\U000e0000-\U000e007f"
 )
 UNSAFE = re.compile(f"[{UNSAFE_CHARACTERS}]")
 TOKEN = rf"[^\s{UNSAFE_CHARACTERS}]+"  # printable, no spaces (a regex fragment, for the model)
+XML_FORBIDDEN = r"\ud800-\udfff"  # beyond what is unsafe: lone surrogates
+_NOT_XML = re.compile(f"[{UNSAFE_CHARACTERS}{XML_FORBIDDEN}]")
 
 
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def visible(text: str) -> str:
@@ -32,6 +39,12 @@ def visible(text: str) -> str:
     if text.isascii() and text.isprintable():  # the common case, checked at C speed
         return text
     return UNSAFE.sub(_escape, text)
+
+
+def one_line_visible(text: str) -> str:
+    """``text`` on one line, for a diagnostic: unsafe characters and line breaks shown as
+    escapes (so no text from a file can start a line of its own in a log)."""
+    return visible(text).replace("\n", "\\n")
 
 
 def one_line(text: str | None) -> str | None:
@@ -47,10 +60,29 @@ def without_unsafe(text: str) -> str:
 
 
 def json_escaped(text: str) -> str:
-    """JSON text with unsafe characters written as \\u escapes (still the same JSON value)."""
+    """JSON text with unsafe characters written as \\u escapes (still the same JSON value;
+    a character beyond U+FFFF as its UTF-16 surrogate pair, as JSON spells it)."""
     if text.isascii() and "\x7f" not in text:  # the common case, checked at C speed
         return text
-    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return UNSAFE.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def xml_text(text: str) -> str:
+    """Text for XML or HTML character data and quoted attributes: every unsafe character and
+    every character XML forbids (U+FFFE, U+FFFF, lone surrogates) shown as an escape, and
+    ``& < > "`` as entities."""
+    text = _NOT_XML.sub(_escape, text)
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]!#|~$]")
@@ -82,7 +114,7 @@ def markdown_url(url: str) -> str | None:
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")  # a plain decimal
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)  # ASCII digits
 
 
 def csv_cell(text: str) -> str:

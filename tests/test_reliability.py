@@ -4,6 +4,7 @@ shares one index, and empty or unprintable input is handled plainly."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -155,6 +156,17 @@ main()
 """
 
 
+def _stored(cache: Path) -> int:
+    """How many files the index in ``cache`` holds (0 while there is none, or it is busy)."""
+    for path in (cache / "stemcell").glob("*.sqlite"):
+        try:
+            with contextlib.closing(index.sqlite3.connect(path, timeout=0)) as db:
+                return db.execute("SELECT count(*) FROM files").fetchone()[0]
+        except index.sqlite3.Error:
+            return 0
+    return 0
+
+
 def test_ctrl_c_during_a_parallel_cold_build_ends_at_once_and_keeps_the_work_done(
     tmp_path: Path,
 ) -> None:
@@ -166,7 +178,9 @@ def test_ctrl_c_during_a_parallel_cold_build_ends_at_once_and_keeps_the_work_don
     proc = subprocess.Popen(
         argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
     )
-    time.sleep(1.0)
+    end = time.monotonic() + 60
+    while _stored(tmp_path / "cache") == 0 and time.monotonic() < end:  # a first batch stored
+        time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)  # the whole group: the workers get it too
     sent = time.monotonic()
     _, err = proc.communicate(timeout=10)

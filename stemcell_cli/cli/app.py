@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from ..errors import StemcellError
 from ..interrupts import INTERRUPTED, MESSAGE, Interrupted
-from ..safe import visible
+from ..safe import one_line_visible, visible
 from ..store.catalog import Catalog
 from .typer_fixes import ClickCompletionStyles, keep_argument_help
 
@@ -162,8 +162,8 @@ def say(message: str, err: bool = True) -> None:
 
 
 def warn(message: str) -> None:
-    """A warning line on stderr."""
-    say(f"stemcell: warning: {message}")
+    """A warning on stderr: one line, whatever text from a file it quotes."""
+    say(one_line_visible(f"stemcell: warning: {message}"))
 
 
 def finish(catalog: Catalog) -> int:
@@ -243,7 +243,7 @@ def command(func: Callable[..., int | None]) -> Callable[..., None]:
             interrupted()
             raise typer.Exit(INTERRUPTED) from None
         except StemcellError as error:
-            say(f"stemcell: error: {error}")
+            say(one_line_visible(f"stemcell: error: {error}"))
             raise typer.Exit(error.exit_code) from None
         except (typer.Exit, BrokenPipeError):
             raise
@@ -251,8 +251,10 @@ def command(func: Callable[..., int | None]) -> Callable[..., None]:
             if os.environ.get("STEMCELL_DEBUG"):
                 raise
             say(
-                f"stemcell: internal error: {type(error).__name__}: {error} "
-                "(set STEMCELL_DEBUG=1 for a traceback)"
+                one_line_visible(
+                    f"stemcell: internal error: {type(error).__name__}: {error} "
+                    "(set STEMCELL_DEBUG=1 for a traceback)"
+                )
             )
             raise typer.Exit(1) from None
         if code:

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from ..store.index import cache_home, cached_indexes, clear_indexes
-from .app import command, say, typer_app
+from ..store.cachedir import cached_indexes, clear_indexes
+from ..store.index import cache_home
+from .app import command, say, typer_app, warn
 
 cache_app = typer_app(
     name="cache",
@@ -49,5 +50,7 @@ def clear_cache(
 
     Example: stemcell cache clear
     """
-    removed = clear_indexes(folder)
+    removed, kept = clear_indexes(folder)
+    for cached in kept:
+        warn(f"kept {cached.path}: not a stemcell index")
     say(f"removed {len(removed)} index(es), {_size(sum(c.size for c in removed))}")

@@ -11,8 +11,8 @@ import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
+from ..safe import xml_text
 from ..synthesis.distributions import Z95
 from ..synthesis.pooling import Pooled
 
@@ -255,21 +255,21 @@ def forest_svg(
         f'<rect width="{width}" height="{height}" fill="white"/>',
     ]
     if title:
-        out.append(f'<text x="10" y="22" font-weight="bold">{escape(title)}</text>')
+        out.append(f'<text x="10" y="22" font-weight="bold">{xml_text(title)}</text>')
     y0 = top + row_h
     out.append(f'<text x="10" y="{top + 12}" font-weight="bold">Study</text>')
     out.append(
         f'<text x="{left + plot_w + 10}" y="{top + 12}" font-weight="bold">'
-        f"{escape(measure_label or 'Effect')} [95% CI]</text>"
+        f"{xml_text(measure_label or 'Effect')} [95% CI]</text>"
     )
     max_w = max([r.weight for r in rows if r.weight] + [1.0])
     for i, r in enumerate(rows):
         yc = y0 + i * row_h + row_h / 2
-        out.append(f'<text x="10" y="{yc + 4:.1f}">{escape(r.label)}</text>')
+        out.append(f'<text x="10" y="{yc + 4:.1f}">{xml_text(r.label)}</text>')
         text = ci_text(r.estimate, r.lower, r.upper)
         if r.weight is not None:
             text += f"  {r.weight:.1f}%"
-        out.append(f'<text x="{left + plot_w + 10}" y="{yc + 4:.1f}">{escape(text)}</text>')
+        out.append(f'<text x="{left + plot_w + 10}" y="{yc + 4:.1f}">{xml_text(text)}</text>')
         if r.estimate is None or r.lower is None or r.upper is None:
             continue
         out.append(
@@ -290,17 +290,17 @@ def forest_svg(
         )
         out.append(f'<polygon points="{pts}" fill="black"/>')
         out.append(
-            f'<text x="10" y="{yc + 4:.1f}" font-weight="bold">{escape(summary.label)}</text>'
+            f'<text x="10" y="{yc + 4:.1f}" font-weight="bold">{xml_text(summary.label)}</text>'
         )
         text = ci_text(summary.estimate, summary.lower, summary.upper)
         out.append(
             f'<text x="{left + plot_w + 10}" y="{yc + 4:.1f}" font-weight="bold">'
-            f"{escape(text)}</text>"
+            f"{xml_text(text)}</text>"
         )
         if summary.heterogeneity:
             out.append(
                 f'<text x="10" y="{bottom + 48}" font-size="11">'
-                f"{escape(summary.heterogeneity)}</text>"
+                f"{xml_text(summary.heterogeneity)}</text>"
             )
     xn = x(scale.null)
     out.append(
@@ -316,9 +316,10 @@ def forest_svg(
             f'<line x1="{xt:.1f}" y1="{bottom}" x2="{xt:.1f}" y2="{bottom + 5}" stroke="black"/>'
         )
         out.append(
-            f'<text x="{xt:.1f}" y="{bottom + 18}" text-anchor="middle">{escape(_fmt(tick))}</text>'
+            f'<text x="{xt:.1f}" y="{bottom + 18}" text-anchor="middle">'
+            f"{xml_text(_fmt(tick))}</text>"
         )
-    out.append(f"<desc>{escape(f'Forest plot; CI at {Z95:.2f} standard errors')}</desc>")
+    out.append(f"<desc>{xml_text(f'Forest plot; CI at {Z95:.2f} standard errors')}</desc>")
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

@@ -30,11 +30,12 @@ from .. import __version__
 from ..errors import StemcellError
 from ..model.vocab import SCHEMA_VERSION
 from ..views import LARGE_VIEWS, SMALL_VIEWS, VIEWS
+from .locking import one_at_a_time
 from .problems import Problem, problems_from_text, problems_to_text
 from .walk import display_prefix
 
 T = TypeVar("T")
-FORMAT = 9
+FORMAT = 10  # 10: tag characters escaped in the stored views
 VERSION = f"{FORMAT}:{SCHEMA_VERSION}:{__version__}"
 RAW = -15  # raw deflate: no header or checksum (SQLite keeps its pages sound; damage is
 # still caught, as a stream that does not end where the stored bytes do)
@@ -143,18 +144,33 @@ class Index:
             self.db.execute("PRAGMA journal_mode=DELETE")  # WAL writes a cold build twice
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute(_META)
-            found = self.db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
-            columns = tuple(row[1] for row in self.db.execute("PRAGMA table_info(files)"))
-            if found is None or found[0] != VERSION or columns != FIELDS:  # start afresh
-                self.db.executescript(
-                    "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS folders; DELETE FROM meta;"
-                )
-                self.db.execute("INSERT INTO meta VALUES ('version', ?)", (VERSION,))
-                self.db.execute("INSERT INTO meta VALUES ('folder', ?)", (str(root.resolve()),))
-            self.db.executescript(_SCHEMA)
-            self._zdict = self._stored_dictionary()
+            if not self._current():
+                with one_at_a_time(self.path):  # the others wait, then find it done
+                    if not self._current():
+                        self._start_afresh(root)
+            self.db.executescript(_SCHEMA)  # (creates only what is missing)
+            self.reread_dictionary()
         except (sqlite3.Error, OSError, UnicodeError) as error:
             self._failed(error)
+
+    def _start_afresh(self, root: Path) -> None:
+        """An empty index of this release for ``root``, made whole (schema included) before
+        the lock is released, so no other process finds it half made."""
+        self.db.executescript(
+            "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS folders; DELETE FROM meta;"
+        )
+        insert = "INSERT OR REPLACE INTO meta VALUES (?, ?)"
+        self.db.executemany(insert, [("version", VERSION), ("folder", str(root.resolve()))])
+        self.db.executescript(_SCHEMA)
+
+    def _current(self) -> bool:
+        found = self.db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+        columns = tuple(row[1] for row in self.db.execute("PRAGMA table_info(files)"))
+        return found is not None and found[0] == VERSION and columns == FIELDS
+
+    def reread_dictionary(self) -> None:
+        """Read the compression dictionary again (another process may have stored it)."""
+        self._zdict = self._stored_dictionary()
 
     def _stored_dictionary(self) -> bytes | None:
         found = self.db.execute("SELECT value FROM meta WHERE key='zdict'").fetchone()
@@ -339,7 +355,7 @@ class Index:
                 self._store_dictionary(dictionary_of(first))
             self.db.executemany(insert, [self._packed(row) for row in batch])
             if final:
-                self.db.executemany("INSERT INTO folders VALUES (?, ?)", folders.items())
+                self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", folders.items())
                 self._keep_state(state, since)
 
         self._transaction(start)
@@ -433,41 +449,3 @@ def _moved(problem: Problem, old: str, new: str) -> Problem:
         return problem
     path = new + problem.path[len(old) :]
     return Problem(path, problem.message, problem.line, problem.column, problem.field)
-
-
-class CachedIndex(NamedTuple):
-    """One index file in the cache: where it is, its size, and the folder it indexes."""
-
-    path: Path
-    size: int
-    folder: str
-
-
-def cached_indexes() -> list[CachedIndex]:
-    """Every index in the cache folder, with the folder each was built for (read from its
-    own records; "?" when the file cannot tell)."""
-    found = []
-    for path in sorted(cache_home().glob("index-*.sqlite")):
-        folder = "?"
-        with contextlib.suppress(sqlite3.Error, TypeError):
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            try:
-                row = db.execute("SELECT value FROM meta WHERE key = 'folder'").fetchone()
-                folder = str(row[0]) if row else "?"
-            finally:
-                db.close()
-        with contextlib.suppress(OSError):
-            found.append(CachedIndex(path, path.stat().st_size, folder))
-    return found
-
-
-def clear_indexes(root: Path | None = None) -> list[CachedIndex]:
-    """Delete the index of ``root`` (every index when None); the ones deleted."""
-    chosen = cached_indexes()
-    if root is not None:
-        chosen = [c for c in chosen if c.path == index_path(root)]
-    for cached in chosen:
-        for extra in ("", "-journal", "-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                cached.path.with_name(cached.path.name + extra).unlink()
-    return chosen

@@ -3,7 +3,9 @@ into index rows and store them.
 
 Worker processes ignore Ctrl-C and answer through one pipe each; on any interruption the
 parent kills them and returns at once (nothing waits on a worker), while the batches already
-stored stay stored, so the next run continues where this one stopped.
+stored stay stored, so the next run continues where this one stopped. A parent that dies
+without a chance to do so (``kill -9``) takes its workers with it: the kernel ends them (see
+``lifeline``), and each holds only the write end of its pipe, so its next write fails.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 from ..progress import progress
 from .entry import Entry
 from .index import Index, IndexRow, packed_views
+from .lifeline import end_with_parent
+from .locking import one_at_a_time
 from .problems import Problem, problems_to_text
 from .walk import Walk, stamp_of, study_stem
 
@@ -88,19 +92,29 @@ def _rows(paths: list[str], now: int, index: Index) -> Iterator[IndexRow]:
         yield from _in_parallel(rest, now, workers, zdict)
 
 
-def _work(paths: list[str], now: int, zdict: bytes, sending: Connection) -> None:
+def _work(
+    paths: list[str], now: int, zdict: bytes, sending: Connection, parent: int, inherited: list
+) -> None:
     """A worker: packed rows for its share of the files, sent a few at a time through
-    ``sending`` (a Connection); Ctrl-C is the parent's business."""
+    ``sending`` (a Connection); Ctrl-C is the parent's business. It ends with ``parent``, and
+    closes the read ends it inherited (``inherited``), so that a write to a pipe nobody reads
+    fails rather than waits."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _unblock_interrupts()
+    end_with_parent(parent)
+    for receiving in inherited:
+        receiving.close()
     batch = []
-    for path in paths:
-        batch.append(packed_views(index_row(path, now), zdict))
-        if len(batch) >= SEND_EVERY:
-            sending.send(batch)
-            batch = []
-    sending.send(batch)
-    sending.close()
+    try:
+        for path in paths:
+            batch.append(packed_views(index_row(path, now), zdict))
+            if len(batch) >= SEND_EVERY:
+                sending.send(batch)
+                batch = []
+        sending.send(batch)
+        sending.close()
+    except OSError:  # the parent is gone (a broken pipe): nobody is left to tell
+        os._exit(1)
 
 
 def _in_parallel(paths: list[str], now: int, count: int, zdict: bytes) -> Iterator[IndexRow]:
@@ -112,11 +126,13 @@ def _in_parallel(paths: list[str], now: int, count: int, zdict: bytes) -> Iterat
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context: Any = multiprocessing.get_context(method)  # its Process is the method's
-    started = []
+    started: list = []
     try:
         for share in (paths[i::count] for i in range(count)):
             receiving, sending = context.Pipe(duplex=False)
-            worker = context.Process(target=_work, args=(share, now, zdict, sending), daemon=True)
+            forked = [r for _, r, _, _ in started] + [receiving] if method == "fork" else []
+            arguments = (share, now, zdict, sending, os.getpid(), forked)
+            worker = context.Process(target=_work, args=arguments, daemon=True)
             with _interrupts_blocked():  # the worker starts with Ctrl-C ignored
                 worker.start()
             sending.close()
@@ -199,13 +215,23 @@ def refresh(root: Path, walk: Walk) -> Index:
     index = Index(root)
     state = folder_state(walk)
     if state is None or state != index.state():
-        since = index.version()
-        found = ((relative, *stamp_of(info)) for relative, info in walk.scan())
-        changed, gone = index.changes(found)
-        if changed or gone or walk.folders != index.folders():
-            paths = [walk.prefix + relative for relative in changed]
-            index.update(read_rows(paths, time.time_ns(), index), gone, walk.folders, state, since)
-        elif state is not None:
-            index.keep_state(state, since)
+        with one_at_a_time(index.path):  # another process building it: wait, then share
+            _bring_up_to_date(index, walk, state)
     walk.problems.sort(key=lambda p: p.path)
     return index
+
+
+def _bring_up_to_date(index: Index, walk: Walk, state: bytes | None) -> None:
+    """Store what changed since the index was last current (unless another process, which
+    held the lock meanwhile, has just done so)."""
+    index.reread_dictionary()
+    if state is not None and state == index.state():
+        return  # another process did it meanwhile
+    since = index.version()
+    found = ((relative, *stamp_of(info)) for relative, info in walk.scan())
+    changed, gone = index.changes(found)
+    if changed or gone or walk.folders != index.folders():
+        paths = [walk.prefix + relative for relative in changed]
+        index.update(read_rows(paths, time.time_ns(), index), gone, walk.folders, state, since)
+    elif state is not None:
+        index.keep_state(state, since)

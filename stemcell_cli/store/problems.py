@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..safe import visible
+from ..safe import one_line_visible, visible
 
 
 class Problem(NamedTuple):
@@ -17,14 +17,14 @@ class Problem(NamedTuple):
     field: str | None = None
 
     def __str__(self) -> str:
-        """The report line, with control characters made visible."""
+        """The report line: one line, control characters and line breaks made visible."""
         where = self.path
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
         line = (
             f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         )
-        return visible(line)
+        return one_line_visible(line)
 
     def as_dict(self) -> dict:
         """JSON shape: {"path", "line", "column", "field", "message"}."""
