@@ -32,7 +32,7 @@ from .vocab import SCHEMA_VERSION
 from .walk import display_prefix
 
 T = TypeVar("T")
-FORMAT = 9
+FORMAT = 10
 VERSION = f"{FORMAT}:{SCHEMA_VERSION}:{__version__}"
 RAW = -15  # raw deflate: no header or checksum (SQLite keeps its pages sound; damage is
 # still caught, as a stream that does not end where the stored bytes do)
