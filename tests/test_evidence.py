@@ -355,17 +355,19 @@ def test_list_shows_level_and_caution() -> None:
     header = [c.strip() for c in rows[0].strip("|").split("|")]
     table = {}
     for row in rows[2:]:
+        if not row.startswith("|"):
+            break  # the level scale under the table
         cells = dict(zip(header, (c.strip() for c in row.strip("|").split("|")), strict=True))
         table[cells["ID"]] = (cells["Level"], cells["Caution"])
-    assert table["pain-mge-mouse"] == ("5", "animal study")
-    assert table["spms-hsct-qa"] == ("5", "opinion, not a study")
+    assert table["pain-mge-mouse"] == ("5 · weakest", "animal study")
+    assert table["spms-hsct-qa"] == ("5 · weakest", "opinion, not a study")
     assert table["ms-hsct"] == (
-        "4",
+        "4 · weak",
         "no control group, not blinded, retrospective, sources disagree",
     )
-    assert table["ms-mist"] == ("2", "—")
-    assert table["ms-ram-ms"] == ("2", "no results yet")
-    terminal = invoke("list").stdout
+    assert table["ms-mist"] == ("2 · strong", "—")
+    assert table["ms-ram-ms"] == ("2 · strong", "no results yet")
+    terminal = invoke("list", "--format", "table").stdout
     assert "Level" in terminal and "Caution" in terminal and "animal study" in terminal
 
 

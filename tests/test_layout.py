@@ -21,6 +21,8 @@ def tokens(text: str) -> set[str]:
 
 
 def shown(*args: str, width: str) -> str:
+    if args[0] in ("list", "filter") and "--format" not in args:
+        args = (*args, "--format", "table")  # the table, not the lines a pipe gets
     result = invoke(*args, env={"COLUMNS": width})
     assert result.exit_code == 0, result.stderr
     return result.stdout
@@ -76,16 +78,16 @@ def test_list_is_one_line_per_study(width: str) -> None:
     lines = shown("list", width=width).splitlines()
     rows = [line for line in lines if line.split(" ")[0] in BUNDLED_IDS]
     assert len(rows) == 9
-    assert len(lines) <= 9 + 3  # header, rule, level legend
+    assert len(lines) <= 9 + 4  # header, rule, level legend (two lines at 80 columns)
     for line in rows:
         assert len(line) <= int(width)
-        assert re.search(r"\s[1-5]/5\s", line)  # the level, out of 5
+        assert re.search(r"\s[1-5] · (strongest|strong|moderate|weak|weakest)\s", line)
 
 
 def test_list_at_80_columns_keeps_condition_and_cautions() -> None:
     lines = shown("list", width="80").splitlines()
     mouse = next(line for line in lines if line.startswith("pain-mge-mouse "))
-    assert "pain" in mouse and "animal study" in mouse and "5/5" in mouse
+    assert "pain" in mouse and "animal study" in mouse and "5 · weakest" in mouse
     assert lines[0].split() == ["ID", "Condition", "Level", "Caution", "Headline"]
     assert "…" in shown("list", width="80")  # headlines cut, not wrapped
 
@@ -238,7 +240,7 @@ def test_an_unknown_level_sorts_last_and_shows_as_a_question_mark() -> None:
     assert [x.id for x in order(items, "level")] == ["c", "b", "a"]
     assert [x.id for x in order(items, "level", reverse=True)] == ["b", "c", "a"]
     assert not Filters(max_level=5).match(items[0].facets)
-    assert level_text("None").plain == "?" and level_text("3").plain == "3/5"
+    assert level_text("?").plain == "unknown" and level_text("3").plain == "3 · moderate"
 
 
 def test_wrapping_keeps_numbers_with_their_units() -> None:

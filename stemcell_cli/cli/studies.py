@@ -72,10 +72,17 @@ def _list(
     if filters.active() or sort.key is not None:
         views.add("facets")
     catalog = origin.load(views)
-    shown = limit.cut(sort.apply(matching(catalog.stream(), filters)), output, TABLE_ROWS)
-    if output.format not in STREAMED:
-        shown = list(shown)
-    make_renderer(output.format, sys.stdout, output.fields, wide=wide).studies(shown)
+    lines = output.lines()
+    default = None if lines else TABLE_ROWS
+    shown = limit.cut(sort.apply(matching(catalog.stream(), filters)), output, default)
+    if lines:
+        from ..render.lines import study_lines
+
+        study_lines(shown, sys.stdout)
+    else:
+        if output.format not in STREAMED:
+            shown = list(shown)
+        make_renderer(output.format, sys.stdout, output.fields, wide=wide).studies(shown)
     everything = lambda: origin.load().sorted_entries()  # noqa: E731 - the stream is spent
     count_note(catalog.count, filters, limit.seen, limit.shown, "", everything)
     return finish(catalog)
@@ -91,6 +98,9 @@ def list_studies(
     origin: Origin, filters: Filters, output: Output, limit: Limit, sort: Sort, wide: Wide = False
 ) -> int:
     """One line per study: id, condition, evidence level, cautions, headline (--wide: all).
+
+    Through a pipe, one tab-separated line per study with every column in full and no header
+    (as gh does; the count stays on stderr), unless --format table is given.
 
     Example: stemcell list --condition diabetes --sort level
     """

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import describe
-from ..evidence import CAUTION
+from ..evidence import CAUTION, LEVEL_SCALE, level_word
 from ..safe import visible
 from ..views.compare import Comparison
 from ..views.listing import SUMMARY_HEADERS
@@ -31,12 +31,15 @@ if TYPE_CHECKING:
 
 LEVEL_STYLE = {1: "bold green", 2: "green", 3: "yellow", 4: "dark_orange", 5: "red"}
 MIN_HEADLINE = 20
+MIN_NARROW = 12  # the least room worth giving a headline; half of it for the cautions
 GAP = 2  # between the columns of the list: collapsed padding and the rule's space
 SHORT = 18  # a condition name longer than this is replaced by a shorter synonym if needed
 COMPACT = ("ID", "Condition", "Level", "Caution", "Headline")
 LABEL_WIDTH = 24  # compare's row labels
 MIN_COLUMN = 14  # compare's study columns
-LEVEL_LEGEND = "Level: 1/5 strongest … 5/5 weakest (Oxford CEBM 2011)"
+LEVEL_LEGEND = LEVEL_SCALE
+# cautions that leave a study nothing to show: its level is never coloured as good news
+NOTHING_SHOWN = {CAUTION[c] for c in ("no-results", "results-unknown", "withdrawn", "terminated")}
 
 
 def text(value: str, style: str = "", width: int | None = None) -> Text:
@@ -44,6 +47,11 @@ def text(value: str, style: str = "", width: int | None = None) -> Text:
     ``width`` (numbers kept with their units) when given."""
     value = visible(tight(value))
     return Text(value if width is None else wrap(value, width), style=style)
+
+
+def cut(value: str, width: int) -> str:
+    """``value`` in at most ``width`` characters, ending in … when cut."""
+    return value if len(value) <= width else value[: max(width - 1, 0)] + "…"
 
 
 def console(out: TextIO) -> Console:
@@ -62,12 +70,20 @@ def cautions(joined: str) -> list[str]:
     return found
 
 
-def level_text(level: str) -> Text:
-    """``4/5`` coloured by strength; ``?`` when the level is unknown."""
-    known = level.isdigit()
-    return Text(
-        f"{level}/5" if known else "?", style=LEVEL_STYLE.get(int(level), "") if known else ""
-    )
+def level_text(level: str, caution: str = "") -> Text:
+    """``4 · weak`` coloured by strength, except for a study with no results to show
+    (``caution`` is the summary row's); ``unknown`` when the design is not stated."""
+    style = LEVEL_STYLE.get(int(level), "") if level.isdigit() else ""
+    if NOTHING_SHOWN & set(cautions(caution)):
+        style = ""
+    return Text(level_word(level), style=style)
+
+
+def bullet(line: str, width: int) -> Text:
+    """``• line`` wrapped to ``width``, continued lines indented under the text (a hanging
+    indent)."""
+    wrapped = text(line, width=max(width - 2, 1)).plain.split("\n")
+    return Text("\n".join(["• " + wrapped[0], *("  " + rest for rest in wrapped[1:])]))
 
 
 def blocks(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> list[Text]:
@@ -174,28 +190,47 @@ class TableRenderer:
             rows = [self._compact_row(e, condition, first) for e in entries]
             if self._headline_room(rows) >= wanted:
                 break
-        widths = [max(len(h), *(len(r[n]) for r in rows)) for n, h in enumerate(COMPACT[:-1])]
-        widths.append(max(self._headline_room(rows), 1))
+        keep, widths = self._fit(rows)
         grid = Table(
             box=box.SIMPLE_HEAD,
             pad_edge=False,
             show_edge=False,
             collapse_padding=True,
-            caption=LEVEL_LEGEND,
+            caption=text(LEVEL_LEGEND, width=self.console.width),
         )
-        for header, width in zip(COMPACT, widths, strict=True):
+        for n in keep:
             grid.add_column(
-                text(header),
+                text(cut(COMPACT[n], widths[n])),
                 no_wrap=True,
                 overflow="ellipsis",
-                width=width,
-                style="bold" if header == "ID" else "",
+                width=widths[n],
+                style="bold" if n == 0 else "",
             )
-        for row in rows:
-            grid.add_row(
-                *(text(c) for c in row[:2]), level_text(row[2]), *(text(c) for c in row[3:])
-            )
+        level, caution = SUMMARY_HEADERS.index("Level"), SUMMARY_HEADERS.index("Caution")
+        for row, entry in zip(rows, entries, strict=True):
+            cells = [text(cut(c, widths[n])) for n, c in enumerate(row)]
+            cells[2] = level_text(entry.summary[level], entry.summary[caution])
+            grid.add_row(*(cells[n] for n in keep))
         self.console.print(grid)
+
+    def _fit(self, rows: list[tuple[str, ...]]) -> tuple[list[int], list[int]]:
+        """Which compact columns to show, and each one's width: the id and the level are never
+        cut; a narrow terminal drops the headline, then the condition, then cuts the
+        cautions (with …) — ``--wide`` and a pipe show everything."""
+        widths = [max(len(h), *(len(r[n]) for r in rows)) for n, h in enumerate(COMPACT)]
+        keep = [0, 1, 2, 3]
+
+        def room() -> int:
+            # each column but the first has a gap before it; rich keeps one more space at the end
+            return self.console.width - sum(widths[n] for n in keep) - GAP * len(keep) - 1
+
+        if room() < MIN_NARROW:  # no headline; no condition either if even that is too much
+            if room() + GAP + widths[1] < 0:
+                keep.remove(1)
+            widths[3] = max(MIN_NARROW // 2, min(widths[3], widths[3] + room() + GAP))
+            return keep, widths
+        widths[4] = max(room(), 1)
+        return [*keep, 4], widths
 
     def _headline_room(self, rows: list[tuple[str, ...]]) -> int:
         fixed = sum(max(len(h), *(len(r[n]) for r in rows)) for n, h in enumerate(COMPACT[:-1]))
@@ -215,12 +250,12 @@ class TableRenderer:
         caution = ", ".join(labels) or "—"
         if first_caution and len(labels) > 1:
             caution = f"{labels[0]} +{len(labels) - 1}"
-        return row["ID"], condition, row["Level"], caution, row["Headline"]
+        return row["ID"], condition, level_word(row["Level"]), caution, row["Headline"]
 
     def _wide_list(self, entries: Sequence[Entry]) -> None:
         level = SUMMARY_HEADERS.index("Level")
         rows = [tuple(tight(c) for c in e.summary) for e in entries]
-        rows = [(*r[:level], level_text(r[level]).plain, *r[level + 1 :]) for r in rows]
+        rows = [(*r[:level], level_word(r[level]), *r[level + 1 :]) for r in rows]
         style = {"ID": {"style": "bold"}, "Level": {"no_wrap": True}}
         grid = grid_table(SUMMARY_HEADERS, rows, self.console.width, **style)
         self.console.print(grid or Group(*blocks(SUMMARY_HEADERS, rows, self.console.width)))
@@ -240,7 +275,7 @@ class TableRenderer:
         for section in view_sections(view):
             self.console.print(section_body(section, width))
             for label, url in section.links:  # URLs are never wrapped, so they stay clickable
-                self.console.print(text(f"• {label}", width=width))
+                self.console.print(bullet(label, width))
                 if url:
                     self.console.print(Text(f"  {visible(url)}"), soft_wrap=True)
             self.console.print()

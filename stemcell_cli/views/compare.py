@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from .. import describe
-from ..evidence import CAUTION, LEVEL_MEANING, assess, level_text
+from ..evidence import CAUTION, LEVEL_MEANING, assess, level_word
 from .effects import compare_cells
 from .show import CERTAINTY_NOTE
 
@@ -66,7 +66,7 @@ def column(study: Study) -> dict[str, list[list[str]]]:
         ["design", "Design", "Design", describe.design(study)],
         ["design", "Design", "Comparator", study.design.comparator or ""],
         ["design", "Design", "Follow-up", describe.follow_up(study)],
-        ["evidence", "Evidence", "Level", f"{level_text(e.level)}: {LEVEL_MEANING[e.level]}"],
+        ["evidence", "Evidence", "Level", f"{level_word(e.level)}: {LEVEL_MEANING[e.level]}"],
         ["evidence", "Evidence", "Certainty", f"{e.certainty} ({CERTAINTY_NOTE})"],
         ["evidence", "Evidence", "Cautions", joined(CAUTION[c] for c in e.codes)],
         ["population", "Population", "Participants", describe.population(study)],

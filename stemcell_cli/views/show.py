@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import describe
-from ..evidence import CAUTION, LEVEL_MEANING, assess, level_text
+from ..evidence import CAUTION, LEVEL_MEANING, assess, level_label, level_word
 from .effects import HEADERS as EFFECT_HEADERS
 from .effects import TITLE as EFFECTS_TITLE
 from .effects import effect_rows
@@ -176,7 +176,8 @@ def evidence_section(study: Study) -> Section:
     section = Section("How strong is this evidence?")
     section.pair(
         "Level",
-        f"{level_text(evidence.level)} of 5 (1 strongest): {LEVEL_MEANING[evidence.level]}",
+        f"{level_word(evidence.level)} (of 1 strongest … 5 weakest, not a score): "
+        f"{LEVEL_MEANING[evidence.level]}",
     )
     section.pair("Certainty", f"{evidence.certainty} ({CERTAINTY_NOTE})")
     section.bullets += [f"{CAUTION[f.code]} ({f.code}): {f.reason}" for f in evidence.flags]
@@ -191,9 +192,8 @@ def evidence_section(study: Study) -> Section:
 def evidence_card(study: Study) -> str:
     """The verdict in one line: level, certainty and cautions (explained at the end)."""
     evidence = assess(study)
-    level = "unknown" if evidence.level is None else f"{evidence.level}/5"
     cautions = ", ".join(CAUTION[f.code] for f in evidence.flags) or "none flagged"
-    return f"Evidence: level {level} · certainty {evidence.certainty} · cautions: {cautions}"
+    return f"Evidence: {level_label(evidence.level)} · certainty {evidence.certainty} · cautions: {cautions}"
 
 
 def _opinion(study: Study) -> Section:
