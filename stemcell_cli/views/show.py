@@ -193,7 +193,8 @@ def evidence_card(study: Study) -> str:
     """The verdict in one line: level, certainty and cautions (explained at the end)."""
     evidence = assess(study)
     cautions = ", ".join(CAUTION[f.code] for f in evidence.flags) or "none flagged"
-    return f"Evidence: {level_label(evidence.level)} · certainty {evidence.certainty} · cautions: {cautions}"
+    level = level_label(evidence.level)
+    return f"Evidence: {level} · certainty {evidence.certainty} · cautions: {cautions}"
 
 
 def _opinion(study: Study) -> Section:
