@@ -37,8 +37,13 @@ def bib_authors(text: str) -> list[list[str]]:
 
 def rendered(csl_json: str) -> list[str]:
     """The bibliography citeproc-py prints for these items (a bundled Harvard style)."""
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
-    from citeproc import CitationStylesStyle
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
     from citeproc.source.json import CiteProcJSON
 
     items = json.loads(csl_json)
