@@ -63,9 +63,30 @@ _BIBTEX_ESCAPES = {
 _WORD = re.compile(r"(?<![\\\w])[^\W_]+")
 
 
+def balanced_braces(text: str) -> str:
+    """``text`` with every brace that has no partner dropped: ``a}b{c`` -> ``abc``.
+
+    BibTeX counts braces even when escaped (``\\}``), so an unmatched one would end a field
+    early and let the rest of the text be read as other fields (issue 18, item 7).
+    """
+    opened: list[int] = []
+    dropped: set[int] = set()
+    for i, char in enumerate(text):
+        if char == "{":
+            opened.append(i)
+        elif char == "}":
+            if opened:
+                opened.pop()
+            else:
+                dropped.add(i)
+    dropped.update(opened)
+    return "".join(c for i, c in enumerate(text) if i not in dropped) if dropped else text
+
+
 def bibtex_escape(text: str) -> str:
-    """Text with the BibTeX/LaTeX specials ``\\ { } & % $ # _ ~ ^`` escaped."""
-    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_ESCAPES[m.group()], text)
+    """Text with the BibTeX/LaTeX specials ``\\ { } & % $ # _ ~ ^`` escaped, braces first
+    balanced (:func:`balanced_braces`), so every field ends where it should."""
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_ESCAPES[m.group()], balanced_braces(text))
 
 
 def protect_case(escaped: str) -> str:
