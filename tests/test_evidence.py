@@ -301,7 +301,7 @@ def test_bundled_assessments(
 
 def test_route_only_randomization_is_explained_in_show() -> None:
     result = invoke("show", "t2d-bmsc", "--format", "markdown")
-    assert "4 of 5 (1 strongest): uncontrolled study" in result.stdout
+    assert "4 · weak (of 1 strongest … 5 weakest, not a score): uncontrolled study" in result.stdout
     assert "randomized between two ways of giving the same cells" in result.stdout
 
 
@@ -309,7 +309,7 @@ def test_show_has_the_evidence_section_in_words() -> None:
     result = invoke("show", "ms-hsct")
     out = result.stdout
     assert "How strong is this evidence?" in out
-    assert "4 of 5 (1 strongest): uncontrolled study" in out
+    assert "4 · weak (of 1 strongest … 5 weakest, not a score): uncontrolled study" in out
     assert "low (GRADE starting point for this design, not a full GRADE rating)" in out
     for caution in (
         "no control group (no-control)",

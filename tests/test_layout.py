@@ -106,13 +106,15 @@ def test_show_puts_the_evidence_card_under_the_headline(width: str) -> None:
     card = next(n for n, line in enumerate(lines) if line.startswith("Evidence: level"))
     assert card <= 6
     text = " ".join(" ".join(lines[card : card + 3]).split())
-    assert "Evidence: level 4/5 · certainty low · cautions: no control group, not blinded" in text
+    assert (
+        "Evidence: level 4 · weak · certainty low · cautions: no control group, not blinded" in text
+    )
     assert lines.index("How strong is this evidence?") > card  # the full explanation stays
 
 
 def test_show_card_for_a_study_without_cautions() -> None:
     lines = shown("show", "ms-mist", width="200").splitlines()
-    assert "Evidence: level 2/5 · certainty high · cautions: none flagged" in lines[:6]
+    assert "Evidence: level 2 · strong · certainty high · cautions: none flagged" in lines[:6]
 
 
 def test_registry_codes_read_as_words_in_tables_and_stay_codes_in_json() -> None:

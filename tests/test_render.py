@@ -58,7 +58,7 @@ def test_compare_json_has_studies_and_aligned_rows() -> None:
     assert [s["id"] for s in data["studies"]] == ["ms-mist", "t2d-ucmsc-rct"]
     assert all("evidence" in s for s in data["studies"])
     level = next(r for r in data["rows"] if r["label"] == "Level")
-    assert level["values"]["ms-mist"].startswith("2: ")
+    assert level["values"]["ms-mist"].startswith("2 · strong: ")
 
 
 def test_empty_result_is_valid_json_and_success() -> None:

@@ -134,6 +134,10 @@ class StemcellGroup(TyperGroup):
         shell, _, action = os.environ.get(var, "").partition("_")
         if shell in ("bash", "zsh", "fish") and action in ("source", "complete"):
             os.environ[var] = f"{action}_{shell}"
+        if os.environ.get(var):
+            from .shells import use_safe_completion
+
+            use_safe_completion()
         super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
 
