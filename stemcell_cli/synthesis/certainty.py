@@ -129,12 +129,13 @@ def _inconsistency(pooled: Pooled) -> Downgrade | None:
 
 
 def _imprecision(pooled: Pooled, total_events: int) -> list[Downgrade]:
-    found: list[Downgrade] = []
+    found: list[Downgrade] = []  # one study's interval is not "pooled"
     if pooled.lower <= pooled.null <= pooled.upper:
         found.append(
             Downgrade(
                 "imprecision",
-                f"the pooled 95% CI ({pooled.lower:.3g} to {pooled.upper:.3g}) "
+                ("the pooled" if pooled.k >= 2 else "the study's")
+                + f" 95% CI ({pooled.lower:.3g} to {pooled.upper:.3g}) "
                 f"includes no effect ({pooled.null:g})",
                 1,
             )

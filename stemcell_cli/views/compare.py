@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from .. import describe
 from ..evidence import CAUTION, LEVEL_MEANING, assess, level_word
 from .effects import compare_cells
-from .show import CERTAINTY_NOTE
+from .show import certainty_text
 
 if TYPE_CHECKING:
     from ..models import Study
@@ -67,7 +67,7 @@ def column(study: Study) -> dict[str, list[list[str]]]:
         ["design", "Design", "Comparator", study.design.comparator or ""],
         ["design", "Design", "Follow-up", describe.follow_up(study)],
         ["evidence", "Evidence", "Level", f"{level_word(e.level)}: {LEVEL_MEANING[e.level]}"],
-        ["evidence", "Evidence", "Certainty", f"{e.certainty} ({CERTAINTY_NOTE})"],
+        ["evidence", "Evidence", "Certainty", certainty_text(e.certainty)],
         ["evidence", "Evidence", "Cautions", joined(CAUTION[c] for c in e.codes)],
         ["population", "Population", "Participants", describe.population(study)],
         ["arms", "Population", "Arms", describe.arms(study)],

@@ -18,6 +18,13 @@ if TYPE_CHECKING:
 CERTAINTY_NOTE = "GRADE starting point for this design, not a full GRADE rating"
 
 
+def certainty_text(certainty: str) -> str:
+    """``high (GRADE starting point ...)``; a certainty that does not apply without the note."""
+    if certainty.startswith("not applicable"):
+        return certainty
+    return f"{certainty} ({CERTAINTY_NOTE})"
+
+
 @dataclass
 class Section:
     """A titled block: label/value pairs, an optional table, and bullet lines."""
@@ -179,12 +186,13 @@ def evidence_section(study: Study) -> Section:
         f"{level_word(evidence.level)} (of 1 strongest … 5 weakest, not a score): "
         f"{LEVEL_MEANING[evidence.level]}",
     )
-    section.pair("Certainty", f"{evidence.certainty} ({CERTAINTY_NOTE})")
+    section.pair("Certainty", certainty_text(evidence.certainty))
     section.bullets += [f"{CAUTION[f.code]} ({f.code}): {f.reason}" for f in evidence.flags]
     for d in study.discrepancies:
         claims = "; ".join(f"{c.source}: {c.says}" for c in d.claims)
         section.bullets.append(
-            f"Sources disagree on {d.topic} — {claims}" + (f" ({d.note})" if d.note else "")
+            f"Sources disagree on {describe.in_sentence(d.topic)} — {claims}"
+            + (f" ({d.note})" if d.note else "")
         )
     return section
 
