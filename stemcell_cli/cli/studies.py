@@ -184,8 +184,17 @@ def compare_studies(
     output: Output,
     limit: Limit,
     sort: Sort,
+    wide: Annotated[
+        bool,
+        typer.Option(
+            "--wide",
+            rich_help_panel="Output",
+            help="Table: every line of every cell (by default cut to a few lines, ending in …).",
+        ),
+    ] = False,
 ) -> int:
-    """Studies side by side: one column per study, aligned rows.
+    """Studies side by side: one column per study, aligned rows; outcomes aligned by
+    endpoint, every study's primary endpoint on one row.
 
     \b
     Example: stemcell compare --condition ms --sort level
@@ -199,5 +208,5 @@ def compare_studies(
     from ..views.compare import compare
 
     comparison = compare(shown, output.fields)
-    make_renderer(output.format, sys.stdout, output.fields).comparison(comparison)
+    make_renderer(output.format, sys.stdout, output.fields, wide=wide).comparison(comparison)
     return finish(catalog)
