@@ -129,7 +129,8 @@ filter_options = OptionGroup(
             str | None,
             panel=FILTERS,
             metavar="WORDS",
-            help="Words that must all appear in titles, summaries or outcomes.",
+            help="Whole words that must all appear in titles, summaries, conditions or outcomes "
+            "(a plural finds its singular; ids are not searched).",
         ),
         "max_level": _option(
             int | None,

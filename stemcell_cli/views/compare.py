@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from .. import describe
-from ..query import words
 from ..evidence import CAUTION, LEVEL_MEANING, assess, level_word
+from ..query import words
 from .effects import compare_cells
 from .show import certainty_text
 
