@@ -209,7 +209,7 @@ class TableRenderer:
             )
         level, caution = SUMMARY_HEADERS.index("Level"), SUMMARY_HEADERS.index("Caution")
         for row, entry in zip(rows, entries, strict=True):
-            cells = [text(cut(c, widths[n])) for n, c in enumerate(row)]
+            cells = [text(cut(tight(c), widths[n])) for n, c in enumerate(row)]
             cells[2] = level_text(entry.summary[level], entry.summary[caution])
             grid.add_row(*(cells[n] for n in keep))
         self.console.print(grid)
