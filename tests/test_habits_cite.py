@@ -113,6 +113,12 @@ def test_cite_reads_ids_on_stdin() -> None:
     assert len(keys_of(from_stdin.stdout)) == 3
 
 
+def test_an_empty_stdin_cites_nothing_rather_than_everything() -> None:
+    result = cite("-", stdin="")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "no study ids on stdin" in result.stderr
+
+
 def test_filters_narrow_the_ids_given() -> None:
     result = cite("ms-mist", "t2d-ucmsc-rct", "--condition", "ms", "--format", "ris")
     assert [r["authors"][0] for r in rispy.loads(result.stdout)] == ["Burt, R. K."]

@@ -50,7 +50,7 @@ def test_other_formats_are_unchanged_through_a_pipe() -> None:
     assert run("list", "--json").stdout.startswith("[")
 
 
-def test_a_real_pipe_gets_lines_and_a_terminal_count_on_stderr() -> None:
+def test_a_real_pipe_gets_lines_and_the_count_on_stderr() -> None:
     env = bundled_env() | {"COLUMNS": "80"}
     done = subprocess.run(
         [sys.executable, "-m", "stemcell_cli", "list", "--condition", "ms"],

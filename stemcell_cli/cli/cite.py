@@ -10,7 +10,7 @@ import typer
 from ..cite import CitationFormat, citations
 from ..errors import UsageError
 from ..query import Filters, select
-from .app import command, finish, warn
+from .app import command, finish, say, warn
 from .complete import study_ids
 from .options import Origin, catalog_options, filter_options
 
@@ -69,6 +69,9 @@ def cite_studies(
     if not given and not filters.active():
         raise UsageError("give study ids, filters (e.g. --condition ms) or - to read ids")
     ids = wanted_ids(given)
+    if given and not ids:  # "-" and an empty stdin (jq found nothing): nothing to cite
+        say("no study ids on stdin: nothing cited")
+        return 0
     catalog = origin.load()
     everything = catalog.sorted_entries()
     entries = list({e.id: e for e in map(catalog.entry, ids)}.values()) if ids else everything
