@@ -14,6 +14,19 @@ def words(text: str) -> list[str]:
     return _NON_WORD.sub(" ", text.casefold()).split()
 
 
+def stem(word: str) -> str:
+    """A word's singular, roughly: ``cells`` -> ``cell``, ``therapies`` -> ``therapy``; words
+    of three letters or fewer (``ms``, ``gas``) and words in ``ss`` are kept as they are."""
+    if len(word) <= 3 or word.endswith("ss") or not word.endswith("s"):
+        return word
+    return word[:-3] + "y" if word.endswith("ies") else word[:-1]
+
+
+def word_set(text: str | None) -> set[str]:
+    """The text's words, each as its :func:`stem` (for matching a plural to its singular)."""
+    return {stem(w) for w in words(text or "")}
+
+
 def phrase_in(query: str, texts: Iterable[str | None]) -> bool:
     """Whether the query's words appear together, in order, in any of the texts."""
     wanted = words(query)
@@ -27,9 +40,16 @@ def phrase_in(query: str, texts: Iterable[str | None]) -> bool:
 
 
 def words_in(query: str, texts: Iterable[str | None]) -> bool:
-    """Whether every word of the query is a whole word of one of the texts, in any order."""
-    wanted = set(words(query))
-    return bool(wanted) and any(wanted <= set(words(text or "")) for text in texts)
+    """Whether every word of the query is a whole word of one of the texts, in any order (a
+    plural matching its singular)."""
+    wanted = word_set(query)
+    return bool(wanted) and any(wanted <= word_set(text) for text in texts)
+
+
+def missing_words(query: str, texts: Iterable[str | None]) -> list[str]:
+    """The query's words (as typed) that are a whole word of none of the texts."""
+    have: set[str] = set().union(*(word_set(t) for t in texts))
+    return [w for w in dict.fromkeys(words(query)) if stem(w) not in have]
 
 
 class Facets(NamedTuple):
@@ -43,7 +63,7 @@ class Facets(NamedTuple):
     n: int | None
     year: int | None
     level: int | None  # None: design unknown (never matches --max-level)
-    text: str
+    text: str  # what --search looks through: its words, lower case, space-separated
     follow_up_months: float | None = None
 
 
@@ -86,6 +106,9 @@ class Filters(NamedTuple):
             if value is not None
         ]
         empty = [one for one in alone if not any(one.match(x.facets) for x in items)]
+        if self.search is not None and (absent := missing_words(self.search, _texts(items))):
+            quoted = ", ".join(repr(w) for w in absent)
+            return f"--search: no study has the word{'s' if len(absent) > 1 else ''} {quoted}"
         if any(one.condition is not None for one in empty):
             return _condition_hint(self.condition or "", items)
         if len(empty) == 1:
@@ -105,10 +128,14 @@ class Filters(NamedTuple):
             (self.min_n, lambda q: f.n is not None and f.n >= q),
             (self.since, lambda q: f.year is not None and f.year >= q),
             (self.until, lambda q: f.year is not None and f.year <= q),
-            (self.search, lambda q: all(w in f.text for w in q.casefold().split())),
+            (self.search, lambda q: words_in(q, [f.text])),
             (self.max_level, lambda q: f.level is not None and f.level <= q),
         )
         return all(check(value) for value, check in checks if value is not None)
+
+
+def _texts(items: Sequence[HasFacets]) -> Iterator[str]:
+    return (x.facets.text for x in items)
 
 
 def _condition_hint(condition: str, items: Sequence[HasFacets]) -> str:

@@ -60,7 +60,8 @@ def test_a_last_author_after_the_omission_stays_last() -> None:
         "Mancardi G",
     )
     assert authors.omission_note() == (
-        "Author list incomplete: authors omitted between Inglese M and Mancardi G."
+        "Author list incomplete: authors omitted between Inglese M and Mancardi G; "
+        "last author Mancardi G."
     )
 
 
@@ -70,7 +71,9 @@ def test_trailing_and_leading_and_repeated_omissions() -> None:
     assert trailing.omission_note() == "Author list incomplete: authors omitted after Burt."
     leading = split_authors(["…", "Neely GG"])
     assert leading.before == [] and [n.family for n in leading.after] == ["Neely"]
-    assert leading.omission_note() == "Author list incomplete: authors omitted before Neely GG."
+    assert leading.omission_note() == (
+        "Author list incomplete: authors omitted before Neely GG; last author Neely GG."
+    )
     repeated = split_authors(["A", "...", "et al.", "B"])
     assert len(repeated.omissions) == 1
 

@@ -303,7 +303,7 @@ def test_bundled_assessments(
 
 def test_route_only_randomization_is_explained_in_show() -> None:
     result = invoke("show", "t2d-bmsc", "--format", "markdown")
-    assert "4 of 5 (1 strongest): uncontrolled study" in result.stdout
+    assert "4 · weak (of 1 strongest … 5 weakest, not a score): uncontrolled study" in result.stdout
     assert "randomized between two ways of giving the same cells" in result.stdout
 
 
@@ -311,7 +311,7 @@ def test_show_has_the_evidence_section_in_words() -> None:
     result = invoke("show", "ms-hsct")
     out = result.stdout
     assert "How strong is this evidence?" in out
-    assert "4 of 5 (1 strongest): uncontrolled study" in out
+    assert "4 · weak (of 1 strongest … 5 weakest, not a score): uncontrolled study" in out
     assert "low (GRADE starting point for this design, not a full GRADE rating)" in out
     for caution in (
         "no control group (no-control)",
@@ -357,17 +357,19 @@ def test_list_shows_level_and_caution() -> None:
     header = [c.strip() for c in rows[0].strip("|").split("|")]
     table = {}
     for row in rows[2:]:
+        if not row.startswith("|"):
+            break  # the level scale under the table
         cells = dict(zip(header, (c.strip() for c in row.strip("|").split("|")), strict=True))
         table[cells["ID"]] = (cells["Level"], cells["Caution"])
-    assert table["pain-mge-mouse"] == ("5", "animal study")
-    assert table["spms-hsct-qa"] == ("5", "opinion, not a study")
+    assert table["pain-mge-mouse"] == ("5 · weakest", "animal study")
+    assert table["spms-hsct-qa"] == ("5 · weakest", "opinion, not a study")
     assert table["ms-hsct"] == (
-        "4",
+        "4 · weak",
         "no control group, not blinded, retrospective, sources disagree",
     )
-    assert table["ms-mist"] == ("2", "—")
-    assert table["ms-ram-ms"] == ("2", "no results yet")
-    terminal = invoke("list").stdout
+    assert table["ms-mist"] == ("2 · strong", "—")
+    assert table["ms-ram-ms"] == ("2 · strong", "no results yet")
+    terminal = invoke("list", "--format", "table").stdout
     assert "Level" in terminal and "Caution" in terminal and "animal study" in terminal
 
 

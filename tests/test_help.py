@@ -113,7 +113,7 @@ def complete(line: str) -> list[str]:
         env={**bundled_env(), **env},
         timeout=30,
     )
-    return result.stdout.split()
+    return result.stdout.splitlines()
 
 
 def test_completion_of_commands_options_ids_and_conditions() -> None:
@@ -121,14 +121,9 @@ def test_completion_of_commands_options_ids_and_conditions() -> None:
     assert "--condition" in complete("stemcell list --co")
     assert complete("stemcell show ms-") == ["ms-hsct", "ms-mist", "ms-ram-ms"]
     assert complete("stemcell compare ms-hsct t2d-bmsc-") == ["t2d-bmsc-bhansali"]
-    assert complete("stemcell list --condition ty") == [
-        "type",
-        "2",
-        "diabetes",
-        "type",
-        "2",
-        "diabetes",
-        "mellitus",
+    assert complete("stemcell list --condition ty") == [  # quoted for bash: one word each
+        "type\\ 2\\ diabetes",
+        "type\\ 2\\ diabetes\\ mellitus",
     ]
 
 
@@ -217,8 +212,10 @@ def test_show_on_a_terminal_goes_through_the_pager_unless_told_not_to(tmp_path: 
     script.chmod(0o755)
     env = {"STEMCELL_PAGER": str(script), "NO_COLOR": "1"}
     assert "Evidence:" not in run_on_a_terminal(["show", "ms-hsct"], env)
-    assert "Evidence: level 4/5" in got.read_text()
+    assert "Evidence: level 4 · weak" in got.read_text()
     got.unlink()
-    assert "Evidence: level 4/5" in run_on_a_terminal(["show", "ms-hsct", "--no-pager"], env)
+    assert "Evidence: level 4 · weak" in run_on_a_terminal(["show", "ms-hsct", "--no-pager"], env)
     assert not got.exists()
-    assert "Evidence: level 4/5" in run_on_a_terminal(["show", "ms-hsct"], {"STEMCELL_PAGER": ""})
+    assert "Evidence: level 4 · weak" in run_on_a_terminal(
+        ["show", "ms-hsct"], {"STEMCELL_PAGER": ""}
+    )

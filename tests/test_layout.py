@@ -21,6 +21,8 @@ def tokens(text: str) -> set[str]:
 
 
 def shown(*args: str, width: str) -> str:
+    if args[0] in ("list", "filter") and "--format" not in args:
+        args = (*args, "--format", "table")  # the table, not the lines a pipe gets
     result = invoke(*args, env={"COLUMNS": width})
     assert result.exit_code == 0, result.stderr
     return result.stdout
@@ -76,16 +78,16 @@ def test_list_is_one_line_per_study(width: str) -> None:
     lines = shown("list", width=width).splitlines()
     rows = [line for line in lines if line.split(" ")[0] in BUNDLED_IDS]
     assert len(rows) == 9
-    assert len(lines) <= 9 + 3  # header, rule, level legend
+    assert len(lines) <= 9 + 4  # header, rule, level legend (two lines at 80 columns)
     for line in rows:
         assert len(line) <= int(width)
-        assert re.search(r"\s[1-5]/5\s", line)  # the level, out of 5
+        assert re.search(r"\s[1-5] · (strongest|strong|moderate|weak|weakest)\s", line)
 
 
 def test_list_at_80_columns_keeps_condition_and_cautions() -> None:
     lines = shown("list", width="80").splitlines()
     mouse = next(line for line in lines if line.startswith("pain-mge-mouse "))
-    assert "pain" in mouse and "animal study" in mouse and "5/5" in mouse
+    assert "pain" in mouse and "animal study" in mouse and "5 · weakest" in mouse
     assert lines[0].split() == ["ID", "Condition", "Level", "Caution", "Headline"]
     assert "…" in shown("list", width="80")  # headlines cut, not wrapped
 
@@ -104,13 +106,15 @@ def test_show_puts_the_evidence_card_under_the_headline(width: str) -> None:
     card = next(n for n, line in enumerate(lines) if line.startswith("Evidence: level"))
     assert card <= 6
     text = " ".join(" ".join(lines[card : card + 3]).split())
-    assert "Evidence: level 4/5 · certainty low · cautions: no control group, not blinded" in text
+    assert (
+        "Evidence: level 4 · weak · certainty low · cautions: no control group, not blinded" in text
+    )
     assert lines.index("How strong is this evidence?") > card  # the full explanation stays
 
 
 def test_show_card_for_a_study_without_cautions() -> None:
     lines = shown("show", "ms-mist", width="200").splitlines()
-    assert "Evidence: level 2/5 · certainty high · cautions: none flagged" in lines[:6]
+    assert "Evidence: level 2 · strong · certainty high · cautions: none flagged" in lines[:6]
 
 
 def test_registry_codes_read_as_words_in_tables_and_stay_codes_in_json() -> None:
@@ -238,7 +242,7 @@ def test_an_unknown_level_sorts_last_and_shows_as_a_question_mark() -> None:
     assert [x.id for x in order(items, "level")] == ["c", "b", "a"]
     assert [x.id for x in order(items, "level", reverse=True)] == ["b", "c", "a"]
     assert not Filters(max_level=5).match(items[0].facets)
-    assert level_text("None").plain == "?" and level_text("3").plain == "3/5"
+    assert level_text("?").plain == "unknown" and level_text("3").plain == "3 · moderate"
 
 
 def test_wrapping_keeps_numbers_with_their_units() -> None:

@@ -58,7 +58,7 @@ def test_compare_json_has_studies_and_aligned_rows() -> None:
     assert [s["id"] for s in data["studies"]] == ["ms-mist", "t2d-ucmsc-rct"]
     assert all("evidence" in s for s in data["studies"])
     level = next(r for r in data["rows"] if r["label"] == "Level")
-    assert level["values"]["ms-mist"].startswith("2: ")
+    assert level["values"]["ms-mist"].startswith("2 · strong: ")
 
 
 def test_empty_result_is_valid_json_and_success() -> None:
@@ -151,9 +151,11 @@ def test_markdown_list_is_a_pipe_table() -> None:
     lines = out("list", "--format", "markdown").splitlines()
     assert lines[0].startswith("| ID | Condition |") and lines[0].endswith("| Headline |")
     assert lines[1] == "|" + "---|" * 9
-    assert len(lines) == 2 + 9
-    assert all(line.startswith("| ") and line.endswith(" |") for line in lines[2:])
-    assert all(line.count(" | ") == 8 for line in lines[2:])
+    assert len(lines) == 2 + 9 + 2  # a blank line and the level scale after the table
+    assert lines[-1].startswith("Level: 1 strongest")
+    rows = lines[2:-2]
+    assert all(line.startswith("| ") and line.endswith(" |") for line in rows)
+    assert all(line.count(" | ") == 8 for line in rows)
 
 
 def test_markdown_escapes_pipes_in_data(catalog_dir: Path) -> None:
@@ -340,7 +342,7 @@ def test_table_shows_controls_as_visible_escapes(hostile_catalog: Path) -> None:
 
 
 @pytest.mark.parametrize("width", [40, 60, 100])
-@pytest.mark.parametrize("command", [["list"], ["compare", "--condition", "ms"]])
+@pytest.mark.parametrize("command", [["list", "-f", "table"], ["compare", "--condition", "ms"]])
 def test_tables_fit_the_terminal(width: int, command: list[str]) -> None:
     result = invoke(*command, env={"COLUMNS": str(width)})
     assert result.exit_code == 0

@@ -152,7 +152,8 @@ def _imprecision(
 ) -> Downgrade | None:
     """One downgrade, of 1 or 2 levels, naming every criterion that fired."""
     low, high = pooled.lower, pooled.upper
-    interval = f"the 95% CI ({low:.3g} to {high:.3g})"
+    whose = "the pooled" if pooled.k >= 2 else "the study's"
+    interval = f"{whose} 95% CI ({low:.3g} to {high:.3g})"
     serious: list[str] = []
     very: list[str] = []
     if pooled.is_ratio:

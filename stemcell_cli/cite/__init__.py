@@ -15,14 +15,17 @@ a missing one is a :class:`CitationWarning` returned with the text (:func:`citat
 Nothing is looked up or invented: a field the descriptor lacks is left out, and a warning
 says so. The descriptor's own short ``title`` and its sources' labels are never written as a
 work's title: that is ``publication.title`` (for an imported registry record, the registry's
-official title), else, for an imported registry record, the registry's brief title.
+official title), else, for a registry record, the registry's brief title, else the record
+named by the registry and its identifier (``ClinicalTrials.gov record NCT03477500``), so a
+registry-only study is never cited without a title.
 
-Author lists come from :mod:`stemcell_cli.model.authors`: named authors in published order (a last
-author named after an omission stays last). A partial list is marked in every format:
-BibTeX ends the list with ``and others`` and RIS lists the named ``AU`` lines; both, and
-CSL-JSON, carry a note saying where authors were left out. CSL-JSON has no "et al." marker
-(an ``{"literal": "et al."}`` name would be imported by Zotero and rendered by citeproc as an
-author called "et al."), so the note (``note``) is the marker there.
+Author lists come from :mod:`stemcell_cli.model.authors`: named authors in published order.
+When the middle of a list is unknown, a reference manager must not show a wrong author order
+or count, so a partial list is cited as the known leading author(s) followed by the format's
+own "et al.": BibTeX ``and others``, a CSL-JSON ``{"literal": "et al."}`` name (citeproc
+prints it; a reader can tell there are more authors), RIS the leading author(s) alone (RIS
+has no marker). Every format's note says where authors were left out and names a verified
+last author, which is never listed after the gap (it would read as the second author).
 
 Keys: first author's family name (ASCII) and year, e.g. ``burt2019``; else the study id. They
 depend only on the study. When two studies cited together (or in ``universe``) would share a

@@ -32,6 +32,14 @@ def _page_range(pages: str | None, dash: str) -> str | None:
     return re.sub(r"\s*[-–—]+\s*", dash, pages) if pages else None
 
 
+def cited_authors(entry: Reference) -> list[Name]:
+    """The authors a citation lists: all of a complete list; of a partial one, only those
+    before the first omission (the known first author...), whose places are known, so no
+    reader sees a wrong author order or count. The rest (a verified last author) is in the
+    note."""
+    return entry.authors.before if entry.authors.partial else entry.authors.named
+
+
 def _notes(entry: Reference) -> list[str]:
     return [note for note in (one_line(n) for n in entry.notes) if note]
 
@@ -55,9 +63,30 @@ _BIBTEX_ESCAPES = {
 _WORD = re.compile(r"(?<![\\\w])[^\W_]+")
 
 
+def balanced_braces(text: str) -> str:
+    """``text`` with every brace that has no partner dropped: ``a}b{c`` -> ``abc``.
+
+    BibTeX counts braces even when escaped (``\\}``), so an unmatched one would end a field
+    early and let the rest of the text be read as other fields (issue 18, item 7).
+    """
+    opened: list[int] = []
+    dropped: set[int] = set()
+    for i, char in enumerate(text):
+        if char == "{":
+            opened.append(i)
+        elif char == "}":
+            if opened:
+                opened.pop()
+            else:
+                dropped.add(i)
+    dropped.update(opened)
+    return "".join(c for i, c in enumerate(text) if i not in dropped) if dropped else text
+
+
 def bibtex_escape(text: str) -> str:
-    """Text with the BibTeX/LaTeX specials ``\\ { } & % $ # _ ~ ^`` escaped."""
-    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_ESCAPES[m.group()], text)
+    """Text with the BibTeX/LaTeX specials ``\\ { } & % $ # _ ~ ^`` escaped, braces first
+    balanced (:func:`balanced_braces`), so every field ends where it should."""
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_ESCAPES[m.group()], balanced_braces(text))
 
 
 def protect_case(escaped: str) -> str:
@@ -109,9 +138,9 @@ def _braced(value: str | None) -> str | None:
 
 def _bibtex_fields(entry: Reference) -> list[tuple[str, str | None]]:
     """``(field, value as written after "=")`` in the usual order; None for absent."""
-    names = [_bibtex_name(a) for a in entry.authors]
+    names = [_bibtex_name(a) for a in cited_authors(entry)]
     if entry.authors.partial and names:
-        names.append("others")
+        names.append("others")  # BibTeX's own "et al."
     title = one_line(entry.title)
     place = "journal" if entry.type.bibtex == "article" else "howpublished"
     notes = _notes(entry)
@@ -166,7 +195,7 @@ def _ris_date(date: tuple[int, ...]) -> str | None:
 def _ris_entry(entry: Reference) -> str:
     start, _, end = (_page_range(entry.pages, "-") or "").partition("-")
     pairs: list[tuple[str, str | None]] = [("TY", entry.type.ris)]
-    pairs += [("AU", _ris_name(a)) for a in entry.authors]
+    pairs += [("AU", _ris_name(a)) for a in cited_authors(entry)]  # RIS has no "et al."
     pairs += [
         ("TI", entry.title),
         ("T2", entry.container),
@@ -195,6 +224,9 @@ def to_ris(items: Sequence[Reference]) -> str:
 # --- CSL-JSON -----------------------------------------------------------------------------
 
 
+ET_AL = {"literal": "et al."}  # CSL-JSON's way to say a list goes on (citeproc prints it)
+
+
 def _csl_name(author: Name) -> dict[str, str]:
     if author.literal:
         return {"literal": author.literal}
@@ -213,8 +245,8 @@ def _csl_item(entry: Reference) -> dict[str, object]:
     ):
         if one_line(value):
             item[name] = one_line(value)
-    if entry.authors:
-        item["author"] = [_csl_name(a) for a in entry.authors]
+    if authors := [_csl_name(a) for a in cited_authors(entry)]:
+        item["author"] = authors + ([ET_AL] if entry.authors.partial else [])
     if entry.date:
         item["issued"] = {"date-parts": [list(entry.date)]}
     for name, value in (

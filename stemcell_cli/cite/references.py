@@ -168,7 +168,9 @@ def _registry(study: Study) -> Reference:
     return Reference(
         study.id,
         ENTRY_TYPES["registry-record"],
-        title=study.publication.title or _imported_brief_title(study),
+        title=study.publication.title
+        or _imported_brief_title(study)
+        or (f"{registry} record {nct}" if registry and nct else None),
         container=registry,
         authors=AuthorList((sponsor,)) if sponsor else AuthorList(),
         date=_date_parts(next((d for d in dates if d), None)),

@@ -6,6 +6,7 @@ quick: the index is used, and any problem simply means no suggestions.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated
 
@@ -32,6 +33,15 @@ def _entries(ctx: typer.Context) -> list:
     return catalog.sorted_entries()
 
 
+def completing(names: Iterable[str], incomplete: str) -> list[str]:
+    """The names that start with what was typed, in any case, each given the typed start as
+    it was typed (the shell keeps only candidates that start with it)."""
+    start = incomplete.casefold()
+    return sorted(
+        {incomplete + n[len(incomplete) :] for n in names if n.casefold().startswith(start)}
+    )
+
+
 def study_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     """Ids of the catalog's studies that start with what was typed (any case)."""
     start = incomplete.casefold()
@@ -40,9 +50,22 @@ def study_ids(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def condition_names(ctx: typer.Context, incomplete: str) -> list[str]:
     """Condition names and synonyms that start with what was typed (any case)."""
-    start = incomplete.casefold()
-    names = {n for e in _entries(ctx) for n in e.facets.conditions}
-    return sorted(n for n in names if n.casefold().startswith(start))
+    return completing({n for e in _entries(ctx) for n in e.facets.conditions}, incomplete)
+
+
+def measure_names(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Outcomes ``pool --measure`` can pool (endpoint slugs, else measures) that start with
+    what was typed (any case)."""
+    import json
+
+    from ..analysis.contributions import gather
+
+    try:
+        found = gather(json.loads(e.record) for e in _entries(ctx)).found
+    except Exception:
+        return []
+    names = {c.key.partition(":")[2] if c.key.startswith("endpoint:") else c.outcome for c in found}
+    return completing(names, incomplete)
 
 
 @command
@@ -53,7 +76,8 @@ def completion(
 ) -> None:
     """Print the shell completion script for bash, zsh or fish (as gh completion -s does).
 
-    It completes commands, options, study ids and condition names. Or run
+    It completes commands, options, study ids, condition names and pool's measures (a name
+    with spaces is inserted quoted). Or run
     stemcell --install-completion for the current shell.
 
     \b

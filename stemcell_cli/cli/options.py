@@ -130,7 +130,8 @@ filter_options = OptionGroup(
             str | None,
             panel=FILTERS,
             metavar="WORDS",
-            help="Words that must all appear in titles, summaries or outcomes.",
+            help="Whole words that must all appear in titles, summaries, conditions or outcomes "
+            "(a plural finds its singular; ids are not searched).",
         ),
         "max_level": _option(
             int | None,
@@ -147,37 +148,48 @@ filter_options = OptionGroup(
 
 
 class Output(NamedTuple):
-    """The chosen output format and record fields (json, jsonl and csv only)."""
+    """The chosen output format and record fields (json, jsonl and csv only); ``chosen``:
+    whether a format was asked for (else a listing through a pipe is tab-separated lines)."""
 
     format: Format
     fields: list[str] | None
+    chosen: bool = True
+
+    def lines(self) -> bool:
+        """Whether a listing is written as tab-separated lines: no format asked for, and
+        stdout not a terminal."""
+        import sys
+
+        return not self.chosen and not sys.stdout.isatty()
 
 
-def _output(format: Format, json: bool, fields: str | None) -> Output:
+def _output(format: Format | None, json: bool, fields: str | None) -> Output:
+    chosen = format is not None or json
+    format = format or Format.table
     if json and format not in (Format.table, Format.json):
         raise UsageError(f"--json conflicts with --format {format.value}")
     format = Format.json if json else format
     if fields is None:  # the views (and what they import) are left unloaded
-        return Output(format, None)
+        return Output(format, None, chosen)
     from ..views.record import FIELDS_HELP, field_names, parse_fields
 
     if fields == FIELDS_HELP:
         say("\n".join(field_names()), err=False)
         raise typer.Exit(0)
-    return Output(format, parse_fields(fields))
+    return Output(format, parse_fields(fields), chosen)
 
 
 output_options = OptionGroup(
     "output",
     {
         "format": _option(
-            Format,
+            Format | None,
             "--format",
             "-f",
             panel=OUTPUT,
-            default=Format.table,
             metavar="FORMAT",
-            help=f"Output format: {_choices(Format)}.",
+            help=f"Output format: {_choices(Format)} (default: table; list and filter through "
+            "a pipe: one tab-separated line per study unless --format table).",
         ),
         "json": _option(
             bool, "--json", panel=OUTPUT, default=False, help="Shortcut for --format json."
@@ -206,11 +218,12 @@ class Limit:
         self.seen = 0
         self.shown = 0
 
-    def cut(self, items: Iterable[T], output: Output, default: int) -> Iterator[T]:
-        """The first ``limit`` items (a default for people's formats), as they come; every
+    def cut(self, items: Iterable[T], output: Output, default: int | None) -> Iterator[T]:
+        """The first ``limit`` items (``default`` for people's formats), as they come; every
         item is counted (``seen``), so a note can say how many were left out."""
         limit = self.limit
-        if limit is None and not self.all_rows and output.format in (Format.table, Format.markdown):
+        people = output.format in (Format.table, Format.markdown)
+        if limit is None and not self.all_rows and people and default is not None:
             limit = default
         seen = self.seen = 0
         try:

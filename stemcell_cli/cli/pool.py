@@ -13,6 +13,7 @@ from ..errors import UsageError
 from ..query import Filters, matching
 from ..render import Format, make_renderer
 from .app import command, finish, say
+from .complete import measure_names
 from .options import Origin, Output, catalog_options, filter_options, output_options
 
 POOL = "Pooling"
@@ -42,6 +43,7 @@ def pool(
             rich_help_panel=POOL,
             help="Pool this outcome (endpoint slug or measure text) and draw its forest plot; "
             "without it, a summary-of-findings table of every outcome.",
+            autocompletion=measure_names,
         ),
     ] = None,
     effect: Annotated[

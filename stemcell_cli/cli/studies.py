@@ -72,12 +72,19 @@ def _list(
     if filters.active() or sort.key is not None:
         views.add("facets")
     catalog = origin.load(views)
+    lines = output.lines()
+    default = None if lines else TABLE_ROWS
     shown: Iterable[Entry] = limit.cut(
-        sort.apply(matching(catalog.stream(), filters)), output, TABLE_ROWS
+        sort.apply(matching(catalog.stream(), filters)), output, default
     )
-    if output.format not in STREAMED:
-        shown = list(shown)
-    make_renderer(output.format, sys.stdout, output.fields, wide=wide).studies(shown)
+    if lines:
+        from ..render.lines import study_lines
+
+        study_lines(shown, sys.stdout)
+    else:
+        if output.format not in STREAMED:
+            shown = list(shown)
+        make_renderer(output.format, sys.stdout, output.fields, wide=wide).studies(shown)
     everything = lambda: origin.load().sorted_entries()  # noqa: E731 - the stream is spent
     count_note(catalog.count, filters, limit.seen, limit.shown, "", everything)
     return finish(catalog)
@@ -93,6 +100,9 @@ def list_studies(
     origin: Origin, filters: Filters, output: Output, limit: Limit, sort: Sort, wide: Wide = False
 ) -> int:
     """One line per study: id, condition, evidence level, cautions, headline (--wide: all).
+
+    Through a pipe, one tab-separated line per study with every column in full and no header
+    (as gh does; the count stays on stderr), unless --format table is given.
 
     Example: stemcell list --condition diabetes --sort level
     """
@@ -176,8 +186,17 @@ def compare_studies(
     output: Output,
     limit: Limit,
     sort: Sort,
+    wide: Annotated[
+        bool,
+        typer.Option(
+            "--wide",
+            rich_help_panel="Output",
+            help="Table: every line of every cell (by default cut to a few lines, ending in …).",
+        ),
+    ] = False,
 ) -> int:
-    """Studies side by side: one column per study, aligned rows.
+    """Studies side by side: one column per study, aligned rows; outcomes aligned by
+    endpoint, every study's primary endpoint on one row.
 
     \b
     Example: stemcell compare --condition ms --sort level
@@ -191,5 +210,5 @@ def compare_studies(
     from ..views.compare import compare
 
     comparison = compare(shown, output.fields)
-    make_renderer(output.format, sys.stdout, output.fields).comparison(comparison)
+    make_renderer(output.format, sys.stdout, output.fields, wide=wide).comparison(comparison)
     return finish(catalog)

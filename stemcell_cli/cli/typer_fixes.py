@@ -35,4 +35,8 @@ class ClickCompletionStyles:
         shell, _, action = os.environ.get(var, "").partition("_")
         if shell in ("bash", "zsh", "fish") and action in ("source", "complete"):
             os.environ[var] = f"{action}_{shell}"
+        if os.environ.get(var):
+            from .shells import use_safe_completion
+
+            use_safe_completion()
         super()._main_shell_completion(ctx_args, prog_name, complete_var)  # type: ignore[misc]

@@ -105,6 +105,28 @@ def level_text(value: int | None) -> str:
     return "?" if value is None else str(value)
 
 
+# The level in a word, so that nobody reads "4" as a good score out of five.
+LEVEL_WORD = {1: "strongest", 2: "strong", 3: "moderate", 4: "weak", 5: "weakest"}
+LEVEL_SCALE = (
+    "Level: "
+    + " · ".join(f"{n} {word}" for n, word in LEVEL_WORD.items())
+    + " (Oxford CEBM 2011: how strong the design is, not a score)"
+)
+
+
+def level_word(level: str | int | None) -> str:
+    """``4 · weak``; ``unknown`` when the design is not stated (``?``)."""
+    text = str(level) if level is not None else "?"
+    if not text.isdigit() or int(text) not in LEVEL_WORD:
+        return "unknown"
+    return f"{text} · {LEVEL_WORD[int(text)]}"
+
+
+def level_label(level: str | int | None) -> str:
+    """``level 4 · weak``; ``level unknown`` when the design is not stated (``?``)."""
+    return f"level {level_word(level)}"
+
+
 def level(study: Study) -> int | None:
     """Oxford CEBM 2011 level for treatment benefit; None when the design is unknown."""
     if study.design.type == "unknown":

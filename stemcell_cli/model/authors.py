@@ -148,11 +148,14 @@ class AuthorList:
         ]
 
     def omission_note(self) -> str | None:
-        """``Author list incomplete: authors omitted between X and Y.``; None when complete."""
+        """``Author list incomplete: authors omitted between X and Y; last author Y.``; None
+        when complete."""
         if not self.partial:
             return None
         places = "; ".join(o.describe() for o in self.omissions)
-        return f"Author list incomplete: authors omitted {places}."
+        last = self.items[-1]
+        tail = f"; last author {last.text}" if last is not None else ""
+        return f"Author list incomplete: authors omitted {places}{tail}."
 
     def short(self, limit: int = 3) -> str:
         """One line for people: up to ``limit`` first authors, then ``et al.`` or ``…, Last``.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from ..evidence.grading import LEVEL_SCALE, level_word
 from ..safe import markdown_text, markdown_url, visible
 from ..views.compare import Comparison
 from ..views.listing import SUMMARY_HEADERS
@@ -60,7 +61,14 @@ class MarkdownRenderer:
         self.out = out
 
     def studies(self, entries: Sequence[Entry]) -> None:
-        self.out.write(table(SUMMARY_HEADERS, [e.summary for e in entries]))
+        level = SUMMARY_HEADERS.index("Level")
+        rows = [
+            (*e.summary[:level], level_word(e.summary[level]), *e.summary[level + 1 :])
+            for e in entries
+        ]
+        self.out.write(table(SUMMARY_HEADERS, rows))
+        if rows:
+            self.out.write(f"\n{cell(LEVEL_SCALE)}\n")
 
     def study(self, entry: Entry) -> None:
         view = entry.show_view

@@ -9,6 +9,7 @@ in a second table of columns.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 from rich import box
@@ -16,12 +17,12 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from ..evidence.grading import CAUTION
+from ..evidence.grading import CAUTION, LEVEL_SCALE, level_word
 from ..safe import visible
 from ..views import describe
-from ..views.compare import Comparison
+from ..views.compare import PRIMARY, Comparison, Row
 from ..views.listing import SUMMARY_HEADERS
-from ..views.show import Section, view_sections
+from ..views.show import CERTAINTY_NOTE, Section, view_sections
 from .fit import CELL_PADDING, groups, longest_line, longest_word, share, tight, wrap
 
 if TYPE_CHECKING:
@@ -31,12 +32,15 @@ if TYPE_CHECKING:
 
 LEVEL_STYLE = {1: "bold green", 2: "green", 3: "yellow", 4: "dark_orange", 5: "red"}
 MIN_HEADLINE = 20
+MIN_NARROW = 12  # the least room worth giving a headline; half of it for the cautions
 GAP = 2  # between the columns of the list: collapsed padding and the rule's space
 SHORT = 18  # a condition name longer than this is replaced by a shorter synonym if needed
 COMPACT = ("ID", "Condition", "Level", "Caution", "Headline")
 LABEL_WIDTH = 24  # compare's row labels
 MIN_COLUMN = 14  # compare's study columns
-LEVEL_LEGEND = "Level: 1/5 strongest … 5/5 weakest (Oxford CEBM 2011)"
+LEVEL_LEGEND = LEVEL_SCALE
+# cautions that leave a study nothing to show: its level is never coloured as good news
+NOTHING_SHOWN = {CAUTION[c] for c in ("no-results", "results-unknown", "withdrawn", "terminated")}
 
 
 def text(value: str, style: str = "", width: int | None = None) -> Text:
@@ -44,6 +48,11 @@ def text(value: str, style: str = "", width: int | None = None) -> Text:
     ``width`` (numbers kept with their units) when given."""
     value = visible(tight(value))
     return Text(value if width is None else wrap(value, width), style=style)
+
+
+def cut(value: str, width: int) -> str:
+    """``value`` in at most ``width`` characters, ending in … when cut."""
+    return value if len(value) <= width else value[: max(width - 1, 0)] + "…"
 
 
 def console(out: TextIO) -> Console:
@@ -62,12 +71,20 @@ def cautions(joined: str) -> list[str]:
     return found
 
 
-def level_text(level: str) -> Text:
-    """``4/5`` coloured by strength; ``?`` when the level is unknown."""
-    known = level.isdigit()
-    return Text(
-        f"{level}/5" if known else "?", style=LEVEL_STYLE.get(int(level), "") if known else ""
-    )
+def level_text(level: str, caution: str = "") -> Text:
+    """``4 · weak`` coloured by strength, except for a study with no results to show
+    (``caution`` is the summary row's); ``unknown`` when the design is not stated."""
+    style = LEVEL_STYLE.get(int(level), "") if level.isdigit() else ""
+    if NOTHING_SHOWN & set(cautions(caution)):
+        style = ""
+    return Text(level_word(level), style=style)
+
+
+def bullet(line: str, width: int) -> Text:
+    """``• line`` wrapped to ``width``, continued lines indented under the text (a hanging
+    indent)."""
+    wrapped = text(line, width=max(width - 2, 1)).plain.split("\n")
+    return Text("\n".join(["• " + wrapped[0], *("  " + rest for rest in wrapped[1:])]))
 
 
 def blocks(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> list[Text]:
@@ -174,28 +191,47 @@ class TableRenderer:
             rows = [self._compact_row(e, condition, first) for e in entries]
             if self._headline_room(rows) >= wanted:
                 break
-        widths = [max(len(h), *(len(r[n]) for r in rows)) for n, h in enumerate(COMPACT[:-1])]
-        widths.append(max(self._headline_room(rows), 1))
+        keep, widths = self._fit(rows)
         grid = Table(
             box=box.SIMPLE_HEAD,
             pad_edge=False,
             show_edge=False,
             collapse_padding=True,
-            caption=LEVEL_LEGEND,
+            caption=text(LEVEL_LEGEND, width=self.console.width),
         )
-        for header, width in zip(COMPACT, widths, strict=True):
+        for n in keep:
             grid.add_column(
-                text(header),
+                text(cut(COMPACT[n], widths[n])),
                 no_wrap=True,
                 overflow="ellipsis",
-                width=width,
-                style="bold" if header == "ID" else "",
+                width=widths[n],
+                style="bold" if n == 0 else "",
             )
-        for row in rows:
-            grid.add_row(
-                *(text(c) for c in row[:2]), level_text(row[2]), *(text(c) for c in row[3:])
-            )
+        level, caution = SUMMARY_HEADERS.index("Level"), SUMMARY_HEADERS.index("Caution")
+        for row, entry in zip(rows, entries, strict=True):
+            cells = [text(cut(tight(c), widths[n])) for n, c in enumerate(row)]
+            cells[2] = level_text(entry.summary[level], entry.summary[caution])
+            grid.add_row(*(cells[n] for n in keep))
         self.console.print(grid)
+
+    def _fit(self, rows: list[tuple[str, ...]]) -> tuple[list[int], list[int]]:
+        """Which compact columns to show, and each one's width: the id and the level are never
+        cut; a narrow terminal drops the headline, then the condition, then cuts the
+        cautions (with …) — ``--wide`` and a pipe show everything."""
+        widths = [max(len(h), *(len(r[n]) for r in rows)) for n, h in enumerate(COMPACT)]
+        keep = [0, 1, 2, 3]
+
+        def room() -> int:
+            # each column but the first has a gap before it; rich keeps one more space at the end
+            return self.console.width - sum(widths[n] for n in keep) - GAP * len(keep) - 1
+
+        if room() < MIN_NARROW:  # no headline; no condition either if even that is too much
+            if room() + GAP + widths[1] < 0:
+                keep.remove(1)
+            widths[3] = max(MIN_NARROW // 2, min(widths[3], widths[3] + room() + GAP))
+            return keep, widths
+        widths[4] = max(room(), 1)
+        return [*keep, 4], widths
 
     def _headline_room(self, rows: list[tuple[str, ...]]) -> int:
         fixed = sum(max(len(h), *(len(r[n]) for r in rows)) for n, h in enumerate(COMPACT[:-1]))
@@ -215,12 +251,12 @@ class TableRenderer:
         caution = ", ".join(labels) or "—"
         if first_caution and len(labels) > 1:
             caution = f"{labels[0]} +{len(labels) - 1}"
-        return row["ID"], condition, row["Level"], caution, row["Headline"]
+        return row["ID"], condition, level_word(row["Level"]), caution, row["Headline"]
 
     def _wide_list(self, entries: Sequence[Entry]) -> None:
         level = SUMMARY_HEADERS.index("Level")
         rows = [tuple(tight(c) for c in e.summary) for e in entries]
-        rows = [(*r[:level], level_text(r[level]).plain, *r[level + 1 :]) for r in rows]
+        rows = [(*r[:level], level_word(r[level]), *r[level + 1 :]) for r in rows]
         style: dict[str, dict[str, Any]] = {"ID": {"style": "bold"}, "Level": {"no_wrap": True}}
         grid = grid_table(SUMMARY_HEADERS, rows, self.console.width, **style)
         self.console.print(grid or Group(*blocks(SUMMARY_HEADERS, rows, self.console.width)))
@@ -240,7 +276,7 @@ class TableRenderer:
         for section in view_sections(view):
             self.console.print(section_body(section, width))
             for label, url in section.links:  # URLs are never wrapped, so they stay clickable
-                self.console.print(text(f"• {label}", width=width))
+                self.console.print(bullet(label, width))
                 if url:
                     self.console.print(Text(f"  {visible(url)}"), soft_wrap=True)
             self.console.print()
@@ -248,17 +284,21 @@ class TableRenderer:
     def comparison(self, comparison: Comparison) -> None:
         if not comparison.entries:
             return
-        rows = comparison.rows
-        labels = [f"{r.section.upper()} {r.label}" for r in rows]
-        label_width = min(LABEL_WIDTH, max(longest_word(labels), 8))
+        rows = comparison.rows if self.wide else tuple(compact_rows(comparison.rows))
+        width = self.console.width
+        labels = [r.label for r in rows]
+        if self.wide:
+            label_width = min(LABEL_WIDTH, max(longest_word(labels), 8))
+        else:  # room for labels: a fifth of the width, at least their longest word
+            label_width = max(longest_word(labels), min(longest_line(labels), width // 5, 22))
         widths = []
         for n, entry in enumerate(comparison.entries):
             cells = [tight(r.cells[n]) for r in rows]
             widths.append(max(len(entry.id), longest_word(cells), MIN_COLUMN))
         # each column costs its padding and a divider; the table has an edge on each side
-        room = self.console.width - (label_width + CELL_PADDING) - 2
+        room = width - (label_width + CELL_PADDING) - 2
         bar = describe.BAR_WIDTH + 2
-        has_bars = any(any(r.bars) for r in rows)
+        has_bars = self.wide and any(any(r.bars) for r in rows)
         for part in groups([w + 1 for w in widths], room):
             # bars only where every column of this part can hold one on a line of its own
             bars = has_bars and sum(max(widths[n], bar) + CELL_PADDING + 1 for n in part) <= room
@@ -266,25 +306,82 @@ class TableRenderer:
             spare = room - sum(w + CELL_PADDING + 1 for w in sizes.values())
             for i, n in enumerate(part):  # what is left, shared out
                 sizes[n] += max(0, spare) // len(part) + (i < max(0, spare) % len(part))
-            self._comparison_part(comparison, sizes, label_width, bars)
+            self._comparison_part(rows, comparison, sizes, label_width, bars)
+        if not self.wide:
+            self.console.print(text(COMPARE_NOTE, width=width))
 
     def _comparison_part(
-        self, comparison: Comparison, sizes: dict[int, int], label_width: int, bars: bool
+        self,
+        rows: Sequence[Row],
+        comparison: Comparison,
+        sizes: dict[int, int],
+        label_width: int,
+        bars: bool,
     ) -> None:
-        """One table of a comparison: the columns ``sizes`` names, as wide as it says."""
-        rows = comparison.rows
+        """One table of a comparison: the columns ``sizes`` names, as wide as it says; a row
+        empty in every one of them is left out. Compact (not ``--wide``): cells and labels
+        cut to a few lines (ending in …), rules only between sections."""
+        rows = [r for r in rows if any(r.cells[n] for n in sizes)]
         grid = Table(
             box=box.HORIZONTALS,
-            show_lines=True,
+            show_lines=self.wide,
             caption=text(describe.BAR_LEGEND) if bars else None,
         )
         grid.add_column(text(""), style="bold", width=label_width)
         for n, width in sizes.items():
             grid.add_column(text(comparison.entries[n].id), width=width, header_style="bold")
         for i, row in enumerate(rows):
-            label = text(row.label, width=label_width)
+            lines = None if self.wide else PRIMARY_LINES if row.label == PRIMARY else CELL_LINES
+            each = None if self.wide or row.label != PRIMARY else PRIMARY_EACH
+            label = text(clip(row.label, label_width, lines))
             if i == 0 or rows[i - 1].section != row.section:
                 label = Text.assemble(text(row.section.upper(), "cyan"), "\n", label)
             cells = row.bars if bars and row.bars else row.cells
-            grid.add_row(label, *(text(cells[n], width=width) for n, width in sizes.items()))
+            last = i + 1 == len(rows) or rows[i + 1].section != row.section
+            grid.add_row(
+                label,
+                *(text(clip(cells[n], width, lines, each)) for n, width in sizes.items()),
+                end_section=last and not self.wide,
+            )
         self.console.print(grid)
+
+
+COMPARE_NOTE = (
+    "Cells are cut to a few lines (…); --wide shows everything, as do --format json and "
+    f"markdown. Certainty: {CERTAINTY_NOTE}. {LEVEL_SCALE}."
+)
+CELL_LINES = 3  # lines a compact comparison cell may take
+PRIMARY_LINES = 10  # ... and a primary endpoint's: its measure, then its results, ...
+PRIMARY_EACH = 2  # ... each in at most two lines
+
+
+def compact_rows(rows: Sequence[Row]) -> list[Row]:
+    """The rows as compact comparison shows them: the level without its meaning and the
+    certainty without its note (both said once, under the table)."""
+    out = []
+    for row in rows:
+        cells = row.cells
+        if row.label == "Level":
+            cells = tuple(c.split(":", 1)[0] for c in cells)
+        elif row.label == "Certainty":
+            cells = tuple(c.replace(f" ({CERTAINTY_NOTE})", "") for c in cells)
+        out.append(replace(row, cells=cells, bars=()))
+    return out
+
+
+def clip(value: str, width: int, lines: int | None, each: int | None = None) -> str:
+    """``value`` wrapped to ``width``, at most ``lines`` lines (each of its own lines at most
+    ``each``), a cut line ending in … (None: no limit)."""
+    out: list[str] = []
+    for paragraph in tight(value).split("\n"):
+        out += _cut_lines(wrap(paragraph, width).split("\n"), width, each)
+    return "\n".join(_cut_lines(out, width, lines))
+
+
+def _cut_lines(lines: list[str], width: int, most: int | None) -> list[str]:
+    if most is None or len(lines) <= most:
+        return lines
+    kept = lines[:most]
+    last = kept[-1].removesuffix(" …").removesuffix("…")
+    kept[-1] = last + " …" if len(last) + 2 <= width else last[: max(width - 1, 0)] + "…"
+    return kept

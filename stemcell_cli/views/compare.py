@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from ..evidence.grading import CAUTION, LEVEL_MEANING, assess, level_text
+from ..evidence.grading import CAUTION, LEVEL_MEANING, assess, level_word
+from ..query import words
 from . import describe
 from .effect_lines import compare_cells
-from .show import CERTAINTY_NOTE
+from .show import certainty_text
 
 if TYPE_CHECKING:
     from ..model.descriptor import Study
@@ -54,7 +55,7 @@ def column(study: Study) -> dict[str, list[list[str]]]:
     """One study's side of a comparison, JSON-ready (kept in the index).
 
     ``head`` and ``tail`` are [field, section, label, text] rows, the same for every study;
-    ``outcomes`` are [measure key, timepoint key, label, text, bar] items to align by key.
+    ``outcomes`` are [row key, label, heading, text, bar] items (see :func:`outcome_item`).
     """
     e = assess(study)
     i = study.intervention
@@ -66,8 +67,8 @@ def column(study: Study) -> dict[str, list[list[str]]]:
         ["design", "Design", "Design", describe.design(study)],
         ["design", "Design", "Comparator", study.design.comparator or ""],
         ["design", "Design", "Follow-up", describe.follow_up(study)],
-        ["evidence", "Evidence", "Level", f"{level_text(e.level)}: {LEVEL_MEANING[e.level]}"],
-        ["evidence", "Evidence", "Certainty", f"{e.certainty} ({CERTAINTY_NOTE})"],
+        ["evidence", "Evidence", "Level", f"{level_word(e.level)}: {LEVEL_MEANING[e.level]}"],
+        ["evidence", "Evidence", "Certainty", certainty_text(e.certainty)],
         ["evidence", "Evidence", "Cautions", joined(CAUTION[c] for c in e.codes)],
         ["population", "Population", "Participants", describe.population(study)],
         ["arms", "Population", "Arms", describe.arms(study)],
@@ -75,17 +76,22 @@ def column(study: Study) -> dict[str, list[list[str]]]:
         ["intervention", "Intervention", "Route", (i and i.route) or ""],
         ["intervention", "Intervention", "Conditioning", (i and i.conditioning) or ""],
     ]
+    primary = {o.measure.casefold() for o in study.outcomes if o.primary}
     outcomes = [
-        [
-            o.measure.casefold(),
-            (o.timepoint or "").casefold(),
-            describe.outcome_label(o),
+        outcome_item(
+            o.primary,
+            o.endpoint,
+            o.measure,
+            o.timepoint,
             f"{o.group + ': ' if o.group else ''}{describe.result_text(o)} [{o.source}]",
             describe.bar(o),
-        ]
+        )
         for o in study.outcomes
     ]
-    outcomes += compare_cells(study)
+    outcomes += [
+        outcome_item(measure.casefold() in primary, None, measure, time, text, bar)
+        for measure, time, text, bar in compare_cells(study)
+    ]
     tail = [
         ["safety", "Caveats", "Safety", joined(f.text for f in study.safety)],
         ["limitations", "Caveats", "Limitations", joined(study.limitations)],
@@ -99,6 +105,30 @@ def column(study: Study) -> dict[str, list[list[str]]]:
     return {"head": head, "outcomes": outcomes, "tail": tail}
 
 
+PRIMARY = "Primary endpoint"
+
+
+def outcome_item(
+    primary: bool,
+    endpoint: str | None,
+    measure: str,
+    timepoint: str | None,
+    text: str,
+    bar: str,
+) -> list[str]:
+    """[row key, label, heading, text, bar]: outcomes are aligned by endpoint. Every study's
+    primary outcomes share one row ("Primary endpoint", each cell headed by its measure);
+    the others share a row when they name the same endpoint slug, else the same measure
+    (any case and spacing), each cell headed by its timepoint."""
+    if primary:
+        key, label = "primary", PRIMARY
+        heading = ", ".join(x for x in (measure, timepoint) if x)
+    else:
+        key = f"endpoint:{endpoint}" if endpoint else f"measure:{' '.join(words(measure))}"
+        label, heading = measure, timepoint or ""
+    return [key, label, heading, text, bar]
+
+
 def _fixed_rows(columns: Sequence[dict], part: str) -> list[Row]:
     return [
         Row(name, section, label, tuple(c[part][n][3] for c in columns))
@@ -107,20 +137,32 @@ def _fixed_rows(columns: Sequence[dict], part: str) -> list[Row]:
 
 
 def _outcome_rows(columns: Sequence[dict]) -> list[Row]:
-    """One row per (measure, timepoint), in first-seen order; each cell lists its groups."""
-    labels: dict[tuple[str, str], str] = {}
+    """One row per endpoint (the primary endpoints first), in first-seen order; each cell
+    lists the study's items under their headings."""
+    labels: dict[str, str] = {}
     for c in columns:
-        for measure, time, label, _, _ in c["outcomes"]:
-            labels.setdefault((measure, time), label)
+        for key, label, _, _, _ in c["outcomes"]:
+            labels.setdefault(key, label)
+    order = sorted(labels, key=lambda key: key != "primary")
     rows = []
-    for key, label in labels.items():
+    for key in order:
         cells, bars = [], []
         for c in columns:
-            mine = [(text, bar) for m, t, _, text, bar in c["outcomes"] if (m, t) == key]
-            cells.append("\n".join(text for text, _ in mine))
-            bars.append("\n".join(text + ("\n" + bar if bar else "") for text, bar in mine))
-        rows.append(Row("outcomes", "Outcomes", label, tuple(cells), tuple(bars)))
+            mine = [(head, text, bar) for k, _, head, text, bar in c["outcomes"] if k == key]
+            cells.append(_cell(mine, with_bars=False))
+            bars.append(_cell(mine, with_bars=True))
+        rows.append(Row("outcomes", "Outcomes", labels[key], tuple(cells), tuple(bars)))
     return rows
+
+
+def _cell(items: Sequence[tuple[str, str, str]], with_bars: bool) -> str:
+    """Items grouped under their headings (in first-seen order), each heading written once."""
+    grouped: dict[str, list[str]] = {}
+    for head, text, bar in items:
+        grouped.setdefault(head, []).append(text + ("\n" + bar if with_bars and bar else ""))
+    return "\n".join(
+        "\n".join([f"{head}:", *texts] if head else texts) for head, texts in grouped.items()
+    )
 
 
 def compare(entries: Sequence[HasColumn], fields: Sequence[str] | None = None) -> Comparison:

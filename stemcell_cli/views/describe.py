@@ -116,6 +116,15 @@ def effect_text(effect: PublishedEffect, group: str | None = None) -> str:
     return text
 
 
+def in_sentence(text: str) -> str:
+    """``text`` continuing a sentence: a capitalised first word lower-cased (``Which
+    progressive`` -> ``which progressive``), an acronym or a name like ``iPSC`` kept."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower():
+        return first[0].lower() + text[1:]
+    return text
+
+
 def result_text(outcome: Outcome) -> str:
     """Everything an outcome reports, on one line, with where intervals came from."""
     parts = []
@@ -128,9 +137,12 @@ def result_text(outcome: Outcome) -> str:
     if outcome.p_value:
         relation, value = re.match(r"([<>=]*)\s*(.*)", outcome.p_value).groups()  # type: ignore[union-attr]
         parts.append(f"p {relation or '='} {value}")
-    if outcome.statement:
-        parts.append(outcome.statement)
-    return "; ".join(parts)
+    numbers = "; ".join(parts)
+    if not outcome.statement:
+        return numbers
+    if not numbers:
+        return outcome.statement
+    return f"{numbers.rstrip('.')}. {outcome.statement}"  # a statement is its own sentence
 
 
 BAR_WIDTH = 16

@@ -130,8 +130,9 @@ def _abs(c: dict[str, Any]) -> str:
     return c["absolute"]["method"]
 
 
-def compare_cells(study: Study) -> list[list[str]]:
-    """Outcome items for ``compare`` (aligned with the arms' rows): the computed effects."""
+def compare_cells(study: Study) -> list[tuple[str, str | None, str, str]]:
+    """The computed effects for ``compare``: [measure, timepoint, text, bar] items, aligned
+    with the outcome they compute (``views.compare.outcome_item``)."""
     items = []
     for c in comparisons(study):
         if not c["computed"]:
@@ -141,6 +142,5 @@ def compare_cells(study: Study) -> list[list[str]]:
         if c["number_needed"]["kind"]:
             text += f"; {c['number_needed']['kind']} {one(c['number_needed']['estimate'])}"
         text += "".join(f"; published {published_line(p)}" for p in c["published"])
-        measure, timepoint = c["outcome"].casefold(), (c["timepoint"] or "").casefold()
-        items.append([measure, timepoint, _label(c), text, ""])
+        items.append((c["outcome"], c["timepoint"], text, ""))
     return items

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..evidence.grading import CAUTION, assess, level_text
-from ..query import Facets
+from ..query import Facets, words
 from . import describe
 
 if TYPE_CHECKING:
@@ -48,9 +48,9 @@ def condition_names(study: Study) -> list[str]:
 
 
 def search_text(study: Study) -> str:
-    """Lower-cased text that ``--search`` looks through."""
+    """The words ``--search`` looks through (lower case, space-separated): titles, summaries,
+    conditions, keywords, cells and outcomes, never the id."""
     parts = [
-        study.id,
         study.title,
         study.headline,
         study.summary,
@@ -62,7 +62,7 @@ def search_text(study: Study) -> str:
         parts += [study.intervention.name, study.intervention.cell_description]
     for o in study.outcomes:
         parts += [o.measure, o.group, o.statement]
-    return " ".join(p for p in parts if p).casefold()
+    return " ".join(words(" ".join(p for p in parts if p)))
 
 
 def facets(study: Study) -> Facets:

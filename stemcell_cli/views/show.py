@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..evidence.grading import CAUTION, LEVEL_MEANING, assess, level_text
+from ..evidence.grading import CAUTION, LEVEL_MEANING, assess, level_label, level_word
 from . import describe
 from .effect_lines import HEADERS as EFFECT_HEADERS
 from .effect_lines import TITLE as EFFECTS_TITLE
@@ -16,6 +16,13 @@ if TYPE_CHECKING:
     from ..model.descriptor import Finding, Study
 
 CERTAINTY_NOTE = "GRADE starting point for this design, not a full GRADE rating"
+
+
+def certainty_text(certainty: str) -> str:
+    """``high (GRADE starting point ...)``; a certainty that does not apply without the note."""
+    if certainty.startswith("not applicable"):
+        return certainty
+    return f"{certainty} ({CERTAINTY_NOTE})"
 
 
 @dataclass
@@ -176,14 +183,16 @@ def evidence_section(study: Study) -> Section:
     section = Section("How strong is this evidence?")
     section.pair(
         "Level",
-        f"{level_text(evidence.level)} of 5 (1 strongest): {LEVEL_MEANING[evidence.level]}",
+        f"{level_word(evidence.level)} (of 1 strongest … 5 weakest, not a score): "
+        f"{LEVEL_MEANING[evidence.level]}",
     )
-    section.pair("Certainty", f"{evidence.certainty} ({CERTAINTY_NOTE})")
+    section.pair("Certainty", certainty_text(evidence.certainty))
     section.bullets += [f"{CAUTION[f.code]} ({f.code}): {f.reason}" for f in evidence.flags]
     for d in study.discrepancies:
         claims = "; ".join(f"{c.source}: {c.says}" for c in d.claims)
         section.bullets.append(
-            f"Sources disagree on {d.topic} — {claims}" + (f" ({d.note})" if d.note else "")
+            f"Sources disagree on {describe.in_sentence(d.topic)} — {claims}"
+            + (f" ({d.note})" if d.note else "")
         )
     return section
 
@@ -191,9 +200,9 @@ def evidence_section(study: Study) -> Section:
 def evidence_card(study: Study) -> str:
     """The verdict in one line: level, certainty and cautions (explained at the end)."""
     evidence = assess(study)
-    level = "unknown" if evidence.level is None else f"{evidence.level}/5"
     cautions = ", ".join(CAUTION[f.code] for f in evidence.flags) or "none flagged"
-    return f"Evidence: level {level} · certainty {evidence.certainty} · cautions: {cautions}"
+    level = level_label(evidence.level)
+    return f"Evidence: {level} · certainty {evidence.certainty} · cautions: {cautions}"
 
 
 def _opinion(study: Study) -> Section:
