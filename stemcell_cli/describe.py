@@ -33,6 +33,7 @@ CONTROL = {
     "standard-care": "standard care",
     "active": "active treatment",
     "alternative-delivery": "same cells, other route (no untreated group)",
+    "delayed-start": "the same treatment started later (delayed start)",
     "none": "none",
 }
 EFFECTS = {
