@@ -1,0 +1,227 @@
+"""Which arm is the control, and how the record says so (the signals, in order of trust);
+and whether the unit randomized is a cluster.
+
+- ``control_of`` reads the first of ``SIGNALS`` that marks some arms (not all) as a control:
+  arm types PLACEBO_COMPARATOR and SHAM_COMPARATOR, interventions typed PLACEBO, labels and
+  names (and a bare label's description) saying placebo, sham or standard care, an arm given
+  only part of what another gets (add-on), NO_INTERVENTION (untreated only when nothing is
+  given), then an ACTIVE_COMPARATOR given something else. Randomized arms that are all
+  treatments compare ways of giving one (alternative delivery), starting times (delayed
+  start) or different treatments (active, head-to-head).
+- ``cluster_unit`` finds where the record says clusters were randomized (stepped wedge,
+  cluster randomized, "health systems were randomized").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .arms import Group, control_word, only_control, same_treatment, treatments
+from .record import ARMS, DESIGN, IDENT, Record, shorten
+
+_UNITS = (
+    r"(?:clinics|practices|health systems|hospitals|schools|villages|communities|wards|sites"
+    r"|nursing homes|districts)"
+)
+_CLUSTER = re.compile(
+    r"\bstepped[- ]?wedge\b|\bcluster[- ]?(?:randomi[sz]\w*|rct|trial|design)\b"
+    rf"|\b{_UNITS}\s+(?:will be|were|are)\s+(?:\w+\s+)?randomi[sz]ed\b"
+    rf"|\brandomi[sz](?:e|ing|ation of)\s+(?:\d+\s+|the\s+)?(?:\w+\s+)?{_UNITS}\b",
+    re.IGNORECASE,
+)
+
+
+def cluster_unit(rec: Record) -> str | None:
+    """The words by which the record says the unit randomized is a cluster, if it does:
+    titles, summary, description, keywords, the model description, arm labels and descriptions."""
+    texts = [
+        rec.get(f"{IDENT}.briefTitle"),
+        rec.get(f"{IDENT}.officialTitle"),
+        rec.get("protocolSection.descriptionModule.briefSummary"),
+        rec.get("protocolSection.descriptionModule.detailedDescription"),
+        rec.get(f"{DESIGN}.designInfo.interventionModelDescription"),
+        *rec.values("protocolSection.conditionsModule.keywords"),
+    ]
+    for arm in rec.objs(f"{ARMS}.armGroups"):
+        texts += [arm.get("label"), arm.get("description")]
+    for item in texts:
+        found = _CLUSTER.search(" ".join(item.split())) if isinstance(item, str) else None
+        if found:
+            return found.group(0).lower()
+    return None
+
+
+Finding = tuple[str, str] | None  # (control, why) for one group
+Signal = Callable[[Group, list[Group]], Finding]
+
+# a NO_INTERVENTION arm is untreated when its description says nothing is given
+_NOTHING = re.compile(
+    r"\b(?:no (?:treatment|intervention|therapy|study drug)|untreated|nothing|observation"
+    r"|not (?:be )?(?:receive|given|treated)|watchful waiting|wait(?:ing)?[- ]?list)",
+    re.IGNORECASE,
+)
+# an arm given the same treatment as the others, later
+_LATER = re.compile(
+    r"\b(?:delay(?:ed)?|deferred|staggered|later|wait(?:ing)?[- ]?list(?:ed)?|stepped[- ]?wedge)\b",
+    re.IGNORECASE,
+)
+RANDOMIZED_KINDS = frozenset({"randomized-trial"})
+
+
+def _by_role(role: str, control: str) -> Signal:
+    return lambda g, _: (control, f"arm type {role}") if role in g.roles else None
+
+
+def _by_type(group: Group, _: list[Group]) -> Finding:
+    typed = [g.name for g in group.given if g.type == "PLACEBO"]
+    if typed and len(typed) == len(group.given):
+        return "placebo", f"intervention type PLACEBO ({', '.join(typed)})"
+    return None
+
+
+def _by_words(group: Group, _: list[Group]) -> Finding:
+    """The label or the intervention names say placebo, sham or standard care; a label counts
+    when it names nothing else ("Placebo qw") or the arm receives nothing else ("Saline-washed
+    MSC" given MSC is no control). A label that says nothing ("Arm B") lets the arm's
+    description speak ("Standard adjuvant endocrine therapy alone")."""
+    kinds = {g.control_like for g in group.given}
+    said = control_word(group.label)
+    if said and (not group.given or None not in kinds or only_control(group.label)):
+        return said, f"arm label '{group.label}' says {said.replace('-', ' ')}"
+    if group.given and len(kinds) == 1 and None not in kinds:
+        (said,) = kinds
+        names = ", ".join(group.names)
+        return said, f"intervention name ({names}) says {said.replace('-', ' ')}"
+    said = control_word(group.description or "") if not group.labelled else None
+    if said and (not group.given or None not in kinds):
+        return said, f"arm description says {said.replace('-', ' ')}"
+    return None
+
+
+def _add_on(group: Group, groups: list[Group]) -> Finding:
+    """An arm that receives only part of what another arm receives: the add-on's control."""
+    mine = treatments(group)
+    other = next((g for g in groups if mine and mine < treatments(g)), None)
+    if other is None:
+        return None
+    names = ", ".join(group.names)
+    return "standard-care", (
+        f"the arm receives only what arm '{other.label}' also receives ({names}): add-on design"
+    )
+
+
+def _no_intervention(group: Group, _: list[Group]) -> Finding:
+    """A NO_INTERVENTION arm is untreated only when nothing is given: an arm whose description
+    or interventions name what it receives ("colonoscopy without the software") has standard
+    care."""
+    if "NO_INTERVENTION" not in group.roles:
+        return None
+    said = [t for t in (group.description, *group.names) if t]
+    if all(_NOTHING.search(t) for t in said):
+        return "untreated", "arm type NO_INTERVENTION"
+    given = shorten(said[0], 100)
+    return "standard-care", (
+        f"arm type NO_INTERVENTION, but the record says what the arm receives ('{given}'): "
+        "standard care, not untreated"
+    )
+
+
+def _active(group: Group, groups: list[Group]) -> Finding:
+    """An ACTIVE_COMPARATOR arm given something else than the other arms."""
+    if "ACTIVE_COMPARATOR" in group.roles and not same_treatment(groups):
+        return "active", "arm type ACTIVE_COMPARATOR"
+    return None
+
+
+# the first signal that finds a control arm decides; later ones are weaker readings
+SIGNALS: tuple[Signal, ...] = (
+    _by_role("PLACEBO_COMPARATOR", "placebo"),
+    _by_role("SHAM_COMPARATOR", "sham"),
+    _by_type,
+    _by_words,
+    _add_on,
+    _no_intervention,
+    _active,
+)
+
+
+def control_of(
+    groups: list[Group], kind: str, *, crossover: bool = False, stepped: bool = False
+) -> tuple[str | None, str, str | None]:
+    """Control, the signal that decided it, and the comparator arms (as the record names them).
+
+    A control needs another arm to compare with: a one-arm study has none, unless it is a
+    crossover in which everyone also receives a placebo, sham or standard care, or a
+    randomized stepped-wedge design (each cluster's time before the roll-out is its control).
+    When no arm is a control, a randomized trial whose arms all get the same treatment compares
+    ways of giving it (alternative delivery) or times of starting it (delayed start); one whose
+    arms get different treatments, one typed ACTIVE_COMPARATOR, is head-to-head (active).
+    An unknown design with no arms has an unknown control (None).
+    """
+    if kind == "unknown" and not groups:
+        return None, "no arms in the record", None
+    if len(groups) >= 2:
+        for signal in SIGNALS:
+            found = [(g, hit) for g in groups if (hit := signal(g, groups))]
+            if found and len(found) < len(groups):
+                control, why = found[0][1]
+                arms = [g for g, hit in found if hit[0] == control]
+                basis = f"{why} (arm '{found[0][0].label}')"
+                return control, basis, "; ".join(g.shown for g in arms)
+        if kind in RANDOMIZED_KINDS and not crossover:  # crossover sequences: below
+            found = _all_active(groups)
+            if found:
+                return found
+    given = list({g.name: g for group in groups for g in group.given}.values())
+    controls = [g for g in given if g.control_like]
+    if crossover and controls and len(controls) < len(given):
+        control = controls[0].control_like
+        names = ", ".join(g.name for g in controls if g.control_like == control)
+        return control, f"crossover: participants also receive {names}", names
+    if stepped and kind in RANDOMIZED_KINDS:
+        return (
+            "delayed-start",
+            (
+                "stepped-wedge cluster design: clusters start the intervention at random times, "
+                "and each cluster's time before its start is the control"
+            ),
+            "clusters before the roll-out",
+        )
+    basis = (
+        "one arm" if len(groups) < 2 else "no arm is a placebo, sham, untreated or active control"
+    )
+    return "none", basis, None
+
+
+def _all_active(groups: list[Group]) -> tuple[str, str, str | None] | None:
+    """Randomized arms that are all treatments: the same one (alternative delivery, or delayed
+    start when an arm says it starts later), or different ones with an ACTIVE_COMPARATOR."""
+    if same_treatment(groups):
+        names = ", ".join(groups[0].names)
+        later = [g for g in groups if _LATER.search(f"{g.label} {g.description or ''}")]
+        if later and len(later) < len(groups):
+            return (
+                "delayed-start",
+                (
+                    f"every arm receives {names}, arm '{later[0].label}' later: randomized between "
+                    "starting times"
+                ),
+                "; ".join(g.shown for g in later),
+            )
+        return (
+            "alternative-delivery",
+            (f"every arm receives {names}: randomized only between ways of giving it"),
+            None,
+        )
+    active = [g for g in groups if "ACTIVE_COMPARATOR" in g.roles]
+    if active and all(treatments(g) for g in groups):
+        return (
+            "active",
+            (
+                "head-to-head: the randomized arms receive different treatments, "
+                f"arm '{active[0].label}' typed ACTIVE_COMPARATOR"
+            ),
+            "; ".join(g.shown for g in active),
+        )
+    return None
