@@ -158,7 +158,7 @@ def flags(study: Study) -> tuple[Flag, ...]:
     elif study.kind == "clinical":
         if not has_control(study):
             why = (
-                "Patients were only randomized between two ways of giving the same cells, "
+                "Patients were only randomized between two ways of giving the same treatment, "
                 "with no untreated or standard-care group"
                 if design.control == "alternative-delivery"
                 else "There was no comparison group"

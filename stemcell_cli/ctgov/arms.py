@@ -33,6 +33,11 @@ _CONTROL_WORDS = (
 _COMBINED = re.compile(r"\+|&|\b(?:plus|with|and|add-on|combined|followed)\b", re.IGNORECASE)
 
 
+def says_standard(words: str) -> bool:
+    """Whether a text names standard, usual, routine, conventional or background care."""
+    return re.search(dict(_CONTROL_WORDS)["standard-care"], words.casefold()) is not None
+
+
 def control_word(words: str) -> str | None:
     """The control a label or name says it is (placebo, sham, standard care), if any."""
     if _COMBINED.search(words):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .arms import Group, control_word, only_control, same_treatment, treatments
+from .arms import Group, control_word, only_control, same_treatment, says_standard, treatments
 from .record import ARMS, DESIGN, IDENT, Record, shorten
 
 _UNITS = (
@@ -30,6 +30,10 @@ _CLUSTER = re.compile(
     rf"|\brandomi[sz](?:e|ing|ation of)\s+(?:\d+\s+|the\s+)?(?:\w+\s+)?{_UNITS}\b",
     re.IGNORECASE,
 )
+
+
+# "patients at 10 hospitals will be randomized": people are, not the hospitals
+_PEOPLE_AT = re.compile(r"\b(?:at|in|from|across|within|of)\s+(?:\d+\s+|the\s+)?(?:\w+\s+)?$")
 
 
 def cluster_unit(rec: Record) -> str | None:
@@ -46,9 +50,10 @@ def cluster_unit(rec: Record) -> str | None:
     for arm in rec.objs(f"{ARMS}.armGroups"):
         texts += [arm.get("label"), arm.get("description")]
     for item in texts:
-        found = _CLUSTER.search(" ".join(item.split())) if isinstance(item, str) else None
-        if found:
-            return found.group(0).lower()
+        line = " ".join(item.split()) if isinstance(item, str) else ""
+        for found in _CLUSTER.finditer(line):
+            if not _PEOPLE_AT.search(line[: found.start()]):
+                return found.group(0).lower()
     return None
 
 
@@ -118,7 +123,7 @@ def _no_intervention(group: Group, _: list[Group]) -> Finding:
     if "NO_INTERVENTION" not in group.roles:
         return None
     said = [t for t in (group.description, *group.names) if t]
-    if all(_NOTHING.search(t) for t in said):
+    if not any(map(says_standard, said)) and all(_NOTHING.search(t) for t in said):
         return "untreated", "arm type NO_INTERVENTION"
     given = shorten(said[0], 100)
     return "standard-care", (

@@ -247,7 +247,9 @@ def population_of(rec: Record, fields: dict[str, Any], log: Log) -> dict[str, An
             "count may be of clusters, not people"
         )
         n = None
-    if n is None:
+    if unit:
+        log.lack("number of participants (the enrolment may count clusters)")
+    elif n is None:
         log.lack("number of participants")
     eligibility = rec.obj(ELIGIBILITY)
     if not eligibility:
