@@ -9,6 +9,7 @@ exactly what was changed (see ``ctgov_real``).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,12 @@ from ctgov_real import (
     take_away,
 )
 from ctgov_server import Api, serve
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from stemcell_cli.ctgov.control import cluster_unit
+from stemcell_cli.ctgov.record import Record as RecordReader
+from stemcell_cli.ctgov.results import direction
 
 Record = dict[str, Any]
 
@@ -457,3 +464,49 @@ def test_a_record_fetched_from_the_server_is_graded_as_from_a_file(
     live = invoke("show", nct.lower(), "--studies-dir", str(tmp_path / "live"), "--json")
     assert json.loads(live.stdout)["evidence"] == from_file["evidence"]
     assert json.loads(live.stdout)["design"] == from_file["design"]
+
+
+# ---- the readers never fail on any text -----------------------------------------------------
+
+_NAME = st.from_regex(r"[A-Za-z]{3,12}", fullmatch=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    first=_NAME,
+    second=_NAME,
+    separator=st.sampled_from(["/", " vs ", " vs. ", " versus ", " - ", " compared with "]),
+    before=st.text(max_size=40),
+    listed_first=st.booleans(),
+)
+def test_the_stated_direction_wins_over_the_listed_order(
+    first: str, second: str, separator: str, before: str, listed_first: bool
+) -> None:
+    """Whatever the listed order of the groups, "A/B" (vs, versus ...) reads as A vs B."""
+    assume(first.casefold() != second.casefold())
+    titles = [f"{first} (FAS)", f"{second} 10 mg"]
+    if not listed_first:
+        titles.reverse()
+    said = f"{before} {first}{separator}{second} were compared"
+    comparison, stated, notes = direction(RecordReader({"groupDescription": said}), titles)
+    expected_first = next(t for t in titles if t.split()[0] == first)
+    if stated is not None:  # the prefix text may name a group too: then any reading is stated
+        assert comparison is not None and comparison.count(" vs ") == 1
+    if not _words_in(before, titles):
+        assert comparison == f"{expected_first} vs {next(t for t in titles if t != expected_first)}"
+        assert stated is not None and not notes
+
+
+def _words_in(text: str, titles: list[str]) -> bool:
+    words = set(re.findall(r"[a-z0-9]+", text.casefold()))
+    return any(words & set(re.findall(r"[a-z0-9]+", t.casefold())) for t in titles)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(max_size=300), titles=st.lists(st.text(max_size=30), max_size=3))
+def test_readers_of_registry_text_never_fail(text: str, titles: list[str]) -> None:
+    record = {"protocolSection": {"identificationModule": {"briefTitle": text}}}
+    unit = cluster_unit(RecordReader(record))
+    assert unit is None or all(word in text.lower() for word in unit.split())
+    comparison, _, _ = direction(RecordReader({"estimateComment": text}), titles)
+    assert comparison is None or isinstance(comparison, str)

@@ -221,9 +221,15 @@ def direction(analysis: Record, titles: list[str]) -> tuple[str | None, str | No
 
 
 def _stated_order(said: str, names: list[frozenset[str]]) -> int | None:
-    """Which group (0 or 1) a text names first in "A/B", "A vs B", "A - B"; None if unsure."""
+    """Which group (0 or 1) a text names first in "A/B", "A vs B", "A - B"; None if unsure.
+
+    Only the words that name a group count; what stands between two of them must be a
+    "versus" (``_VERSUS``) and nothing else."""
+    named = names[0] | names[1]
     words = [
-        (m.group(0).casefold(), m.start(), m.end()) for m in re.finditer(r"[a-z0-9]+", said, re.I)
+        (m.group(0).casefold(), m.start(), m.end())
+        for m in re.finditer(r"[a-z0-9]+", said, re.IGNORECASE)
+        if m.group(0).casefold() in named
     ]
     for (left, _, end), (right, start, _) in pairwise(words):
         if not _VERSUS.fullmatch(said[end:start]):
