@@ -94,13 +94,13 @@ def _by_words(group: Group, _: list[Group]) -> Finding:
     said = control_word(group.label)
     if said and (not group.given or None not in kinds or only_control(group.label)):
         return said, f"arm label '{group.label}' says {said.replace('-', ' ')}"
-    if group.given and len(kinds) == 1 and None not in kinds:
-        (said,) = kinds
+    (named,) = kinds if len(kinds) == 1 else (None,)
+    if group.given and named:
         names = ", ".join(group.names)
-        return said, f"intervention name ({names}) says {said.replace('-', ' ')}"
-    said = control_word(group.description or "") if not group.labelled else None
-    if said and (not group.given or None not in kinds):
-        return said, f"arm description says {said.replace('-', ' ')}"
+        return named, f"intervention name ({names}) says {named.replace('-', ' ')}"
+    described = control_word(group.description or "") if not group.labelled else None
+    if described and (not group.given or None not in kinds):
+        return described, f"arm description says {described.replace('-', ' ')}"
     return None
 
 
@@ -175,15 +175,15 @@ def control_of(
                 basis = f"{why} (arm '{found[0][0].label}')"
                 return control, basis, "; ".join(g.shown for g in arms)
         if kind in RANDOMIZED_KINDS and not crossover:  # crossover sequences: below
-            found = _all_active(groups)
-            if found:
-                return found
+            all_active = _all_active(groups)
+            if all_active:
+                return all_active
     given = list({g.name: g for group in groups for g in group.given}.values())
     controls = [g for g in given if g.control_like]
     if crossover and controls and len(controls) < len(given):
-        control = controls[0].control_like
-        names = ", ".join(g.name for g in controls if g.control_like == control)
-        return control, f"crossover: participants also receive {names}", names
+        crossed = controls[0].control_like
+        names = ", ".join(g.name for g in controls if g.control_like == crossed)
+        return crossed, f"crossover: participants also receive {names}", names
     if stepped and kind in RANDOMIZED_KINDS:
         return (
             "delayed-start",
