@@ -20,6 +20,7 @@ from ctgov_real import (
     CZP_ANALYSIS,
     DIET_COHORT,
     FIELD_FILTERED,
+    KINESIOTAPE,
     REPAGLINIDE,
     VACCINE_VIALS,
     arms,
@@ -171,6 +172,19 @@ def test_an_arm_typed_other_given_standard_therapy_is_the_control(
 
 
 # ---- item 3: NO_INTERVENTION is untreated only when nothing is given -----------------------
+
+
+def test_a_real_no_intervention_arm_given_standard_rehabilitation_is_standard_care(
+    tmp_path: Path,
+) -> None:
+    """Real NCT05013879, unchanged: the control leg, typed NO_INTERVENTION, receives "standard
+    inpatient rehabilitation alone"; it is not untreated."""
+    study = imported(tmp_path, real(KINESIOTAPE))
+    design = study["design"]
+    assert design["control"] == "standard-care"
+    assert "standard inpatient rehabilitation alone" in design["control_basis"]
+    assert study["evidence"]["level"] == 2
+    assert "vs standard care" in card(tmp_path, "nct05013879")
 
 
 @pytest.mark.parametrize(
