@@ -139,6 +139,12 @@ CELLS = ["Biological: MSC"]
             "alternative-delivery",
             "randomized only between ways of giving it",
         ),
+        (  # cells alone vs cells with a placebo pill: no add-on of a treatment
+            [("EXPERIMENTAL", "A", CELLS), ("EXPERIMENTAL", "B", [*CELLS, "Drug: Placebo"])],
+            None,
+            "none",
+            "no arm is a placebo",
+        ),
         (  # two different treatments, neither typed a comparator: no control is read in
             [
                 ("EXPERIMENTAL", "Low-dose MSC", ["Biological: MSC 1M/kg"]),

@@ -197,6 +197,7 @@ def test_a_real_no_intervention_arm_given_standard_rehabilitation_is_standard_ca
         ("Complete caries removal.", "standard-care"),
         ("Standard care only; no study drug.", "standard-care"),
         ("No treatment during the study; observation only.", "untreated"),
+        ("Participants will be followed up for 2 years.", "untreated"),
         (None, "untreated"),
     ],
 )

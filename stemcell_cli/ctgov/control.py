@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 
 from .arms import Group, control_word, only_control, same_treatment, says_standard, treatments
-from .record import ARMS, DESIGN, IDENT, Record, shorten
+from .record import ARMS, DESIGN, IDENT, Record, norm, shorten
 
 _UNITS = (
     r"(?:clinics|practices|health systems|hospitals|schools|villages|communities|wards|sites"
@@ -63,7 +63,8 @@ Signal = Callable[[Group, list[Group]], Finding]
 # a NO_INTERVENTION arm is untreated when its description says nothing is given
 _NOTHING = re.compile(
     r"\b(?:no (?:treatment|intervention|therapy|study drug)|untreated|nothing|observation"
-    r"|not (?:be )?(?:receive|given|treated)|watchful waiting|wait(?:ing)?[- ]?list)",
+    r"|not (?:be )?(?:receive|given|treated)|watchful waiting|wait(?:ing)?[- ]?list"
+    r"|(?:be |only )?(?:followed|monitored|observed)(?: up)?(?: only)?\b|no additional)",
     re.IGNORECASE,
 )
 # an arm given the same treatment as the others, later
@@ -107,13 +108,18 @@ def _by_words(group: Group, _: list[Group]) -> Finding:
 def _add_on(group: Group, groups: list[Group]) -> Finding:
     """An arm that receives only part of what another arm receives: the add-on's control."""
     mine = treatments(group)
-    other = next((g for g in groups if mine and mine < treatments(g)), None)
+    other = next((g for g in groups if mine and mine < treatments(g) and _adds(g, mine)), None)
     if other is None:
         return None
     names = ", ".join(group.names)
     return "standard-care", (
         f"the arm receives only what arm '{other.label}' also receives ({names}): add-on design"
     )
+
+
+def _adds(group: Group, given: frozenset[str]) -> bool:
+    """Whether the arm gets a treatment beyond ``given`` that is not a placebo or sham."""
+    return any(norm(g.name) not in given and not g.control_like for g in group.given)
 
 
 def _no_intervention(group: Group, _: list[Group]) -> Finding:
