@@ -35,9 +35,9 @@ from ctgov_server import Api, serve
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from stemcell_cli.ctgov.analyses import direction
 from stemcell_cli.ctgov.control import cluster_unit
 from stemcell_cli.ctgov.record import Record as RecordReader
-from stemcell_cli.ctgov.results import direction
 
 Record = dict[str, Any]
 
@@ -397,6 +397,49 @@ def test_an_analysis_without_a_stated_direction_says_so(tmp_path: Path) -> None:
     assert (
         "superiority analysis" in posted["statement"] and "SUPERIORITY" not in posted["statement"]
     )
+
+
+@pytest.mark.parametrize(
+    ("fields", "titles", "comparison", "says"),
+    [  # the texts are those of analyses in aact's outcome_analysis.json (see the fixture README)
+        (
+            {"otherAnalysisDescription": "Hazard Ratio (HR) (Dex/PBO)"},
+            ["Placebo", "Dexamethasone"],
+            "Dexamethasone vs Placebo",  # "Dex" starts "Dexamethasone"; PBO is placebo
+            "direction as stated on the registry: Hazard Ratio (HR) (Dex/PBO)",
+        ),
+        (
+            {"groupDescription": "Odds ratio: CZP/Placebo and p-value were calculated"},
+            ["Placebo", "Certolizumab Pegol 200 mg Q2W"],
+            "Certolizumab Pegol 200 mg Q2W vs Placebo",  # CZP names no group: the other one
+            "direction as stated on the registry: Odds ratio: CZP/Placebo",
+        ),
+        (
+            {
+                "groupDescription": "From an ANCOVA model including scores at Baseline, "
+                "treatment group, region and MRI/CRP classification."
+            },
+            ["Placebo", "Certolizumab Pegol"],
+            "Placebo vs Certolizumab Pegol",
+            "groups in the order listed; the registry states: From an ANCOVA model",
+        ),
+        (
+            {
+                "estimateComment": "Hazard ratio and its CIs were estimated from Cox Proportional "
+                "hazards model stratified by FLIPI2 risk categorization."
+            },
+            ["Placebo", "Certolizumab Pegol"],
+            "Placebo vs Certolizumab Pegol",
+            "direction not stated on the registry: groups in the order listed; Hazard ratio and",
+        ),
+    ],
+)
+def test_the_direction_of_a_posted_analysis_is_read_or_said_unknown(
+    fields: dict[str, str], titles: list[str], comparison: str, says: str
+) -> None:
+    found, stated, notes = direction(RecordReader(fields), titles)
+    assert found == comparison
+    assert says in "; ".join(filter(None, [stated, *notes]))
 
 
 # ---- item 8: results groups matched to arms; the detected control compares -----------------

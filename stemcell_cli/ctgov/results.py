@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 from ..describe import number as shown
 from ..vocab import MAX_PEOPLE
+from .analyses import analysis_of
 from .log import Log
 from .record import OUTCOMES, RESULTS, Record, norm, parse_number, text
 
@@ -117,127 +117,9 @@ def _measure_outcomes(measure: Record) -> tuple[list[dict[str, Any]], int]:
     rows += [
         {"measure": title, "group": found["effect"]["comparison"], **common, **found}
         for analysis in measure.objs("analyses")
-        if (found := _analysis(analysis, groups))
+        if (found := analysis_of(analysis, groups))
     ]
     return rows, skipped
-
-
-_EFFECTS = (  # words in a posted parameter type -> the descriptor's effect measure
-    ("hazard ratio", "hazard-ratio"),
-    ("odds ratio", "odds-ratio"),
-    ("risk ratio", "risk-ratio"),
-    ("relative risk", "risk-ratio"),
-    ("risk difference", "risk-difference"),
-    ("mean difference", "mean-difference"),
-)
-_P_VALUE = re.compile(r"(<|<=|>|=)?\s?(0?\.\d+|0|1(\.0+)?)")
-
-
-def _analysis(analysis: Record, groups: dict[str | None, str | None]) -> dict[str, Any] | None:
-    """One posted statistical analysis as a published effect: measure, value, interval, p."""
-    parameter = analysis.text("paramType", 100)
-    value = analysis.number("paramValue")
-    low, high = analysis.number("ciLowerLimit"), analysis.number("ciUpperLimit")
-    level = analysis.number("ciPctValue")
-    raw_p = analysis.text("pValue", 40)
-    p_value = raw_p.replace(" ", "") if raw_p else None
-    if p_value and not _P_VALUE.fullmatch(p_value):
-        p_value = None
-    folded = (parameter or "").casefold()
-    titles = [t for g in analysis.values("groupIds") if isinstance(g, str) and (t := groups.get(g))]
-    comparison, stated, notes = direction(analysis, titles)
-    effect: dict[str, Any] = {
-        "measure": next((m for words, m in _EFFECTS if words in folded), "other"),
-        "parameter": parameter,
-        "value": value,
-        "comparison": comparison,
-        "method": analysis.text("statisticalMethod", 200),
-    }
-    bounded = low is not None and high is not None and low <= high
-    if bounded and level is not None and 0 < level < 100:
-        effect["interval"] = {"lower": low, "upper": high, "level": level}
-        if analysis.code("ciNumSides") == "ONE_SIDED":
-            notes.append("one-sided confidence interval")
-    elif low is not None or high is not None:
-        bounds = " to ".join(shown(x) if x is not None else "?" for x in (low, high))
-        notes.append(f"confidence interval {bounds} (level not given or not usable)")
-    if raw_p and p_value is None:
-        notes.append(f"p-value as posted: {raw_p}")
-    kind = _TESTS.get(analysis.code("nonInferiorityType") or "")
-    notes += [n for n in (kind, stated) if n]
-    if value is None and "interval" not in effect and p_value is None and not notes:
-        return None
-    return {
-        "effect": effect,
-        "p_value": p_value,
-        "statement": "Statistical analysis posted on the registry"
-        + "".join(f"; {n}" for n in notes),
-    }
-
-
-_TESTS = {  # nonInferiorityType in words ("OTHER" says nothing)
-    "SUPERIORITY": "superiority analysis",
-    "NON_INFERIORITY": "non-inferiority analysis",
-    "EQUIVALENCE": "equivalence analysis",
-    "NON_INFERIORITY_OR_EQUIVALENCE": "non-inferiority or equivalence analysis",
-    "SUPERIORITY_OR_OTHER": "superiority or other analysis",
-    "NON_INFERIORITY_OR_EQUIVALENCE_LEGACY": "non-inferiority or equivalence analysis",
-    "SUPERIORITY_OR_OTHER_LEGACY": "superiority or other analysis",
-}
-_STATED_IN = (
-    "groupDescription",
-    "estimateComment",
-    "otherAnalysisDescription",
-    "statisticalComment",
-)
-_VERSUS = re.compile(
-    r"\s*(?:/|\bvs\.?|\bversus\b|\bminus\b|\bover\b|\bcompared (?:with|to)\b"
-    r"|\brelative to\b|\bdivided by\b|-)\s*",
-    re.IGNORECASE,
-)
-_PLACEBO = frozenset({"placebo", "pbo", "plc", "pla"})
-_NOT_NAMES = frozenset({"fas", "itt", "mitt", "pp", "population", "set", "analysis", "arm"})
-
-
-def direction(analysis: Record, titles: list[str]) -> tuple[str | None, str | None, list[str]]:
-    """The groups compared, in the direction the registry states ("Odds ratio: CZP/Placebo"
-    is CZP vs Placebo, whatever the order of ``groupIds``), the statement that says so, and
-    notes. Two groups whose direction no text states keep the listed order, said in a note."""
-    if len(titles) != 2:
-        return " vs ".join(titles) or None, None, []
-    own = [_tokens(t) - _NOT_NAMES for t in titles]
-    names = [own[0] - own[1], own[1] - own[0]]
-    for index in (0, 1):
-        if names[index] & {"placebo"}:
-            names[index] |= _PLACEBO
-    for field in _STATED_IN:
-        said = analysis.text(field, 300)
-        order = _stated_order(said or "", names)
-        if said and order is not None:
-            first, second = titles[order], titles[1 - order]
-            return f"{first} vs {second}", f"direction as stated on the registry: {said}", []
-    note = "direction not stated on the registry: groups in the order listed"
-    return f"{titles[0]} vs {titles[1]}", None, [note]
-
-
-def _stated_order(said: str, names: list[frozenset[str]]) -> int | None:
-    """Which group (0 or 1) a text names first in "A/B", "A vs B", "A - B"; None if unsure.
-
-    Only the words that name a group count; what stands between two of them must be a
-    "versus" (``_VERSUS``) and nothing else."""
-    named = names[0] | names[1]
-    words = [
-        (m.group(0).casefold(), m.start(), m.end())
-        for m in re.finditer(r"[a-z0-9]+", said, re.IGNORECASE)
-        if m.group(0).casefold() in named
-    ]
-    for (left, _, end), (right, start, _) in pairwise(words):
-        if not _VERSUS.fullmatch(said[end:start]):
-            continue
-        sides = [i for i in (0, 1) if left in names[i]], [i for i in (0, 1) if right in names[i]]
-        if len(sides[0]) == 1 and len(sides[1]) == 1 and sides[0] != sides[1]:
-            return sides[0][0]
-    return None
 
 
 def _denominators(part: Record) -> dict[str | None, int]:
