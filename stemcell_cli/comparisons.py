@@ -126,7 +126,8 @@ def _title_words(text: str | None) -> frozenset[str]:
 def _arm_of(study: Study, group: str | None) -> Arm | None:
     """The arm a results group names: the same key or label, else the one arm whose label's
     words all appear in the group's title, or the other way round ("Placebo (FAS)" names the
-    arm "Placebo", "Repaglinide" the arm "2. repaglinide")."""
+    arm "Placebo", "Repaglinide" the arm "2. repaglinide"), else the one arm whose label and
+    description hold every word of the group's title."""
     name = _bare(group)
     found = next((a for a in study.arms if name in (_bare(a.key), _bare(a.label))), None)
     if found or not name:
@@ -137,6 +138,8 @@ def _arm_of(study: Study, group: str | None) -> Arm | None:
         for a in study.arms
         if (theirs := _title_words(a.label)) and mine and (theirs <= mine or mine <= theirs)
     ]
+    if not hits and mine:  # "CZP 200 mg Q2W" for the arm "Certolizumab pegol (CZP) 200 mg Q2W"
+        hits = [a for a in study.arms if mine <= _title_words(f"{a.label} {a.description}")]
     return hits[0] if len(hits) == 1 else None
 
 

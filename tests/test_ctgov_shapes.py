@@ -477,6 +477,19 @@ def test_the_detected_control_compares_groups_whose_names_differ_a_little(tmp_pa
     assert "control" in found["matched_by"]
 
 
+def test_a_results_group_is_matched_to_an_arm_by_its_description(tmp_path: Path) -> None:
+    """Derived from placebo_typed_experimental: the adverse-event group 'Repaglinide (FAS)'
+    renamed '0.5 mg before each meal', words that only the repaglinide arm's description
+    holds ("repaglinide 0.5 mg before each meal ...")."""
+    record = placebo_typed_experimental()
+    record["resultsSection"]["adverseEventsModule"]["eventGroups"][1]["title"] = (
+        "0.5 mg before each meal"
+    )
+    found = _serious(imported(tmp_path, record))
+    assert found["computed"], found["reason"]
+    assert found["experimental"]["arm"] == "2-repaglinide"
+
+
 def test_the_real_record_is_still_compared(tmp_path: Path) -> None:
     """NCT00763412 unchanged: its adverse-event groups 'Placebo' and 'Repaglinide' are the arms
     '1 Placebo' and '2. repaglinide'."""
