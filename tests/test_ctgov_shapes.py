@@ -79,6 +79,7 @@ def test_two_presentations_of_one_vaccine_stay_an_alternative_delivery(tmp_path:
     reason = study["evidence"]["flags"][0]["reason"]
     assert reason.startswith("Patients were only randomized between two ways of giving the same")
     assert "the same treatment given another way" in card(tmp_path, "nct03722472")
+    assert "(completed, n = 48 actual)" in study["headline"]  # words, not registry codes
 
 
 def head_to_head() -> Record:
