@@ -281,6 +281,7 @@ def test_a_stepped_wedge_trial_is_randomized_by_cluster_not_ten_people(tmp_path:
     [
         ("Twelve primary care practices were randomized to the programme or usual care.", True),
         ("A cluster randomized trial in 20 villages.", True),
+        ("The trial is in a stepped wedge design.", True),
         ("Patients at 10 hospitals will be randomized to MSC or placebo.", False),
         ("Cluster headache patients will be randomized to MSC or placebo.", False),
     ],

@@ -52,7 +52,8 @@ def cluster_unit(rec: Record) -> str | None:
     for item in texts:
         line = " ".join(item.split()) if isinstance(item, str) else ""
         for found in _CLUSTER.finditer(line):
-            if not _PEOPLE_AT.search(line[: found.start()]):
+            unit_first = re.match(_UNITS, found.group(0), re.IGNORECASE)
+            if not (unit_first and _PEOPLE_AT.search(line[: found.start()])):
                 return found.group(0).lower()
     return None
 
