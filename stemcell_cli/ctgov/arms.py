@@ -26,7 +26,8 @@ _CONTROL_WORDS = (
         "standard-care",
         r"\b(?:usual|standard|routine|conventional|background)(?: of)?"
         r"(?: (?!doses?\b|cells?\b|stem\b|mscs?\b|new\b|novel\b)[a-z-]+){0,3}? "
-        r"(?:care|treatments?|therap(?:y|ies)|medications?|regimens?)\b|\bbest supportive care\b",
+        r"(?:care|treatments?|therap(?:y|ies)|medications?|regimens?|rehabilitation|procedures?"
+        r"|practice|management)\b|\bbest supportive care\b",
     ),
     ("untreated", r"\buntreated\b|\bno (?:treatment|intervention)\b"),
 )

@@ -130,9 +130,10 @@ def _no_intervention(group: Group, _: list[Group]) -> Finding:
     if "NO_INTERVENTION" not in group.roles:
         return None
     said = [t for t in (group.description, *group.names) if t]
-    if not any(map(says_standard, said)) and all(_NOTHING.search(t) for t in said):
+    standard = any(map(says_standard, [group.label, *said]))
+    if not standard and all(_NOTHING.search(t) for t in said):
         return "untreated", "arm type NO_INTERVENTION"
-    given = shorten(said[0], 100)
+    given = shorten((said or [group.label])[0], 100)
     return "standard-care", (
         f"arm type NO_INTERVENTION, but the record says what the arm receives ('{given}'): "
         "standard care, not untreated"
