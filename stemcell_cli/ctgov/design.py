@@ -246,9 +246,8 @@ def population_of(rec: Record, fields: dict[str, Any], log: Log) -> dict[str, An
             f"enrolment {n} left out: the record says the unit is a cluster ({unit}), so the "
             "count may be of clusters, not people"
         )
-        n = None
-    if unit:
         log.lack("number of participants (the enrolment may count clusters)")
+        n = None
     elif n is None:
         log.lack("number of participants")
     eligibility = rec.obj(ELIGIBILITY)
