@@ -155,7 +155,7 @@ def flags(study: Study) -> tuple[Flag, ...]:
         add("expert-opinion", "This is one expert's view, not a study with patients or data.")
     if design.type == "unknown":
         add("design-unknown", _unknown_design_reason(study))
-    elif study.kind == "clinical":
+    elif study.kind == "clinical" and not nobody_enrolled(study):  # no evidence to caution
         if not has_control(study):
             why = (
                 "Patients were only randomized between two ways of giving the same treatment, "
@@ -173,7 +173,7 @@ def flags(study: Study) -> tuple[Flag, ...]:
                 "not-randomized",
                 "Groups were not assigned at random, so they may have differed from the start.",
             )
-    if study.kind == "clinical":
+    if study.kind == "clinical" and not nobody_enrolled(study):
         if design.masking == "NONE":
             add(
                 "not-blinded",
