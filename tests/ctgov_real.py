@@ -18,6 +18,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "ctgov"
 VACCINE_VIALS = "real-NCT03722472-excerpt.json"  # randomized, same vaccine in one or two vials
 DIET_COHORT = "real-NCT06323538-excerpt.json"  # observational prospective cohort, four diets
 FIELD_FILTERED = "real-NCT07062965-excerpt.json"  # a search result with a field filter
+WITHDRAWN_COHORT = "real-NCT01511679-excerpt.json"  # observational, withdrawn, 0 enrolled
 KINESIOTAPE = "real-NCT05013879-excerpt.json"  # NO_INTERVENTION arm given standard rehabilitation
 REPAGLINIDE = "ctgov-v2-NCT00763412.json"  # randomized placebo-controlled, with results
 CZP_ANALYSIS = "aact-analysis-czp-placebo.json"  # one posted analysis ("Odds ratio: CZP/Placebo")

@@ -23,6 +23,7 @@ from ctgov_real import (
     KINESIOTAPE,
     REPAGLINIDE,
     VACCINE_VIALS,
+    WITHDRAWN_COHORT,
     arms,
     drop_arm,
     give,
@@ -230,6 +231,19 @@ def withdrawn() -> Record:
     protocol(record, "statusModule")["overallStatus"] = "WITHDRAWN"
     protocol(record, "designModule")["enrollmentInfo"] = {"count": 0, "type": "ACTUAL"}
     return record
+
+
+def real_withdrawn() -> Record:
+    """Real NCT01511679, unchanged: an observational cohort withdrawn with 0 enrolled."""
+    return real(WITHDRAWN_COHORT)
+
+
+def test_a_real_withdrawn_cohort_with_nobody_enrolled_has_no_evidence(tmp_path: Path) -> None:
+    study = imported(tmp_path, real_withdrawn())
+    evidence = study["evidence"]
+    assert (evidence["level"], evidence["certainty"]) == (None, "not applicable: nobody took part")
+    assert codes(study) == ["withdrawn"]
+    assert "The project was not funded" in evidence["flags"][0]["reason"]
 
 
 def test_a_withdrawn_study_with_nobody_enrolled_has_no_level(tmp_path: Path) -> None:
@@ -513,6 +527,7 @@ def api() -> Iterator[Api]:
 
 
 SHAPES = [
+    real_withdrawn,
     head_to_head,
     delayed_start,
     standard_therapy_arm,
