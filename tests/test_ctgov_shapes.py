@@ -20,6 +20,7 @@ from ctgov_real import (
     CZP_ANALYSIS,
     DIET_COHORT,
     FIELD_FILTERED,
+    GENISTEIN,
     KINESIOTAPE,
     REPAGLINIDE,
     VACCINE_VIALS,
@@ -506,6 +507,21 @@ def test_a_results_group_is_matched_to_an_arm_by_its_description(tmp_path: Path)
     assert found["experimental"]["arm"] == "2-repaglinide"
 
 
+def real_genistein() -> Record:
+    """Real NCT01126879, unchanged: arms 'Arm I' and 'Arm II', results groups 'Arm I -
+    Genistein' and 'Arm II - Placebo'."""
+    return real(GENISTEIN)
+
+
+def test_real_results_groups_named_a_little_differently_are_compared(tmp_path: Path) -> None:
+    study = imported(tmp_path, real_genistein())
+    assert [arm["n"] for arm in study["arms"]] == [8, 4]
+    found = _serious(study)
+    assert found["computed"], found["reason"]
+    assert found["compared"] == "Arm I - Genistein 1/8 vs Arm II - Placebo 0/4"
+    assert (found["experimental"]["arm"], found["comparator"]["arm"]) == ("arm-i", "arm-ii")
+
+
 def test_the_real_record_is_still_compared(tmp_path: Path) -> None:
     """NCT00763412 unchanged: its adverse-event groups 'Placebo' and 'Repaglinide' are the arms
     '1 Placebo' and '2. repaglinide'."""
@@ -528,6 +544,7 @@ def api() -> Iterator[Api]:
 
 SHAPES = [
     real_withdrawn,
+    real_genistein,
     head_to_head,
     delayed_start,
     standard_therapy_arm,
