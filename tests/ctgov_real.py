@@ -19,6 +19,7 @@ VACCINE_VIALS = "real-NCT03722472-excerpt.json"  # randomized, same vaccine in o
 DIET_COHORT = "real-NCT06323538-excerpt.json"  # observational prospective cohort, four diets
 FIELD_FILTERED = "real-NCT07062965-excerpt.json"  # a search result with a field filter
 WITHDRAWN_COHORT = "real-NCT01511679-excerpt.json"  # observational, withdrawn, 0 enrolled
+DIETS = "real-NCT03058679-excerpt.json"  # two diets head to head, one shared intervention
 GENISTEIN = "real-NCT01126879-excerpt.json"  # results groups named unlike the arms
 KINESIOTAPE = "real-NCT05013879-excerpt.json"  # NO_INTERVENTION arm given standard rehabilitation
 REPAGLINIDE = "ctgov-v2-NCT00763412.json"  # randomized placebo-controlled, with results

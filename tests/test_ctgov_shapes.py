@@ -19,6 +19,7 @@ from conftest import invoke
 from ctgov_real import (
     CZP_ANALYSIS,
     DIET_COHORT,
+    DIETS,
     FIELD_FILTERED,
     GENISTEIN,
     KINESIOTAPE,
@@ -82,6 +83,17 @@ def test_two_presentations_of_one_vaccine_stay_an_alternative_delivery(tmp_path:
     assert reason.startswith("Patients were only randomized between two ways of giving the same")
     assert "the same treatment given another way" in card(tmp_path, "nct03722472")
     assert "(completed, n = 48 actual)" in study["headline"]  # words, not registry codes
+
+
+def test_a_real_head_to_head_trial_of_two_diets_has_an_active_control(tmp_path: Path) -> None:
+    """Real NCT03058679, unchanged: Specific Carbohydrate vs Mediterranean Style Diet, both
+    arms registered with the one intervention "Diet": different treatments, not two ways of
+    giving one."""
+    study = imported(tmp_path, real(DIETS))
+    design = study["design"]
+    assert (design["control"], design["comparator"]) == ("active", "Mediterranean Style Diet")
+    assert "labels name different treatments" in design["control_basis"]
+    assert study["evidence"]["level"] == 2 and "no-control" not in codes(study)
 
 
 def head_to_head() -> Record:

@@ -209,7 +209,11 @@ def control_of(
 
 def _all_active(groups: list[Group]) -> tuple[str, str, str | None] | None:
     """Randomized arms that are all treatments: the same one (alternative delivery, or delayed
-    start when an arm says it starts later), or different ones with an ACTIVE_COMPARATOR."""
+    start when an arm says it starts later), or different ones with an ACTIVE_COMPARATOR. Arms
+    registered with one shared intervention ("Diet") whose labels name different treatments
+    ("Specific Carbohydrate Diet", "Mediterranean Style Diet") get different treatments."""
+    active = [g for g in groups if "ACTIVE_COMPARATOR" in g.roles]
+    compared = "; ".join(g.shown for g in active)
     if same_treatment(groups):
         names = ", ".join(groups[0].names)
         later = [g for g in groups if _LATER.search(f"{g.label} {g.description or ''}")]
@@ -222,12 +226,24 @@ def _all_active(groups: list[Group]) -> tuple[str, str, str | None] | None:
                 ),
                 "; ".join(g.shown for g in later),
             )
+        named = _label_differences(groups)
+        if not named:
+            return (
+                "alternative-delivery",
+                (f"every arm receives {names}: randomized only between ways of giving it"),
+                None,
+            )
+        if not active:
+            return None
         return (
-            "alternative-delivery",
-            (f"every arm receives {names}: randomized only between ways of giving it"),
-            None,
+            "active",
+            (
+                f"head-to-head: the arms share the registered intervention {names}, but "
+                f"their labels name different treatments ({', '.join(named)}), "
+                f"arm '{active[0].label}' typed ACTIVE_COMPARATOR"
+            ),
+            compared,
         )
-    active = [g for g in groups if "ACTIVE_COMPARATOR" in g.roles]
     if active and all(treatments(g) for g in groups):
         return (
             "active",
@@ -235,6 +251,38 @@ def _all_active(groups: list[Group]) -> tuple[str, str, str | None] | None:
                 "head-to-head: the randomized arms receive different treatments, "
                 f"arm '{active[0].label}' typed ACTIVE_COMPARATOR"
             ),
-            "; ".join(g.shown for g in active),
+            compared,
         )
     return None
+
+
+# words by which arms given the same intervention differ in how, not what, they get
+_DELIVERY = frozenset(
+    re.findall(
+        r"[a-z]+",
+        "vial vials single one two three dose doses dosing dosed high higher low lower medium "
+        "intermediate route iv intravenous intravenously intramuscular im subcutaneous sc "
+        "oral orally topical intrathecal intra arterial intraarterial intracoronary "
+        "intramyocardial intralesional intradermal local systemic infusion infusions "
+        "injection injections injected daily weekly monthly once twice thrice times frequency "
+        "schedule fresh frozen cryopreserved thawed washed saline lyophilized liquid "
+        "formulation presentation tablet tablets capsule capsules form bolus continuous short "
+        "long course cycle cycles repeated repeat multiple first second mg ml kg g mcg ug "
+        "cells million billion per day days week weeks month months arm group cohort part "
+        "level regimen",
+    )
+)
+
+
+def _label_differences(groups: list[Group]) -> list[str]:
+    """The words by which the arms' labels differ, other than the shared intervention's name,
+    numbers, letters and delivery words (dose, route, form, schedule): the names of different
+    treatments ("carbohydrate", "mediterranean"), or none."""
+    given = {w for g in groups for name in g.names for w in _label_words(name)}
+    words = [_label_words(g.label) - given for g in groups]
+    common = frozenset.intersection(*words)
+    return sorted({w for ws in words for w in ws - common if w not in _DELIVERY})
+
+
+def _label_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z]+", text.casefold()) if len(w) > 1)
