@@ -94,6 +94,8 @@ def test_a_real_head_to_head_trial_of_two_diets_has_an_active_control(tmp_path: 
     assert (design["control"], design["comparator"]) == ("active", "Mediterranean Style Diet")
     assert "labels name different treatments" in design["control_basis"]
     assert study["evidence"]["level"] == 2 and "no-control" not in codes(study)
+    found = _serious(study)  # the active control is the comparator, whatever the group order
+    assert found["compared"] == "Specific Carbohydrate Diet 3/99 vs Mediterranean Style Diet 5/92"
 
 
 def head_to_head() -> Record:
