@@ -20,6 +20,7 @@ DIET_COHORT = "real-NCT06323538-excerpt.json"  # observational prospective cohor
 FIELD_FILTERED = "real-NCT07062965-excerpt.json"  # a search result with a field filter
 WITHDRAWN_COHORT = "real-NCT01511679-excerpt.json"  # observational, withdrawn, 0 enrolled
 DIETS = "real-NCT03058679-excerpt.json"  # two diets head to head, one shared intervention
+GCSF_DOSES = "real-NCT05531279-excerpt.json"  # three arms, one registered drug, other schedules
 GENISTEIN = "real-NCT01126879-excerpt.json"  # results groups named unlike the arms
 KINESIOTAPE = "real-NCT05013879-excerpt.json"  # NO_INTERVENTION arm given standard rehabilitation
 REPAGLINIDE = "ctgov-v2-NCT00763412.json"  # randomized placebo-controlled, with results

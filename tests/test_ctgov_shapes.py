@@ -21,6 +21,7 @@ from ctgov_real import (
     DIET_COHORT,
     DIETS,
     FIELD_FILTERED,
+    GCSF_DOSES,
     GENISTEIN,
     KINESIOTAPE,
     REPAGLINIDE,
@@ -96,6 +97,15 @@ def test_a_real_head_to_head_trial_of_two_diets_has_an_active_control(tmp_path: 
     assert study["evidence"]["level"] == 2 and "no-control" not in codes(study)
     found = _serious(study)  # the active control is the comparator, whatever the group order
     assert found["compared"] == "Specific Carbohydrate Diet 3/99 vs Mediterranean Style Diet 5/92"
+
+
+def test_a_real_dose_finding_trial_of_one_drug_claims_no_control(tmp_path: Path) -> None:
+    """Real NCT05531279, unchanged: three EXPERIMENTAL arms, all given PEG-rhG-CSF at other
+    intervals: randomized, but with no untreated, standard-care or active comparison."""
+    study = imported(tmp_path, real(GCSF_DOSES))
+    assert study["design"]["type"] == "randomized-trial"
+    assert study["design"]["control"] in {"none", "alternative-delivery"}
+    assert study["evidence"]["level"] == 4 and "no-control" in codes(study)
 
 
 def head_to_head() -> Record:
