@@ -167,7 +167,7 @@ def test_record_without_results_is_pending_with_registered_outcomes(tmp_path: Pa
     )
     assert study.design.phases == ["PHASE1", "PHASE2"]
     assert study.design.comparator == "Placebo"
-    assert study.headline.startswith("Registered Phase 1/2 randomized trial (RECRUITING")
+    assert study.headline.startswith("Registered Phase 1/2 randomized trial (recruiting")
     assert study.population.n_type == "ESTIMATED"
     assert len(study.population.inclusion) == 5
     intervention = study.intervention

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from stemcell_cli.ctgov import descriptor_from_record, import_files
 from stemcell_cli.ctgov.arms import only_control
-from stemcell_cli.evidence.grading import NO_RESULTS, assess
+from stemcell_cli.evidence.grading import NO_RESULTS, NOBODY_ENROLLED, assess
 from stemcell_cli.model.descriptor import Study
 
 
@@ -123,18 +123,33 @@ CELLS = ["Biological: MSC"]
             "active",
             "arm type ACTIVE_COMPARATOR",
         ),
-        (  # both arms get standard care: neither is a control
+        (  # both arms get the same cells and standard care: neither is a control
             [
                 ("EXPERIMENTAL", "MSC plus standard care", CELLS),
                 ("EXPERIMENTAL", "MSC high dose plus standard care", CELLS),
             ],
             None,
-            "none",
-            "no arm is a placebo",
+            "alternative-delivery",
+            "every arm receives MSC",
         ),
         ([("EXPERIMENTAL", "Placebo run-in then cells", CELLS)], None, "none", "one arm"),
         (  # a label naming saline for an arm given cells is no control
             [("EXPERIMENTAL", "Saline-washed MSC", CELLS), ("EXPERIMENTAL", "Fresh MSC", CELLS)],
+            None,
+            "alternative-delivery",
+            "randomized only between ways of giving it",
+        ),
+        (  # cells alone vs cells with a placebo pill: no add-on of a treatment
+            [("EXPERIMENTAL", "A", CELLS), ("EXPERIMENTAL", "B", [*CELLS, "Drug: Placebo"])],
+            None,
+            "none",
+            "no arm is a placebo",
+        ),
+        (  # two different treatments, neither typed a comparator: no control is read in
+            [
+                ("EXPERIMENTAL", "Low-dose MSC", ["Biological: MSC 1M/kg"]),
+                ("EXPERIMENTAL", "C", CELLS),
+            ],
             None,
             "none",
             "no arm is a placebo",
@@ -152,8 +167,8 @@ def test_control_comes_from_every_signal_and_says_which(
 def test_withdrawn_study_with_nobody_enrolled_claims_no_certainty() -> None:
     study = _study(record(status="WITHDRAWN", enrollment=(0, "ACTUAL"), why_stopped="No funding"))
     evidence = assess(study)
-    assert evidence.level == 2  # its design's level
-    assert evidence.certainty == NO_RESULTS
+    assert evidence.level is None  # no evidence at all (issue 19, item 4)
+    assert evidence.certainty == NOBODY_ENROLLED
     assert evidence.codes == ["withdrawn"]
     assert "No funding" in evidence.flags[0].reason
     assert not any("Only 0" in flag.reason for flag in evidence.flags)

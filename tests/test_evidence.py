@@ -182,7 +182,7 @@ def test_flag_reasons_speak_about_the_study() -> None:
     reasons = {f.code: f.reason for f in assessed(population__n=21).flags}
     assert reasons["small-sample"].startswith("Only 21 people took part")
     routes = {f.code: f.reason for f in assessed(design__control="alternative-delivery").flags}
-    assert "two ways of giving the same cells" in routes["no-control"]
+    assert "two ways of giving the same treatment" in routes["no-control"]
 
 
 def test_json_carries_the_assessment(tmp_path: Path) -> None:
@@ -304,7 +304,7 @@ def test_bundled_assessments(
 def test_route_only_randomization_is_explained_in_show() -> None:
     result = invoke("show", "t2d-bmsc", "--format", "markdown")
     assert "4 · weak (of 1 strongest … 5 weakest, not a score): uncontrolled study" in result.stdout
-    assert "randomized between two ways of giving the same cells" in result.stdout
+    assert "randomized between two ways of giving the same treatment" in result.stdout
 
 
 def test_show_has_the_evidence_section_in_words() -> None:

@@ -31,6 +31,7 @@ exactly as published.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
@@ -116,9 +117,49 @@ def _bare(text: str | None) -> str:
     return "".join(words(text or ""))
 
 
+# words of a results group's title that name an analysis population, not an arm
+_NOT_ARM = frozenset({"fas", "itt", "mitt", "pp", "set", "population", "analysis", "arm", "group"})
+
+
+def _title_words(text: str | None) -> frozenset[str]:
+    return frozenset(w for w in words(text or "") if not w.isdigit()) - _NOT_ARM
+
+
 def _arm_of(study: Study, group: str | None) -> Arm | None:
+    """The arm a results group names: the same key or label, else the one arm whose label's
+    words all appear in the group's title, or the other way round ("Placebo (FAS)" names the
+    arm "Placebo", "Repaglinide" the arm "2. repaglinide"), else the one arm whose label and
+    description hold every word of the group's title."""
     name = _bare(group)
-    return next((a for a in study.arms if name in (_bare(a.key), _bare(a.label))), None)
+    found = next((a for a in study.arms if name in (_bare(a.key), _bare(a.label))), None)
+    if found or not name:
+        return found
+    mine = _title_words(group)
+    hits = [
+        a
+        for a in study.arms
+        if (theirs := _title_words(a.label)) and mine and (theirs <= mine or mine <= theirs)
+    ]
+    if not hits and mine:  # "CZP 200 mg Q2W" for the arm "Certolizumab pegol (CZP) 200 mg Q2W"
+        hits = [a for a in study.arms if mine <= _title_words(f"{a.label} {a.description}")]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _control_arms(study: Study) -> set[str]:
+    """Keys of the arms the design names as its control (``design.comparator``, or the arm in
+    ``design.control_basis``), when the study has a control."""
+    design = study.design
+    if design.control not in CONTROLLED:
+        return set()
+    parts = {folded(p) for p in (design.comparator or "").split(";")} - {""}
+    basis = re.search(r"\(arm '(.+)'\)$", design.control_basis or "")
+    if basis:
+        parts.add(folded(basis.group(1)))
+    return {
+        a.key
+        for a in study.arms
+        if any(p == folded(a.label) or p.startswith(f"{folded(a.label)} (") for p in parts)
+    }
 
 
 Side = list[tuple["Outcome", "Arm | None"]]
@@ -130,9 +171,16 @@ def _sides(study: Study, results: Sequence[Outcome]) -> tuple[Side, Side, str]:
         {folded(study.design.comparator)} if study.design.comparator else set()
     )
     arms = [(o, _arm_of(study, o.group)) for o in results]
+    controls = _control_arms(study)
+    exp: Side
+    ctl: Side
+    if controls and any(arm for _, arm in arms):  # the control the design found, by any sign
+        ctl = [(o, a) for o, a in arms if a and a.key in controls]
+        exp = [(o, a) for o, a in arms if a and a.key not in controls and a.role not in COMPARATOR]
+        return exp, ctl, "the design's control (design.control_basis)"
     if any(arm for _, arm in arms):
-        exp: Side = [(o, a) for o, a in arms if a and a.role in EXPERIMENTAL]
-        ctl: Side = [(o, a) for o, a in arms if a and a.role in COMPARATOR]
+        exp = [(o, a) for o, a in arms if a and a.role in EXPERIMENTAL]
+        ctl = [(o, a) for o, a in arms if a and a.role in COMPARATOR]
         # arms without a role: one named like a control is the comparator, one other the
         # intervention (as when the study lists no arms)
         bare = [(o, a) for o, a in arms if a is not None and a.role is None]

@@ -22,14 +22,21 @@ _ARM_ROLES = frozenset(typing.get_args(ArmRole))
 _CONTROL_WORDS = (
     ("placebo", r"\bplacebos?\b|\bvehicle\b|\bsaline\b"),
     ("sham", r"\bsham\b"),
-    (
+    (  # "standard adjuvant endocrine therapy", "usual care", "background therapy"
         "standard-care",
-        r"\b(?:usual|standard|routine|conventional)(?: of)? (?:medical )?(?:care|treatment|therapy)"
-        r"\b|\bbest supportive care\b",
+        r"\b(?:usual|standard|routine|conventional|background)(?: of)?"
+        r"(?: (?!doses?\b|cells?\b|stem\b|mscs?\b|new\b|novel\b)[a-z-]+){0,3}? "
+        r"(?:care|treatments?|therap(?:y|ies)|medications?|regimens?|rehabilitation|procedures?"
+        r"|practice|management)\b|\bbest supportive care\b",
     ),
     ("untreated", r"\buntreated\b|\bno (?:treatment|intervention)\b"),
 )
 _COMBINED = re.compile(r"\+|&|\b(?:plus|with|and|add-on|combined|followed)\b", re.IGNORECASE)
+
+
+def says_standard(words: str) -> bool:
+    """Whether a text names standard, usual, routine, conventional or background care."""
+    return re.search(dict(_CONTROL_WORDS)["standard-care"], words.casefold()) is not None
 
 
 def control_word(words: str) -> str | None:
@@ -102,6 +109,17 @@ class Group:
         if self.labelled or not self.names:
             return self.label
         return f"{self.label} ({', '.join(self.names)})"
+
+
+def treatments(group: Group) -> frozenset[str]:
+    """What an arm receives, in matching form (``norm``) of the interventions' names."""
+    return frozenset(norm(g.name) for g in group.given) - {""}
+
+
+def same_treatment(groups: list[Group]) -> bool:
+    """Whether every arm receives the same interventions (and some are named)."""
+    given = {treatments(g) for g in groups}
+    return len(groups) >= 2 and len(given) == 1 and frozenset() not in given
 
 
 def _same(label: str) -> str:

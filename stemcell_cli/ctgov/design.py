@@ -1,10 +1,9 @@
 """What a record says was done, and to whom: design, arms, intervention, population.
 
-- ``design.control`` comes from the first of ``SIGNALS`` that finds a control arm: the arm
-  types, then interventions typed PLACEBO, then arm labels and intervention names that say
-  placebo, vehicle, saline, sham, usual or standard care, then NO_INTERVENTION and
-  ACTIVE_COMPARATOR arms; ``design.control_basis`` says which signal decided it. Observational
-  studies have a control only when a cohort is named as one (standard care, placebo, sham).
+- ``design.control`` and ``design.control_basis``: see ``control.py``. Observational studies
+  have a control only when a cohort is named as one (standard care, placebo, sham).
+- A trial randomized by cluster (``control.cluster_unit``) says so in
+  ``design.allocation_note``, and its enrolment is left out (it may count clusters).
 - Arm groups listed once per intervention (the same label twice) are one arm.
 - Without a study type (no designModule, as in field-filtered search results) the design is
   ``unknown`` (no evidence level), with the reason in ``design.allocation_note``.
@@ -21,7 +20,8 @@ import typing
 from typing import Any
 
 from ..model.vocab import Allocation, Masking, Phase
-from .arms import Given, Group, control_word, once, only_control
+from .arms import Given, Group, once
+from .control import cluster_unit, control_of
 from .log import Log
 from .record import (
     ARMS,
@@ -93,12 +93,28 @@ def design_of(rec: Record, groups: list[Group], log: Log) -> dict[str, Any]:
         what = f"gives study type {study_type}" if study_type else where
         note = f"The registry record {what}: design unknown."
         log.lack("study type")
-    if observational:  # a cohort given standard care (placebo, sham) is a comparison group
+    if observational and not groups and not info and not rec.has(ARMS):
+        kind = "unknown"  # a field-filtered record: its groups and design are not in it
+        note = (
+            "The registry record is an observational study but holds neither its groups nor "
+            "its design details (as a field-filtered search returns it): whether it had a "
+            "comparison group cannot be told."
+        )
+        control, basis, comparator = None, "no arms or design details in the record", None
+    elif observational:  # a cohort given standard care (placebo, sham) is a comparison group
         control, basis, comparator = control_of(groups, kind)
         basis = f"observational study: {basis}"
     else:
         crossover = info.code("interventionModel") == "CROSSOVER"
-        control, basis, comparator = control_of(groups, kind, crossover=crossover)
+        unit = cluster_unit(rec)
+        stepped = unit is not None and "wedge" in unit
+        control, basis, comparator = control_of(groups, kind, crossover=crossover, stepped=stepped)
+        if unit and kind == "randomized-trial":
+            note = (
+                f"Randomized by cluster (the record says: {unit}): groups of people, not "
+                "people one by one, were assigned"
+            )
+            note += ", each cluster's time before its start being its control." if stepped else "."
         if allocation is None and kind == "non-randomized-trial" and control != "none":
             kind = "unknown"  # controlled, but randomized or not cannot be told
             note = (
@@ -140,6 +156,8 @@ def _interventional_type(
     """The trial type from allocation and intervention model, with a note when inferred."""
     if allocation == "RANDOMIZED":
         return "randomized-trial", None
+    if model == "SINGLE_GROUP" and len(arms) <= 1:
+        return "single-group-trial", None
     if allocation == "NON_RANDOMIZED":
         return "non-randomized-trial", None
     if allocation == "NA" or model == "SINGLE_GROUP":
@@ -152,78 +170,6 @@ def _interventional_type(
     if arms:
         return "single-group-trial", "Allocation not given in the registry record; one arm."
     return "unknown", "The registry record gives neither allocation nor arms: design unknown."
-
-
-Finding = tuple[str, str] | None  # (control, why) for one group
-
-
-def _by_role(role: str, control: str) -> Any:
-    return lambda g: (control, f"arm type {role}") if role in g.roles else None
-
-
-def _by_type(group: Group) -> Finding:
-    typed = [g.name for g in group.given if g.type == "PLACEBO"]
-    if typed and len(typed) == len(group.given):
-        return "placebo", f"intervention type PLACEBO ({', '.join(typed)})"
-    return None
-
-
-def _by_words(group: Group) -> Finding:
-    """The label or the intervention names say placebo, sham or standard care; a label counts
-    when it names nothing else ("Placebo qw") or the arm receives nothing else ("Saline-washed
-    MSC" given MSC is no control)."""
-    kinds = {g.control_like for g in group.given}
-    said = control_word(group.label)
-    if said and (not group.given or None not in kinds or only_control(group.label)):
-        return said, f"arm label '{group.label}' says {said.replace('-', ' ')}"
-    if group.given and len(kinds) == 1 and None not in kinds:
-        (only,) = kinds
-        said = typing.cast(str, only)
-        names = ", ".join(group.names)
-        return said, f"intervention name ({names}) says {said.replace('-', ' ')}"
-    return None
-
-
-# the first signal that finds a control arm decides; later ones are weaker readings
-SIGNALS = (
-    _by_role("PLACEBO_COMPARATOR", "placebo"),
-    _by_role("SHAM_COMPARATOR", "sham"),
-    _by_type,
-    _by_words,
-    _by_role("NO_INTERVENTION", "untreated"),
-    _by_role("ACTIVE_COMPARATOR", "active"),
-)
-
-
-def control_of(
-    groups: list[Group], kind: str, *, crossover: bool = False
-) -> tuple[str | None, str, str | None]:
-    """Control, the signal that decided it, and the comparator arms (as the record names them).
-
-    A control needs another arm to compare with: a one-arm study has none, unless it is a
-    crossover in which everyone also receives a placebo, sham or standard care. An unknown
-    design with no arms has an unknown control (None).
-    """
-    if kind == "unknown" and not groups:
-        return None, "no arms in the record", None
-    if len(groups) >= 2:
-        for signal in SIGNALS:
-            found = [(g, hit) for g in groups if (hit := signal(g))]
-            if found and len(found) < len(groups):
-                control, why = found[0][1]
-                arms = [g for g, hit in found if hit[0] == control]
-                basis = f"{why} (arm '{found[0][0].label}')"
-                return control, basis, "; ".join(g.shown for g in arms)
-    given = list({g.name: g for group in groups for g in group.given}.values())
-    controls = [g for g in given if g.control_like]
-    if crossover and controls and len(controls) < len(given):
-        control = controls[0].control_like
-        names = ", ".join(g.name for g in controls if g.control_like == control)
-        return control, f"crossover: participants also receive {names}", names
-    basis = (
-        "one arm" if len(groups) < 2 else "no arm is a placebo, sham, untreated or active control"
-    )
-    return "none", basis, None
 
 
 def _phases(rec: Record, log: Log) -> list[str]:
@@ -291,15 +237,25 @@ def _cell_facts(words: str, log: Log) -> dict[str, str]:
 
 
 def population_of(rec: Record, fields: dict[str, Any], log: Log) -> dict[str, Any]:
-    """Enrollment type only with a count; the eligibility summary in words."""
+    """Enrollment type only with a count; the eligibility summary in words. In a cluster
+    design the enrolment may count clusters (health systems), not people: it is left out."""
     n = fields["population.n"]
-    if n is None:
+    unit = cluster_unit(rec) if n is not None else None
+    if unit:
+        log.note(
+            f"enrolment {n} left out: the record says the unit is a cluster ({unit}), so the "
+            "count may be of clusters, not people"
+        )
+        log.lack("number of participants (the enrolment may count clusters)")
+        n = None
+    elif n is None:
         log.lack("number of participants")
     eligibility = rec.obj(ELIGIBILITY)
     if not eligibility:
         log.lack("eligibility criteria")
     log.lack("participants' age (the registry gives eligibility limits only)")
     return {
+        "population.n": n,
         "population.n_type": None if n is None else fields["population.n_type"],
         "population.description": _eligibility_words(eligibility),
         "population.inclusion": _inclusion(eligibility.raw("eligibilityCriteria"), log),

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from ..model.descriptor import Study
 from ..model.registry import CTGOV, registry_url
 from ..model.vocab import MAX_PEOPLE, OverallStatus
+from ..views.describe import code_words
 from .arms import arms_of, groups_of
 from .design import (
     NOT_STATED,
@@ -235,7 +236,8 @@ def _headline(fields: dict[str, Any]) -> str:
     """A factual line: what was registered, its status and size, whether results are posted."""
     phases = _phase_words(fields["design.phases"])
     what = " ".join(filter(None, [phases, _DESIGN_WORDS.get(fields["design.type"], "study")]))
-    facts = [fields["registration.status"]] if fields["registration.status"] else []
+    status = fields["registration.status"]
+    facts = [code_words(status)] if status else []  # words, not registry codes
     if fields["population.n"] is not None:
         kind = (fields["population.n_type"] or "").lower()
         facts.append(f"n = {fields['population.n']}" + (f" {kind}" if kind else ""))

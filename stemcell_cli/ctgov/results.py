@@ -9,6 +9,7 @@ from typing import Any
 
 from ..model.vocab import MAX_PEOPLE
 from ..views.describe import number as shown
+from .analyses import analysis_of
 from .log import Log
 from .record import OUTCOMES, RESULTS, Record, norm, parse_number, text
 
@@ -116,65 +117,9 @@ def _measure_outcomes(measure: Record) -> tuple[list[dict[str, Any]], int]:
     rows += [
         {"measure": title, "group": found["effect"]["comparison"], **common, **found}
         for analysis in measure.objs("analyses")
-        if (found := _analysis(analysis, groups))
+        if (found := analysis_of(analysis, groups))
     ]
     return rows, skipped
-
-
-_EFFECTS = (  # words in a posted parameter type -> the descriptor's effect measure
-    ("hazard ratio", "hazard-ratio"),
-    ("odds ratio", "odds-ratio"),
-    ("risk ratio", "risk-ratio"),
-    ("relative risk", "risk-ratio"),
-    ("risk difference", "risk-difference"),
-    ("mean difference", "mean-difference"),
-)
-_P_VALUE = re.compile(r"(<|<=|>|=)?\s?(0?\.\d+|0|1(\.0+)?)")
-
-
-def _analysis(analysis: Record, groups: dict[str | None, str | None]) -> dict[str, Any] | None:
-    """One posted statistical analysis as a published effect: measure, value, interval, p."""
-    parameter = analysis.text("paramType", 100)
-    value = analysis.number("paramValue")
-    low, high = analysis.number("ciLowerLimit"), analysis.number("ciUpperLimit")
-    level = analysis.number("ciPctValue")
-    raw_p = analysis.text("pValue", 40)
-    p_value = raw_p.replace(" ", "") if raw_p else None
-    if p_value and not _P_VALUE.fullmatch(p_value):
-        p_value = None
-    folded = (parameter or "").casefold()
-    effect: dict[str, Any] = {
-        "measure": next((m for words, m in _EFFECTS if words in folded), "other"),
-        "parameter": parameter,
-        "value": value,
-        "comparison": " vs ".join(
-            filter(None, (groups.get(g) for g in analysis.values("groupIds") if isinstance(g, str)))
-        )
-        or None,
-        "method": analysis.text("statisticalMethod", 200),
-    }
-    notes = []
-    bounded = low is not None and high is not None and low <= high
-    if bounded and level is not None and 0 < level < 100:
-        effect["interval"] = {"lower": low, "upper": high, "level": level}
-        if analysis.code("ciNumSides") == "ONE_SIDED":
-            notes.append("one-sided confidence interval")
-    elif low is not None or high is not None:
-        bounds = " to ".join(shown(x) if x is not None else "?" for x in (low, high))
-        notes.append(f"confidence interval {bounds} (level not given or not usable)")
-    if raw_p and p_value is None:
-        notes.append(f"p-value as posted: {raw_p}")
-    notes += filter(
-        None, (analysis.text("nonInferiorityType", 60), analysis.text("estimateComment"))
-    )
-    if value is None and "interval" not in effect and p_value is None and not notes:
-        return None
-    return {
-        "effect": effect,
-        "p_value": p_value,
-        "statement": "Statistical analysis posted on the registry"
-        + "".join(f"; {n}" for n in notes),
-    }
 
 
 def _denominators(part: Record) -> dict[str | None, int]:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..model.descriptor import Study
 
 
-CONTROLLED = {"placebo", "sham", "untreated", "standard-care", "active"}
+CONTROLLED = {"placebo", "sham", "untreated", "standard-care", "active", "delayed-start"}
 SMALL_SAMPLE = 50
 SHORT_FOLLOW_UP_MONTHS = 12
 
@@ -30,11 +30,13 @@ LEVEL_MEANING = {
     3: "controlled study without randomization",
     4: "uncontrolled study (case series or cohort without a comparison group)",
     5: "animal or laboratory study, expert opinion or reasoning from mechanism",
-    None: "unknown: the design is not stated",
+    None: "unknown: the design is not stated, or nobody took part",
 }
 NO_RESULTS = "not applicable: no results"
 RESULTS_UNKNOWN = "not applicable: results unknown"
 DESIGN_UNKNOWN = "not applicable: design unknown"
+NOBODY_ENROLLED = "not applicable: nobody took part"
+RETROSPECTIVE = "time perspective RETROSPECTIVE"  # as the importer writes the registered design
 
 CAUTION = {
     "animal-only": "animal study",
@@ -127,9 +129,17 @@ def level_label(level: str | int | None) -> str:
     return f"level {level_word(level)}"
 
 
+def nobody_enrolled(study: Study) -> bool:
+    """A withdrawn study (stopped before anyone took part), unless it counts people enrolled."""
+    registration = study.registration
+    withdrawn = registration is not None and registration.status == "WITHDRAWN"
+    return withdrawn and not study.population.n
+
+
 def level(study: Study) -> int | None:
-    """Oxford CEBM 2011 level for treatment benefit; None when the design is unknown."""
-    if study.design.type == "unknown":
+    """Oxford CEBM 2011 level for treatment benefit; None when the design is unknown or
+    nobody took part (no evidence)."""
+    if study.design.type == "unknown" or nobody_enrolled(study):
         return None
     if study.kind != "clinical":
         return 5
@@ -146,6 +156,8 @@ def certainty(study: Study) -> str:
         return "not applicable"
     if study.kind == "preclinical":
         return "very low"
+    if nobody_enrolled(study):
+        return NOBODY_ENROLLED
     if study.results == "unknown":
         return RESULTS_UNKNOWN
     if study.results != "published":
@@ -170,10 +182,10 @@ def flags(study: Study) -> tuple[Flag, ...]:
         add("expert-opinion", "This is one expert's view, not a study with patients or data.")
     if design.type == "unknown":
         add("design-unknown", _unknown_design_reason(study))
-    elif study.kind == "clinical":
+    elif study.kind == "clinical" and not nobody_enrolled(study):  # no evidence to caution
         if not has_control(study):
             why = (
-                "Patients were only randomized between two ways of giving the same cells, "
+                "Patients were only randomized between two ways of giving the same treatment, "
                 "with no untreated or standard-care group"
                 if design.control == "alternative-delivery"
                 else "There was no comparison group"
@@ -188,14 +200,15 @@ def flags(study: Study) -> tuple[Flag, ...]:
                 "not-randomized",
                 "Groups were not assigned at random, so they may have differed from the start.",
             )
-    if study.kind == "clinical":
+    if study.kind == "clinical" and not nobody_enrolled(study):
         if design.masking == "NONE":
             add(
                 "not-blinded",
                 "The people assessing the results knew who was treated, which "
                 "can bias their judgement.",
             )
-        if design.type == "retrospective-cohort":
+        registered = study.registration.design_as_registered if study.registration else None
+        if design.type == "retrospective-cohort" or RETROSPECTIVE in (registered or ""):
             add(
                 "retrospective",
                 "Records were looked at after the fact, so data may be missing "

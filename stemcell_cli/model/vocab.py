@@ -44,6 +44,7 @@ Control = Literal[
     "standard-care",
     "active",
     "alternative-delivery",
+    "delayed-start",
     "none",
 ]
 ArmRole = Literal[

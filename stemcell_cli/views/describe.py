@@ -33,7 +33,8 @@ CONTROL = {
     "untreated": "untreated group",
     "standard-care": "standard care",
     "active": "active treatment",
-    "alternative-delivery": "same cells, other route (no untreated group)",
+    "alternative-delivery": "the same treatment given another way (no untreated group)",
+    "delayed-start": "the same treatment started later (delayed start)",
     "none": "none",
 }
 EFFECTS = {
