@@ -22,6 +22,7 @@ from .effects import (
     risk_difference,
     risk_ratio,
 )
+from .estimable import NotConverged, NotEstimable
 from .forest import ForestRow, ForestSummary, forest_svg, forest_text, from_pooled
 from .funnel import EggerResult, egger_test
 from .pooling import Pooled, StudyRow, pool, pool_tables
@@ -35,6 +36,8 @@ __all__ = [
     "EggerResult",
     "ForestRow",
     "ForestSummary",
+    "NotConverged",
+    "NotEstimable",
     "NumberNeeded",
     "Pooled",
     "StudyFacts",

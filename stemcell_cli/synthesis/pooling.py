@@ -24,6 +24,7 @@ from typing import Literal
 from . import _wls
 from .distributions import Z95, chi2_sf, normal_two_sided_p
 from .effects import RATIO_MEASURES, Measure, Table2x2, escalc
+from .estimable import NotConverged, NotEstimable
 
 Method = Literal["FE", "DL", "REML"]
 METHOD_LABELS: dict[str, str] = {
@@ -76,6 +77,7 @@ class Pooled:
     studies: tuple[StudyRow, ...]
     iterations: int = 0
     excluded: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def tau(self) -> float:
@@ -119,17 +121,28 @@ class Pooled:
         return METHOD_LABELS[self.method]
 
 
-def _check(yi: Sequence[float], vi: Sequence[float], labels: Sequence[str] | None) -> None:
-    if len(yi) == 0:
-        raise ValueError("pooling needs at least one study")
-    if len(yi) != len(vi) or (labels is not None and len(labels) != len(yi)):
-        raise ValueError("effects, variances and labels must have the same length")
-    for value in yi:
+def _check(yi: Sequence[float], vi: Sequence[float], names: Sequence[str]) -> None:
+    """Bad input is a ValueError; valid but uncomputable input is :class:`NotEstimable`."""
+    for name, value in zip(names, yi, strict=True):
         if not _wls.finite(value):
-            raise ValueError(f"effect {value!r} is not a finite number")
-    for value in vi:
-        if not _wls.finite(value) or value <= 0:
-            raise ValueError(f"sampling variance {value!r} must be a positive finite number")
+            raise ValueError(f"{name}: effect {value!r} is not a finite number")
+    for name, value in zip(names, vi, strict=True):
+        if value < 0:
+            raise ValueError(f"{name}: sampling variance {value!r} must be positive and finite")
+        if value == 0:
+            raise NotEstimable(
+                f"not estimable: {name} has zero sampling variance "
+                "(a sampling variance must be a positive finite number)"
+            )
+        if not _wls.finite(value):
+            raise NotEstimable(
+                f"not estimable: {name}'s sampling variance {value!r} is not a finite number"
+            )
+        if math.isinf(1.0 / value):
+            raise NotEstimable(
+                f"not estimable: {name}'s sampling variance {value!r} is so small "
+                "that its weight 1/v overflows"
+            )
 
 
 def pool(
@@ -146,33 +159,48 @@ def pool(
     """
     if method not in METHOD_LABELS:
         raise ValueError(f"unknown pooling method {method!r}: use FE, DL or REML")
-    _check(yi, vi, labels)
+    if len(yi) == 0:
+        raise ValueError("pooling needs at least one study")
+    if len(yi) != len(vi) or (labels is not None and len(labels) != len(yi)):
+        raise ValueError("effects, variances and labels must have the same length")
     k = len(yi)
     names = list(labels) if labels is not None else [f"Study {i + 1}" for i in range(k)]
+    _check(yi, vi, names)
     x = [INTERCEPT] * k
     q = _wls.q_statistic(yi, vi, x) if k > 1 else 0.0
     df = k - 1
     iterations = 0
+    notes: list[str] = []
     if method == "FE":
         tau2 = 0.0
     elif method == "DL":
         tau2 = _wls.tau2_dl(yi, vi, x)
     else:
-        tau2, iterations = _wls.tau2_reml(yi, vi, x)
+        try:
+            tau2, iterations = _wls.tau2_reml(yi, vi, x)
+        except NotConverged as problem:
+            tau2, method = _wls.tau2_dl(yi, vi, x), "DL"
+            notes.append(f"{problem}; DerSimonian–Laird used instead")
     w = [1.0 / (v + tau2) for v in vi]
     fit = _wls.wls(yi, w, x)
     beta = fit.beta[0]
     se = math.sqrt(fit.vcov[0][0])
+    if not (se > 0.0 and math.isfinite(se) and math.isfinite(q) and math.isfinite(beta)):
+        raise NotEstimable("not estimable: the pooled figures overflow (variances out of range)")
     z = beta / se
     i2, h2 = _heterogeneity(method, q, df, vi, tau2)
     pi_lb = pi_ub = None
     if method != "FE" and k >= 3:
         half = Z95 * math.sqrt(se * se + tau2)
         pi_lb, pi_ub = beta - half, beta + half
-    total_w = sum(w)
+    if measure in RATIO_MEASURES:
+        for value in (beta - Z95 * se, beta + Z95 * se, pi_lb or 0.0, pi_ub or 0.0):
+            exp_or_refuse(value, "the pooled estimate's interval")
+    _, u = _wls.scaled(w)
+    total_u = math.fsum(u)
     rows = tuple(
-        _row(measure, name, y, v, 100.0 * wi / total_w)
-        for name, y, v, wi in zip(names, yi, vi, w, strict=True)
+        _row(measure, name, y, v, 100.0 * ui / total_u)
+        for name, y, v, ui in zip(names, yi, vi, u, strict=True)
     )
     return Pooled(
         measure=measure,
@@ -194,6 +222,7 @@ def pool(
         pi_ub=pi_ub,
         studies=rows,
         iterations=iterations,
+        notes=tuple(notes),
     )
 
 
@@ -206,17 +235,24 @@ def _heterogeneity(
     if method == "FE":
         i2 = max(0.0, 100.0 * (q - df) / q) if q > 0 else 0.0
         return i2, q / df
-    w = [1.0 / v for v in vi]
-    sw, sw2 = sum(w), sum(wi * wi for wi in w)
-    typical = df * sw / (sw * sw - sw2)
-    return 100.0 * tau2 / (tau2 + typical), (tau2 + typical) / typical
+    typical = df / _wls.trace_p(vi, [INTERCEPT] * len(vi))  # (k−1)Σw / ((Σw)² − Σw²)
+    return min(100.0, 100.0 * tau2 / (tau2 + typical)), (tau2 + typical) / typical
+
+
+def exp_or_refuse(value: float, what: str) -> float:
+    """exp(value), or :class:`NotEstimable` naming ``what`` when it overflows a float."""
+    try:
+        return math.exp(value)
+    except OverflowError:
+        raise NotEstimable(f"not estimable: {what} overflows on the ratio scale") from None
 
 
 def _row(measure: str, label: str, yi: float, vi: float, weight: float) -> StudyRow:
     half = Z95 * math.sqrt(vi)
     lo, hi = yi - half, yi + half
     if measure in RATIO_MEASURES:
-        return StudyRow(label, yi, vi, math.exp(yi), math.exp(lo), math.exp(hi), weight)
+        ratio = [exp_or_refuse(value, f"the 95% CI of {label}") for value in (yi, lo, hi)]
+        return StudyRow(label, yi, vi, *ratio, weight)
     return StudyRow(label, yi, vi, yi, lo, hi, weight)
 
 
