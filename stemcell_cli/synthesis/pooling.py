@@ -9,9 +9,15 @@ I² and H² as metafor computes them for each model:
 * random effects (DL, REML): I² = 100·tau²/(tau² + s²), H² = (tau² + s²)/s², with the
   "typical" within-study variance s² = (k − 1)·Σw / ((Σw)² − Σw²).
 
-The 95 % prediction interval (random effects, k ≥ 3) is metafor's ``predict()`` default
-with ``test="z"``: mu ± 1.959964·√(SE² + tau²) (normal quantile, not Higgins' t_{k−2}).
-Ratios are exponentiated back after pooling.
+The CI and test are normal (``ci="z"``, the default) or Hartung–Knapp–Sidik–Jonkman
+(``ci="hksj"``, metafor's ``test="knha"``); the 95 % prediction interval (random effects,
+k ≥ 3) is metafor's ``predict()`` (``pi="metafor"``, the default: mu ± 1.959964·√(SE² + tau²)
+with the z CI) or the Cochrane Handbook's (``pi="handbook"``: t with k − 2 df); see
+:mod:`.intervals`. The result names both methods (``ci_label``, ``pi_label``).
+Ratios (RR, OR, HR and the other names in :data:`generic.RATIO_SCALES`) are pooled on the
+log scale and exponentiated back. A REML fit that does not converge falls back to
+DerSimonian–Laird and says so in ``notes``; fewer than 5 studies under random effects
+get a note too.
 """
 
 from __future__ import annotations
@@ -22,9 +28,11 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from . import _wls
-from .distributions import Z95, chi2_sf, normal_two_sided_p
-from .effects import RATIO_MEASURES, Measure, Table2x2, escalc
+from .distributions import Z95, chi2_sf
+from .effects import Measure, Table2x2, escalc
 from .estimable import NotConverged, NotEstimable
+from .generic import is_ratio
+from .intervals import CI_METHODS, CiMethod, PiMethod, infer, pi_label, prediction_interval
 
 Method = Literal["FE", "DL", "REML"]
 METHOD_LABELS: dict[str, str] = {
@@ -33,6 +41,7 @@ METHOD_LABELS: dict[str, str] = {
     "REML": "random effects, REML",
 }
 INTERCEPT: tuple[float, ...] = (1.0,)
+FEW_STUDIES = 5  # fewer than this under random effects: tau² (and the CI) are imprecise
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,22 @@ class Pooled:
     iterations: int = 0
     excluded: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    ci_method: str = "z"
+    pi_method: str = "metafor"
+    test_df: int | None = None  # t-test degrees of freedom (HKSJ); None for a z-test
+
+    @property
+    def ci_label(self) -> str:
+        return CI_METHODS[self.ci_method]
+
+    @property
+    def pi_label(self) -> str:
+        return pi_label(self.pi_method, self.test_df, self.k)  # type: ignore[arg-type]
+
+    @property
+    def test_name(self) -> str:
+        """ "z", or "t" (with ``test_df`` degrees of freedom) under HKSJ."""
+        return "z" if self.test_df is None else "t"
 
     @property
     def tau(self) -> float:
@@ -85,7 +110,7 @@ class Pooled:
 
     @property
     def is_ratio(self) -> bool:
-        return self.measure in RATIO_MEASURES
+        return is_ratio(self.measure)
 
     def back(self, value: float) -> float:
         """Analysis scale → reporting scale (exp for ratios)."""
@@ -152,10 +177,13 @@ def pool(
     measure: str = "RR",
     method: Method = "REML",
     labels: Sequence[str] | None = None,
+    ci: CiMethod = "z",
+    pi: PiMethod = "metafor",
 ) -> Pooled:
-    """Pool effects ``yi`` (log scale for RR/OR) with sampling variances ``vi``.
+    """Pool effects ``yi`` (log scale for ratios) with sampling variances ``vi``.
 
-    ``measure`` only decides the back-transformation (RR/OR: exp; anything else: none).
+    ``measure`` only decides the back-transformation (ratios: exp; anything else: none);
+    ``ci`` and ``pi`` choose the interval methods (:mod:`.intervals`).
     """
     if method not in METHOD_LABELS:
         raise ValueError(f"unknown pooling method {method!r}: use FE, DL or REML")
@@ -187,16 +215,24 @@ def pool(
     se = math.sqrt(fit.vcov[0][0])
     if not (se > 0.0 and math.isfinite(se) and math.isfinite(q) and math.isfinite(beta)):
         raise NotEstimable("not estimable: the pooled figures overflow (variances out of range)")
-    z = beta / se
+    _, u = _wls.scaled(w)
+    inference = infer(beta, se, yi, u, ci)
+    if inference.note:
+        notes.append(inference.note)
     i2, h2 = _heterogeneity(method, q, df, vi, tau2)
     pi_lb = pi_ub = None
-    if method != "FE" and k >= 3:
-        half = Z95 * math.sqrt(se * se + tau2)
-        pi_lb, pi_ub = beta - half, beta + half
-    if measure in RATIO_MEASURES:
-        for value in (beta - Z95 * se, beta + Z95 * se, pi_lb or 0.0, pi_ub or 0.0):
+    if method != "FE":
+        interval = prediction_interval(beta, inference, tau2, k, pi)
+        if interval is not None:
+            pi_lb, pi_ub = interval
+        if 1 < k < FEW_STUDIES:
+            notes.append(
+                f"only {k} studies: with fewer than {FEW_STUDIES} a random-effects tau² "
+                "and its CI are imprecise"
+            )
+    if is_ratio(measure):
+        for value in (inference.ci_lb, inference.ci_ub, pi_lb or 0.0, pi_ub or 0.0):
             exp_or_refuse(value, "the pooled estimate's interval")
-    _, u = _wls.scaled(w)
     total_u = math.fsum(u)
     rows = tuple(
         _row(measure, name, y, v, 100.0 * ui / total_u)
@@ -207,11 +243,11 @@ def pool(
         method=method,
         k=k,
         beta=beta,
-        se=se,
-        ci_lb=beta - Z95 * se,
-        ci_ub=beta + Z95 * se,
-        z=z,
-        p=normal_two_sided_p(z),
+        se=inference.se,
+        ci_lb=inference.ci_lb,
+        ci_ub=inference.ci_ub,
+        z=inference.stat,
+        p=inference.p,
         q=q,
         q_df=df,
         q_p=chi2_sf(q, df) if df > 0 else 1.0,
@@ -223,6 +259,9 @@ def pool(
         studies=rows,
         iterations=iterations,
         notes=tuple(notes),
+        ci_method=ci if inference.df is not None else "z",
+        pi_method=pi,
+        test_df=inference.df,
     )
 
 
@@ -250,7 +289,7 @@ def exp_or_refuse(value: float, what: str) -> float:
 def _row(measure: str, label: str, yi: float, vi: float, weight: float) -> StudyRow:
     half = Z95 * math.sqrt(vi)
     lo, hi = yi - half, yi + half
-    if measure in RATIO_MEASURES:
+    if is_ratio(measure):
         ratio = [exp_or_refuse(value, f"the 95% CI of {label}") for value in (yi, lo, hi)]
         return StudyRow(label, yi, vi, *ratio, weight)
     return StudyRow(label, yi, vi, yi, lo, hi, weight)
