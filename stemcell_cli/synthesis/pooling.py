@@ -290,8 +290,8 @@ def _row(measure: str, label: str, yi: float, vi: float, weight: float) -> Study
     half = Z95 * math.sqrt(vi)
     lo, hi = yi - half, yi + half
     if is_ratio(measure):
-        ratio = [exp_or_refuse(value, f"the 95% CI of {label}") for value in (yi, lo, hi)]
-        return StudyRow(label, yi, vi, *ratio, weight)
+        est, low, high = (exp_or_refuse(v, f"the 95% CI of {label}") for v in (yi, lo, hi))
+        return StudyRow(label, yi, vi, est, low, high, weight)
     return StudyRow(label, yi, vi, yi, lo, hi, weight)
 
 

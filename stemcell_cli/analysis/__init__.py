@@ -1,0 +1,1 @@
+"""Analyses of a body of evidence: what ``stemcell pool`` reads and shows, as plain data."""
