@@ -98,3 +98,11 @@ def test_the_library_never_imports_the_cli_or_typer() -> None:
             continue
         assert not any(m.startswith("stemcell_cli.cli") for m in graph[name]), name
         assert "import typer" not in path.read_text(), name
+
+
+def test_synthesis_is_pure_and_imports_nothing_else_from_the_package() -> None:
+    graph = import_graph()
+    for name in graph:
+        if name.startswith("stemcell_cli.synthesis"):
+            outside = {m for m in graph[name] if not m.startswith("stemcell_cli.synthesis")}
+            assert outside == set(), name

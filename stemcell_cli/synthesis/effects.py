@@ -21,9 +21,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from stemcell_cli.evidence import wilson
-
 from .distributions import Z95
+from .proportions import wilson
 
 Measure = Literal["RR", "OR", "RD"]
 RATIO_MEASURES: frozenset[str] = frozenset({"RR", "OR"})
