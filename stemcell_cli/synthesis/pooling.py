@@ -272,7 +272,7 @@ def _heterogeneity(
     if df <= 0:
         return 0.0, 1.0
     if method == "FE":
-        i2 = max(0.0, 100.0 * (q - df) / q) if q > 0 else 0.0
+        i2 = min(100.0, max(0.0, 100.0 * (q - df) / q)) if q > 0 else 0.0
         return i2, q / df
     typical = df / _wls.trace_p(vi, [INTERCEPT] * len(vi))  # (k−1)Σw / ((Σw)² − Σw²)
     return min(100.0, 100.0 * tau2 / (tau2 + typical)), (tau2 + typical) / typical

@@ -60,7 +60,7 @@ def subgroup_test(estimates: Sequence[float], ses: Sequence[float]) -> SubgroupT
     )
     df = len(estimates) - 1
     q = between.q
-    i2 = max(0.0, 100.0 * (q - df) / q) if q > 0 else 0.0
+    i2 = min(100.0, max(0.0, 100.0 * (q - df) / q)) if q > 0 else 0.0
     return SubgroupTest(q, df, chi2_sf(q, df), i2)
 
 
