@@ -20,11 +20,14 @@ RR 1.2·ln(1/2)² = 0.5765436167, RD (1/3)²/(4/27) = 0.75 (OR is well condition
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
+from conftest import invoke
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from twoarm import write_two_arm
 
 from stemcell_cli.synthesis import NotEstimable, _wls, egger_test, pool, pool_tables
 
@@ -152,3 +155,18 @@ def test_closed_form_traces_stay_positive_when_one_weight_dominates():
     off_diagonal = 5e13 * 1.2 / (5e13 + 1.2)  # P = [[a, -a], [-a, a]] with a = w1·w2/S
     assert tr_p == pytest.approx(2 * off_diagonal, rel=1e-12)
     assert tr_pp == pytest.approx(4 * off_diagonal**2, rel=1e-12)
+
+
+@pytest.mark.parametrize("effect", ["rr", "or", "rd"])
+@pytest.mark.parametrize("method", ["dl", "reml"])
+def test_pool_command_handles_ten_million_per_arm(tmp_path, effect, method):
+    # issue 18 item 5: this catalog made `stemcell pool` raise ZeroDivisionError
+    write_two_arm(tmp_path, "huge", 9999999, 10000000, 9999999, 10000000)
+    write_two_arm(tmp_path, "small", 1, 3, 2, 3)
+    args = ("pool", "--studies-dir", str(tmp_path), "--measure", "tuberculosis")
+    result = invoke(*args, "--json", "--effect", effect, "--method", method)
+    assert result.exit_code == 0, result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    body = json.loads(result.stdout)
+    assert body["k"] == 2 and body["pooled"]["tau2"] == 0.0
+    assert body["pooled"]["lower"] <= body["pooled"]["estimate"] <= body["pooled"]["upper"]
