@@ -170,3 +170,26 @@ def test_pool_command_handles_ten_million_per_arm(tmp_path, effect, method):
     body = json.loads(result.stdout)
     assert body["k"] == 2 and body["pooled"]["tau2"] == 0.0
     assert body["pooled"]["lower"] <= body["pooled"]["estimate"] <= body["pooled"]["upper"]
+
+
+def test_reml_that_zigzags_converges_to_the_root():
+    # Plain Fisher scoring zigzags around tau² here: metafor's rma() stops with "Fisher
+    # scoring algorithm did not converge", and stemcell used to return 0 after 1,000 steps.
+    # [R] the root of the REML score y'PPy − tr(P), found directly (R 4.2.2, metafor 3.8-1):
+    #   k <- 200; i <- 1:k; yi <- 0.5*sin(i); vi <- 0.01 + ((i*37) %% 100)/100
+    #   score <- function(t2) { W <- diag(1/(vi+t2)); X <- matrix(1, k, 1)
+    #     P <- W - W %*% X %*% solve(t(X) %*% W %*% X) %*% t(X) %*% W
+    #     c(t(yi) %*% P %*% P %*% yi) - sum(diag(P)) }
+    #   root <- uniroot(score, c(0, 1), tol=1e-14)$root          0.0277954234484
+    #   r <- rma(yi, vi, tau2=root)   beta -0.0205461973476 se 0.0380918494027 I2 12.3197380281
+    #   logLik at 0: -147.647255178, at the root: -139.96036046 (the root is the maximum)
+    yi = [0.5 * math.sin(i) for i in range(1, 201)]
+    vi = [0.01 + (i * 37 % 100) / 100 for i in range(1, 201)]
+    tau2, iterations = _wls.tau2_reml(yi, vi, [(1.0,)] * 200)
+    assert tau2 == pytest.approx(0.0277954234484, rel=1e-9)
+    assert iterations < 50
+    res = pool(yi, vi, measure="MD")
+    assert res.method == "REML" and res.notes == ()
+    assert (res.beta, res.se, res.i2) == pytest.approx(
+        (-0.0205461973476, 0.0380918494027, 12.3197380281), rel=1e-8
+    )

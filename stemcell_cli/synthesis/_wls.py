@@ -161,6 +161,20 @@ def _traces(w: Sequence[float], x: Sequence[Row], vcov: Sequence[Row]) -> tuple[
     return sum(pm[i][i] for i in range(len(w))), sum(value * value for row in pm for value in row)
 
 
+def _fisher_step(y: Sequence[float], v: Sequence[float], x: Sequence[Row], tau2: float) -> float:
+    """The Fisher scoring step (y'PPy − tr P) / tr PP at tau², with scaled weights."""
+    m, u = scaled(_weights(v, tau2))
+    fit = wls(y, u, x)
+    ypy2 = math.fsum((ui * r) ** 2 for ui, r in zip(u, fit.residuals, strict=True))
+    tr_p, tr_pp = _traces(u, x, fit.vcov)
+    if not tr_pp > 0.0:
+        raise NotEstimable(TOO_FAR_APART)
+    step = (ypy2 - tr_p / m) / tr_pp
+    if not math.isfinite(step) or not math.isfinite(tau2 + step):
+        raise NotEstimable("not estimable: tau² overflows (variances out of range)")
+    return step
+
+
 def tau2_reml(
     y: Sequence[float], v: Sequence[float], x: Sequence[Row], start: float | None = None
 ) -> tuple[float, int]:
@@ -169,31 +183,60 @@ def tau2_reml(
     Step: tau² += (y'PPy − tr(P)) / tr(PP), computed with the weights scaled by their largest
     value m as (Σ(uᵢrᵢ)² − tr P(u)/m) / tr PP(u); a step below 0 stops at 0, and the iteration
     ends when the change is below 1e-10 relative to tau² (or 1e-16 times the smallest
-    variance); metafor's default threshold is 1e-5 absolute. No convergence within
-    ``REML_MAX_ITER`` steps raises :class:`NotConverged` (metafor stops with an error too).
+    variance); metafor's default threshold is 1e-5 absolute. When a step overshoots (the
+    next step points back), the root of the step function lies between the two points and
+    is found by the Illinois variant of regula falsi instead: plain Fisher scoring can
+    zigzag around it for hundreds of steps. The root, and so the estimate, is the same.
+    No convergence within ``REML_MAX_ITER`` evaluations raises :class:`NotConverged`
+    (metafor stops with an error too).
     """
     if len(y) - len(x[0]) <= 0:
         return 0.0, 0
     tau2 = tau2_dl(y, v, x) if start is None else max(0.0, start)
     floor = REML_FLOOR * min(v)
-    change = math.inf
+    previous: tuple[float, float] | None = None
+    step = math.inf
     for iteration in range(1, REML_MAX_ITER + 1):
-        m, u = scaled(_weights(v, tau2))
-        fit = wls(y, u, x)
-        ypy2 = math.fsum((ui * r) ** 2 for ui, r in zip(u, fit.residuals, strict=True))
-        tr_p, tr_pp = _traces(u, x, fit.vcov)
-        if not tr_pp > 0.0:
-            raise NotEstimable(TOO_FAR_APART)
-        new = max(0.0, tau2 + (ypy2 - tr_p / m) / tr_pp)
-        if not math.isfinite(new):
-            raise NotEstimable("not estimable: tau² overflows (variances out of range)")
+        step = _fisher_step(y, v, x, tau2)
+        new = max(0.0, tau2 + step)
         change = abs(new - tau2)
+        if change <= REML_TOLERANCE * new or change < floor:
+            return new, iteration
+        if previous is not None and (previous[1] > 0) != (step > 0):
+            return _illinois(y, v, x, previous, (tau2, step), iteration, floor)
+        previous = (tau2, step)
         tau2 = new
-        if change <= REML_TOLERANCE * tau2 or change < floor:
-            return tau2, iteration
     raise NotConverged(
         f"REML did not converge in {REML_MAX_ITER} iterations "
-        f"(tau² {tau2:.6g} still changing by {change:.3g})"
+        f"(tau² {tau2:.6g} still changing by {abs(step):.3g})"
+    )
+
+
+def _illinois(
+    y: Sequence[float],
+    v: Sequence[float],
+    x: Sequence[Row],
+    a_point: tuple[float, float],
+    b_point: tuple[float, float],
+    used: int,
+    floor: float,
+) -> tuple[float, int]:
+    """The root of the Fisher step between two tau² whose steps differ in sign."""
+    (a, fa), (b, fb) = a_point, b_point
+    for iteration in range(used + 1, REML_MAX_ITER + 1):
+        c = (a * fb - b * fa) / (fb - fa)
+        fc = _fisher_step(y, v, x, c)
+        new = max(0.0, c + fc)
+        if abs(fc) <= REML_TOLERANCE * new or abs(fc) < floor or abs(b - a) < floor:
+            return new, iteration
+        if (fc > 0) != (fb > 0):
+            a, fa = b, fb
+        else:
+            fa /= 2.0
+        b, fb = c, fc
+    raise NotConverged(
+        f"REML did not converge in {REML_MAX_ITER} iterations "
+        f"(tau² between {min(a, b):.6g} and {max(a, b):.6g})"
     )
 
 
