@@ -14,6 +14,7 @@ settled after ``REML_MAX_ITER`` steps raises :class:`NotConverged`, never a sile
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ REML_FLOOR = 1e-16  # change, relative to the smallest variance, counted as conv
 REML_MAX_ITER = 1000
 
 Row = tuple[float, ...]
+INTERCEPT: Row = (1.0,)
 TOO_FAR_APART = "not estimable: the variances are too far apart to weigh the studies"
 
 
@@ -52,10 +54,18 @@ def scaled(w: Sequence[float]) -> tuple[float, list[float]]:
     return m, [wi / m for wi in w]
 
 
+def _intercept_only(x: Sequence[Row]) -> bool:
+    return len(x[0]) == 1 and all(row == INTERCEPT for row in x)
+
+
 def wls(y: Sequence[float], w: Sequence[float], x: Sequence[Row]) -> Fit:
     """Weighted least squares of y on the columns of x (one or two columns)."""
     p = len(x[0])
     m, u = scaled(w)
+    if _intercept_only(x):  # the weighted mean, without the general matrix algebra
+        total = math.fsum(u)
+        mean = math.fsum(map(operator.mul, u, y)) / total
+        return Fit((mean,), ((1.0 / total / m,),), tuple(yi - mean for yi in y))
     xtwx = [
         [math.fsum(ui * xi[r] * xi[c] for ui, xi in zip(u, x, strict=True)) for c in range(p)]
         for r in range(p)
@@ -147,7 +157,7 @@ def _traces(w: Sequence[float], x: Sequence[Row], vcov: Sequence[Row]) -> tuple[
     Pᵢᵢ = wᵢ(S − wᵢ)/S and Pᵢⱼ = −wᵢwⱼ/S, so tr P = Σ wᵢ(S − wᵢ)/S and
     tr PP = (Σ wᵢ²(S − wᵢ)² + Σ wᵢ²(S₂ − wᵢ²)) / S², every term non-negative.
     """
-    if len(x[0]) == 1 and all(row[0] == 1.0 for row in x):
+    if _intercept_only(x):
         s1 = math.fsum(w)
         squares = [wi * wi for wi in w]
         s2 = math.fsum(squares)
