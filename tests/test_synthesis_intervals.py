@@ -376,3 +376,17 @@ def test_interval_methods_are_well_formed(data, method):
     # t with k − 2 df is wider than the normal quantile
     assert handbook.pi_lb <= z.pi_lb and z.pi_ub <= handbook.pi_ub  # type: ignore[operator]
     assert math.isfinite(hk.pi_lb) and math.isfinite(hk.pi_ub)  # type: ignore[arg-type]
+
+
+def test_knha_with_a_fixed_effect_model_as_metafor():
+    # [R] rma(yi, vi, data=escalc("RR", ... dat.bcg), method="FE", test="knha") (metafor warns
+    # that Knapp–Hartung is not meant for FE models, and computes it):
+    #   -0.4302851637 se 0.144246548 ci -0.744571393 -0.1159989343 t -2.982984132 p 0.01142223504
+    from test_synthesis_subgroups import bcg_rr
+
+    yi, vi = bcg_rr()
+    res = pool(yi, vi, measure="RR", method="FE", ci="hksj")
+    got = (res.beta, res.se, res.ci_lb, res.ci_ub, res.z, res.p)
+    want = (-0.4302851637, 0.144246548, -0.744571393, -0.1159989343, -2.982984132, 0.01142223504)
+    assert got == pytest.approx(want, rel=R10)
+    assert res.test_df == 12 and res.pi_lb is None
