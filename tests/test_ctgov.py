@@ -14,7 +14,7 @@ from conftest import invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stemcell_cli import ctgov
+from stemcell_cli import ctgov, files
 from stemcell_cli.ctgov import (
     NO_INTERVENTION,
     NO_RESULT,
@@ -31,7 +31,6 @@ from stemcell_cli.ctgov.mapping import SUMMARY_CHARS
 from stemcell_cli.errors import StemcellError
 from stemcell_cli.evidence.grading import assess
 from stemcell_cli.model.descriptor import Study
-from stemcell_cli.store import files
 from stemcell_cli.store.loader import load_study
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ctgov"

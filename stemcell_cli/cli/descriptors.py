@@ -92,9 +92,9 @@ def new(
     Example: stemcell new my-trial --out my-studies/
     """
     from ..errors import StemcellError, UsageError
+    from ..files import write_atomic
     from ..model.fields import ID_PATTERN
     from ..model.template import descriptor_template
-    from ..store.files import write_atomic
     from ..store.loader import PATTERN_WORDS
 
     if not re.fullmatch(ID_PATTERN, study_id):

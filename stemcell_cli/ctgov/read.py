@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StemcellError
-from ..store.files import read_bounded
+from ..files import read_bounded
 from .record import json_kind
 
 MAX_INPUT_BYTES = 64 << 20

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StemcellError
-from ..store.files import size_text
+from ..files import size_text
 from ..store.loader import MAX_BYTES as MAX_DESCRIPTOR_BYTES
 from .mapping import descriptor_from_record
 from .read import read_records

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StemcellError
+from ..files import read_bounded, write_atomic
 from ..model.registry import checked_nct
-from ..store.files import read_bounded, write_atomic
 from ..store.loader import MAX_BYTES, parse
 from ..store.walk import find_descriptors
 from .api import ApiError, Client

@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
+from ..files import write_atomic
 from ..model.registry import CTGOV
-from ..store.files import write_atomic
 from .record import Record
 from .report import Status, StudyImport
 from .tracked import imported_line

@@ -18,10 +18,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ..files import read_bounded
 from ..model import fields as models
 from ..model.descriptor import Study
 from ..model.registry import NCT_PATTERN
-from .files import read_bounded
 from .problems import Problem
 
 MAX_BYTES = 1 << 20

@@ -2,19 +2,31 @@
 
 Shared by pooling (intercept only) and the small-study test (intercept + standard error), following
 metafor's ``rma.uni``: weights w = 1/(v + tau²), P = W − W X (X'WX)⁻¹ X'W.
+
+Numerics (issue 18): weights are divided by their largest value before any sum (the fit and
+the REML step are invariant to that scale, so a variance of 1e-14 next to one of 0.8 neither
+overflows nor cancels), and the intercept-only traces are sums of non-negative terms
+(tr P = Σ wᵢ(S − wᵢ)/S with S − wᵢ summed directly for the largest weight). What still
+cannot be computed raises :class:`NotEstimable` with the reason; a REML fit that has not
+settled after ``REML_MAX_ITER`` steps raises :class:`NotConverged`, never a silent stop.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .estimable import NotConverged, NotEstimable
+
 REML_TOLERANCE = 1e-10  # relative change in tau²
-REML_FLOOR = 1e-16  # absolute change counted as converged (tau² at or near 0)
+REML_FLOOR = 1e-16  # change, relative to the smallest variance, counted as converged (tau² ≈ 0)
 REML_MAX_ITER = 1000
 
 Row = tuple[float, ...]
+INTERCEPT: Row = (1.0,)
+TOO_FAR_APART = "not estimable: the variances are too far apart to weigh the studies"
 
 
 @dataclass(frozen=True)
@@ -34,21 +46,44 @@ def _inverse(m: list[list[float]]) -> list[list[float]]:
     return [[d / det, -b / det], [-c / det, a / det]]
 
 
+def scaled(w: Sequence[float]) -> tuple[float, list[float]]:
+    """(m, w/m) with m the largest weight: sums of w/m can neither overflow nor all vanish."""
+    m = max(w)
+    if not (m > 0.0 and math.isfinite(m)):
+        raise NotEstimable(f"not estimable: a weight of {m!r} (variances out of range)")
+    return m, [wi / m for wi in w]
+
+
+def _intercept_only(x: Sequence[Row]) -> bool:
+    return len(x[0]) == 1 and all(row == INTERCEPT for row in x)
+
+
 def wls(y: Sequence[float], w: Sequence[float], x: Sequence[Row]) -> Fit:
     """Weighted least squares of y on the columns of x (one or two columns)."""
     p = len(x[0])
+    m, u = scaled(w)
+    if _intercept_only(x):  # the weighted mean, without the general matrix algebra
+        total = math.fsum(u)
+        mean = math.fsum(map(operator.mul, u, y)) / total
+        return Fit((mean,), ((1.0 / total / m,),), tuple(yi - mean for yi in y))
     xtwx = [
-        [sum(wi * xi[r] * xi[c] for wi, xi in zip(w, x, strict=True)) for c in range(p)]
+        [math.fsum(ui * xi[r] * xi[c] for ui, xi in zip(u, x, strict=True)) for c in range(p)]
         for r in range(p)
     ]
-    xtwy = [sum(wi * xi[r] * yi for wi, xi, yi in zip(w, x, y, strict=True)) for r in range(p)]
-    inv = _inverse(xtwx)
-    beta = tuple(sum(inv[r][c] * xtwy[c] for c in range(p)) for r in range(p))
+    xtwy = [
+        math.fsum(ui * xi[r] * yi for ui, xi, yi in zip(u, x, y, strict=True)) for r in range(p)
+    ]
+    try:
+        inv = _inverse(xtwx)
+    except ZeroDivisionError:
+        raise NotEstimable("not estimable: the weighted design is singular") from None
+    beta = tuple(math.fsum(inv[r][c] * xtwy[c] for c in range(p)) for r in range(p))
     resid = tuple(
         yi - sum(b * xv for b, xv in zip(beta, xi, strict=True))
         for yi, xi in zip(y, x, strict=True)
     )
-    return Fit(beta, tuple(tuple(row) for row in inv), resid)
+    vcov = tuple(tuple(value / m for value in row) for row in inv)
+    return Fit(beta, vcov, resid)
 
 
 def p_matrix(w: Sequence[float], x: Sequence[Row], vcov: Sequence[Row]) -> list[list[float]]:
@@ -65,18 +100,31 @@ def p_matrix(w: Sequence[float], x: Sequence[Row], vcov: Sequence[Row]) -> list[
     ]
 
 
+def _weights(v: Sequence[float], tau2: float = 0.0) -> list[float]:
+    w = [1.0 / (vi + tau2) for vi in v]
+    if not all(0.0 < wi < math.inf for wi in w):
+        raise NotEstimable("not estimable: a weight 1/v overflows (variances out of range)")
+    return w
+
+
+def _scaled_q(y: Sequence[float], v: Sequence[float], x: Sequence[Row]) -> tuple[float, float]:
+    """(m, Q/m): Cochran's Q divided by the largest inverse-variance weight m."""
+    m, u = scaled(_weights(v))
+    fit = wls(y, u, x)
+    return m, math.fsum(ui * r * r for ui, r in zip(u, fit.residuals, strict=True))
+
+
 def q_statistic(y: Sequence[float], v: Sequence[float], x: Sequence[Row]) -> float:
     """Cochran's Q (residual heterogeneity) with inverse-variance weights."""
-    w = [1.0 / vi for vi in v]
-    fit = wls(y, w, x)
-    return sum(wi * r * r for wi, r in zip(w, fit.residuals, strict=True))
+    m, q_scaled = _scaled_q(y, v, x)
+    return q_scaled * m
 
 
 def trace_p(v: Sequence[float], x: Sequence[Row], tau2: float = 0.0) -> float:
     """tr(P) at a given tau²."""
-    w = [1.0 / (vi + tau2) for vi in v]
-    fit = wls([0.0] * len(v), w, x)
-    return _traces(w, x, fit.vcov)[0]
+    m, u = scaled(_weights(v, tau2))
+    fit = wls([0.0] * len(v), u, x)
+    return _traces(u, x, fit.vcov)[0] * m
 
 
 def tau2_dl(y: Sequence[float], v: Sequence[float], x: Sequence[Row]) -> float:
@@ -84,18 +132,57 @@ def tau2_dl(y: Sequence[float], v: Sequence[float], x: Sequence[Row]) -> float:
     df = len(y) - len(x[0])
     if df <= 0:
         return 0.0
-    return max(0.0, (q_statistic(y, v, x) - df) / trace_p(v, x))
+    m, q_scaled = _scaled_q(y, v, x)
+    u = [(1.0 / vi) / m for vi in v]
+    tr_scaled = _traces(u, x, wls([0.0] * len(v), u, x).vcov)[0]
+    if not tr_scaled > 0.0:
+        raise NotEstimable(TOO_FAR_APART)
+    tau2 = max(0.0, (q_scaled - df / m) / tr_scaled)
+    if not math.isfinite(tau2):
+        raise NotEstimable("not estimable: tau² overflows (variances out of range)")
+    return tau2
+
+
+def _others(values: Sequence[float], total: float) -> list[float]:
+    """total − vᵢ for each i, summed directly for the largest value (no cancellation)."""
+    top = max(range(len(values)), key=values.__getitem__)
+    out = [total - value for value in values]
+    out[top] = math.fsum(value for i, value in enumerate(values) if i != top)
+    return out
 
 
 def _traces(w: Sequence[float], x: Sequence[Row], vcov: Sequence[Row]) -> tuple[float, float]:
-    """(tr P, tr PP); closed form for an intercept-only model (P = W − w wᵀ/Σw)."""
-    if len(x[0]) == 1 and all(row[0] == 1.0 for row in x):
-        s1 = sum(w)
-        s2 = sum(wi * wi for wi in w)
-        s3 = sum(wi**3 for wi in w)
-        return s1 - s2 / s1, s2 - 2 * s3 / s1 + (s2 / s1) ** 2
+    """(tr P, tr PP); closed form for an intercept-only model (P = W − w wᵀ/Σw).
+
+    Pᵢᵢ = wᵢ(S − wᵢ)/S and Pᵢⱼ = −wᵢwⱼ/S, so tr P = Σ wᵢ(S − wᵢ)/S and
+    tr PP = (Σ wᵢ²(S − wᵢ)² + Σ wᵢ²(S₂ − wᵢ²)) / S², every term non-negative.
+    """
+    if _intercept_only(x):
+        s1 = math.fsum(w)
+        squares = [wi * wi for wi in w]
+        s2 = math.fsum(squares)
+        rest = _others(w, s1)
+        rest2 = _others(squares, s2)
+        tr_p = math.fsum(wi * oi for wi, oi in zip(w, rest, strict=True)) / s1
+        diag = math.fsum((wi * oi) ** 2 for wi, oi in zip(w, rest, strict=True))
+        off = math.fsum(sq * o2 for sq, o2 in zip(squares, rest2, strict=True))
+        return tr_p, (diag + off) / (s1 * s1)
     pm = p_matrix(w, x, vcov)
     return sum(pm[i][i] for i in range(len(w))), sum(value * value for row in pm for value in row)
+
+
+def _fisher_step(y: Sequence[float], v: Sequence[float], x: Sequence[Row], tau2: float) -> float:
+    """The Fisher scoring step (y'PPy − tr P) / tr PP at tau², with scaled weights."""
+    m, u = scaled(_weights(v, tau2))
+    fit = wls(y, u, x)
+    ypy2 = math.fsum((ui * r) ** 2 for ui, r in zip(u, fit.residuals, strict=True))
+    tr_p, tr_pp = _traces(u, x, fit.vcov)
+    if not tr_pp > 0.0:
+        raise NotEstimable(TOO_FAR_APART)
+    step = (ypy2 - tr_p / m) / tr_pp
+    if not math.isfinite(step) or not math.isfinite(tau2 + step):
+        raise NotEstimable("not estimable: tau² overflows (variances out of range)")
+    return step
 
 
 def tau2_reml(
@@ -103,27 +190,64 @@ def tau2_reml(
 ) -> tuple[float, int]:
     """REML tau² by Fisher scoring (as metafor), truncated at 0; returns (tau², iterations).
 
-    Step: tau² += (y'PPy − tr(P)) / tr(PP); a step below 0 stops at 0, and the iteration
-    ends when the change is below 1e-10 relative to tau² (or 1e-16 absolute); metafor's
-    default threshold is 1e-5 absolute.
+    Step: tau² += (y'PPy − tr(P)) / tr(PP), computed with the weights scaled by their largest
+    value m as (Σ(uᵢrᵢ)² − tr P(u)/m) / tr PP(u); a step below 0 stops at 0, and the iteration
+    ends when the change is below 1e-10 relative to tau² (or 1e-16 times the smallest
+    variance); metafor's default threshold is 1e-5 absolute. When a step overshoots (the
+    next step points back), the root of the step function lies between the two points and
+    is found by the Illinois variant of regula falsi instead: plain Fisher scoring can
+    zigzag around it for hundreds of steps. The root, and so the estimate, is the same.
+    No convergence within ``REML_MAX_ITER`` evaluations raises :class:`NotConverged`
+    (metafor stops with an error too).
     """
     if len(y) - len(x[0]) <= 0:
         return 0.0, 0
     tau2 = tau2_dl(y, v, x) if start is None else max(0.0, start)
+    floor = REML_FLOOR * min(v)
+    previous: tuple[float, float] | None = None
+    step = math.inf
     for iteration in range(1, REML_MAX_ITER + 1):
-        w = [1.0 / (vi + tau2) for vi in v]
-        fit = wls(y, w, x)
-        py = [wi * r for wi, r in zip(w, fit.residuals, strict=True)]  # P y = W (y − Xb)
-        ypy2 = sum(value * value for value in py)
-        tr_p, tr_pp = _traces(w, x, fit.vcov)
-        new = tau2 + (ypy2 - tr_p) / tr_pp
-        if new < 0.0:
-            new = 0.0
+        step = _fisher_step(y, v, x, tau2)
+        new = max(0.0, tau2 + step)
         change = abs(new - tau2)
+        if change <= REML_TOLERANCE * new or change < floor:
+            return new, iteration
+        if previous is not None and (previous[1] > 0) != (step > 0):
+            return _illinois(y, v, x, previous, (tau2, step), iteration, floor)
+        previous = (tau2, step)
         tau2 = new
-        if change <= REML_TOLERANCE * tau2 or change < REML_FLOOR:
-            return tau2, iteration
-    return tau2, REML_MAX_ITER
+    raise NotConverged(
+        f"REML did not converge in {REML_MAX_ITER} iterations "
+        f"(tau² {tau2:.6g} still changing by {abs(step):.3g})"
+    )
+
+
+def _illinois(
+    y: Sequence[float],
+    v: Sequence[float],
+    x: Sequence[Row],
+    a_point: tuple[float, float],
+    b_point: tuple[float, float],
+    used: int,
+    floor: float,
+) -> tuple[float, int]:
+    """The root of the Fisher step between two tau² whose steps differ in sign."""
+    (a, fa), (b, fb) = a_point, b_point
+    for iteration in range(used + 1, REML_MAX_ITER + 1):
+        c = (a * fb - b * fa) / (fb - fa)
+        fc = _fisher_step(y, v, x, c)
+        new = max(0.0, c + fc)
+        if abs(fc) <= REML_TOLERANCE * new or abs(fc) < floor or abs(b - a) < floor:
+            return new, iteration
+        if (fc > 0) != (fb > 0):
+            a, fa = b, fb
+        else:
+            fa /= 2.0
+        b, fb = c, fc
+    raise NotConverged(
+        f"REML did not converge in {REML_MAX_ITER} iterations "
+        f"(tau² between {min(a, b):.6g} and {max(a, b):.6g})"
+    )
 
 
 def finite(value: float) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from . import _wls
 from .distributions import Z95, normal_two_sided_p
+from .estimable import NotEstimable
 
 MIN_STUDIES = 10
 METHOD = "small-study test (metafor regtest: REML meta-regression on the SE, z test)"
@@ -55,7 +56,10 @@ def regtest(yi: Sequence[float], vi: Sequence[float]) -> RegtestResult:
     x = [(1.0, s) for s in sei]
     if max(sei) - min(sei) <= 1e-12 * max(sei):
         return RegtestResult(k, False, note="not assessable: all studies have the same SE")
-    tau2, _ = _wls.tau2_reml(yi, vi, x)
+    try:
+        tau2, _ = _wls.tau2_reml(yi, vi, x)
+    except NotEstimable as problem:  # no convergence, or out-of-range variances
+        return RegtestResult(k, False, note=f"not assessable: {problem}")
     fit = _wls.wls(yi, [1.0 / (v + tau2) for v in vi], x)
     z = fit.beta[1] / math.sqrt(fit.vcov[1][1])
     se0 = math.sqrt(fit.vcov[0][0])

@@ -9,9 +9,15 @@ I² and H² as metafor computes them for each model:
 * random effects (DL, REML): I² = 100·tau²/(tau² + s²), H² = (tau² + s²)/s², with the
   "typical" within-study variance s² = (k − 1)·Σw / ((Σw)² − Σw²).
 
-The 95 % prediction interval (random effects, k ≥ 3) is metafor's ``predict()`` default
-with ``test="z"``: mu ± 1.959964·√(SE² + tau²) (normal quantile, not Higgins' t_{k−2}).
-Ratios are exponentiated back after pooling.
+The CI and test are normal (``ci="z"``, the default) or Hartung–Knapp–Sidik–Jonkman
+(``ci="hksj"``, metafor's ``test="knha"``); the 95 % prediction interval (random effects,
+k ≥ 3) is metafor's ``predict()`` (``pi="metafor"``, the default: mu ± 1.959964·√(SE² + tau²)
+with the z CI) or the Cochrane Handbook's (``pi="handbook"``: t with k − 2 df); see
+:mod:`.intervals`. The result names both methods (``ci_label``, ``pi_label``).
+Ratios (RR, OR, HR and the other names in :data:`generic.RATIO_SCALES`) are pooled on the
+log scale and exponentiated back. A REML fit that does not converge falls back to
+DerSimonian–Laird and says so in ``notes``; fewer than 5 studies under random effects
+get a note too.
 """
 
 from __future__ import annotations
@@ -22,8 +28,11 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from . import _wls
-from .distributions import Z95, chi2_sf, normal_two_sided_p
-from .effects import RATIO_MEASURES, Measure, Table2x2, escalc
+from .distributions import Z95, chi2_sf
+from .effects import Measure, Table2x2, escalc
+from .estimable import NotConverged, NotEstimable
+from .generic import is_ratio
+from .intervals import CI_METHODS, CiMethod, PiMethod, infer, pi_label, prediction_interval
 
 Method = Literal["FE", "DL", "REML"]
 METHOD_LABELS: dict[str, str] = {
@@ -32,6 +41,7 @@ METHOD_LABELS: dict[str, str] = {
     "REML": "random effects, REML",
 }
 INTERCEPT: tuple[float, ...] = (1.0,)
+FEW_STUDIES = 5  # fewer than this under random effects: tau² (and the CI) are imprecise
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,23 @@ class Pooled:
     studies: tuple[StudyRow, ...]
     iterations: int = 0
     excluded: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    ci_method: str = "z"
+    pi_method: str = "metafor"
+    test_df: int | None = None  # t-test degrees of freedom (HKSJ); None for a z-test
+
+    @property
+    def ci_label(self) -> str:
+        return CI_METHODS[self.ci_method]
+
+    @property
+    def pi_label(self) -> str:
+        return pi_label(self.pi_method, self.test_df, self.k)  # type: ignore[arg-type]
+
+    @property
+    def test_name(self) -> str:
+        """ "z", or "t" (with ``test_df`` degrees of freedom) under HKSJ."""
+        return "z" if self.test_df is None else "t"
 
     @property
     def tau(self) -> float:
@@ -83,7 +110,7 @@ class Pooled:
 
     @property
     def is_ratio(self) -> bool:
-        return self.measure in RATIO_MEASURES
+        return is_ratio(self.measure)
 
     def back(self, value: float) -> float:
         """Analysis scale → reporting scale (exp for ratios)."""
@@ -119,17 +146,28 @@ class Pooled:
         return METHOD_LABELS[self.method]
 
 
-def _check(yi: Sequence[float], vi: Sequence[float], labels: Sequence[str] | None) -> None:
-    if len(yi) == 0:
-        raise ValueError("pooling needs at least one study")
-    if len(yi) != len(vi) or (labels is not None and len(labels) != len(yi)):
-        raise ValueError("effects, variances and labels must have the same length")
-    for value in yi:
+def _check(yi: Sequence[float], vi: Sequence[float], names: Sequence[str]) -> None:
+    """Bad input is a ValueError; valid but uncomputable input is :class:`NotEstimable`."""
+    for name, value in zip(names, yi, strict=True):
         if not _wls.finite(value):
-            raise ValueError(f"effect {value!r} is not a finite number")
-    for value in vi:
-        if not _wls.finite(value) or value <= 0:
-            raise ValueError(f"sampling variance {value!r} must be a positive finite number")
+            raise ValueError(f"{name}: effect {value!r} is not a finite number")
+    for name, value in zip(names, vi, strict=True):
+        if value < 0:
+            raise ValueError(f"{name}: sampling variance {value!r} must be positive and finite")
+        if value == 0:
+            raise NotEstimable(
+                f"not estimable: {name} has zero sampling variance "
+                "(a sampling variance must be a positive finite number)"
+            )
+        if not _wls.finite(value):
+            raise NotEstimable(
+                f"not estimable: {name}'s sampling variance {value!r} is not a finite number"
+            )
+        if math.isinf(1.0 / value):
+            raise NotEstimable(
+                f"not estimable: {name}'s sampling variance {value!r} is so small "
+                "that its weight 1/v overflows"
+            )
 
 
 def pool(
@@ -139,51 +177,77 @@ def pool(
     measure: str = "RR",
     method: Method = "REML",
     labels: Sequence[str] | None = None,
+    ci: CiMethod = "z",
+    pi: PiMethod = "metafor",
 ) -> Pooled:
-    """Pool effects ``yi`` (log scale for RR/OR) with sampling variances ``vi``.
+    """Pool effects ``yi`` (log scale for ratios) with sampling variances ``vi``.
 
-    ``measure`` only decides the back-transformation (RR/OR: exp; anything else: none).
+    ``measure`` only decides the back-transformation (ratios: exp; anything else: none);
+    ``ci`` and ``pi`` choose the interval methods (:mod:`.intervals`).
     """
     if method not in METHOD_LABELS:
         raise ValueError(f"unknown pooling method {method!r}: use FE, DL or REML")
-    _check(yi, vi, labels)
+    if len(yi) == 0:
+        raise ValueError("pooling needs at least one study")
+    if len(yi) != len(vi) or (labels is not None and len(labels) != len(yi)):
+        raise ValueError("effects, variances and labels must have the same length")
     k = len(yi)
     names = list(labels) if labels is not None else [f"Study {i + 1}" for i in range(k)]
+    _check(yi, vi, names)
     x = [INTERCEPT] * k
     q = _wls.q_statistic(yi, vi, x) if k > 1 else 0.0
     df = k - 1
     iterations = 0
+    notes: list[str] = []
     if method == "FE":
         tau2 = 0.0
     elif method == "DL":
         tau2 = _wls.tau2_dl(yi, vi, x)
     else:
-        tau2, iterations = _wls.tau2_reml(yi, vi, x)
+        try:
+            tau2, iterations = _wls.tau2_reml(yi, vi, x)
+        except NotConverged as problem:
+            tau2, method = _wls.tau2_dl(yi, vi, x), "DL"
+            notes.append(f"{problem}; DerSimonian–Laird used instead")
     w = [1.0 / (v + tau2) for v in vi]
     fit = _wls.wls(yi, w, x)
     beta = fit.beta[0]
     se = math.sqrt(fit.vcov[0][0])
-    z = beta / se
+    if not (se > 0.0 and math.isfinite(se) and math.isfinite(q) and math.isfinite(beta)):
+        raise NotEstimable("not estimable: the pooled figures overflow (variances out of range)")
+    _, u = _wls.scaled(w)
+    inference = infer(beta, se, yi, u, ci)
+    if inference.note:
+        notes.append(inference.note)
     i2, h2 = _heterogeneity(method, q, df, vi, tau2)
     pi_lb = pi_ub = None
-    if method != "FE" and k >= 3:
-        half = Z95 * math.sqrt(se * se + tau2)
-        pi_lb, pi_ub = beta - half, beta + half
-    total_w = sum(w)
+    if method != "FE":
+        interval = prediction_interval(beta, inference, tau2, k, pi)
+        if interval is not None:
+            pi_lb, pi_ub = interval
+        if 1 < k < FEW_STUDIES:
+            notes.append(
+                f"only {k} studies: with fewer than {FEW_STUDIES} a random-effects tau² "
+                "and its CI are imprecise"
+            )
+    if is_ratio(measure):
+        for value in (inference.ci_lb, inference.ci_ub, pi_lb or 0.0, pi_ub or 0.0):
+            exp_or_refuse(value, "the pooled estimate's interval")
+    total_u = math.fsum(u)
     rows = tuple(
-        _row(measure, name, y, v, 100.0 * wi / total_w)
-        for name, y, v, wi in zip(names, yi, vi, w, strict=True)
+        _row(measure, name, y, v, 100.0 * ui / total_u)
+        for name, y, v, ui in zip(names, yi, vi, u, strict=True)
     )
     return Pooled(
         measure=measure,
         method=method,
         k=k,
         beta=beta,
-        se=se,
-        ci_lb=beta - Z95 * se,
-        ci_ub=beta + Z95 * se,
-        z=z,
-        p=normal_two_sided_p(z),
+        se=inference.se,
+        ci_lb=inference.ci_lb,
+        ci_ub=inference.ci_ub,
+        z=inference.stat,
+        p=inference.p,
         q=q,
         q_df=df,
         q_p=chi2_sf(q, df) if df > 0 else 1.0,
@@ -194,6 +258,10 @@ def pool(
         pi_ub=pi_ub,
         studies=rows,
         iterations=iterations,
+        notes=tuple(notes),
+        ci_method=ci if inference.df is not None else "z",
+        pi_method=pi,
+        test_df=inference.df,
     )
 
 
@@ -204,19 +272,26 @@ def _heterogeneity(
     if df <= 0:
         return 0.0, 1.0
     if method == "FE":
-        i2 = max(0.0, 100.0 * (q - df) / q) if q > 0 else 0.0
+        i2 = min(100.0, max(0.0, 100.0 * (q - df) / q)) if q > 0 else 0.0
         return i2, q / df
-    w = [1.0 / v for v in vi]
-    sw, sw2 = sum(w), sum(wi * wi for wi in w)
-    typical = df * sw / (sw * sw - sw2)
-    return 100.0 * tau2 / (tau2 + typical), (tau2 + typical) / typical
+    typical = df / _wls.trace_p(vi, [INTERCEPT] * len(vi))  # (k−1)Σw / ((Σw)² − Σw²)
+    return min(100.0, 100.0 * tau2 / (tau2 + typical)), (tau2 + typical) / typical
+
+
+def exp_or_refuse(value: float, what: str) -> float:
+    """exp(value), or :class:`NotEstimable` naming ``what`` when it overflows a float."""
+    try:
+        return math.exp(value)
+    except OverflowError:
+        raise NotEstimable(f"not estimable: {what} overflows on the ratio scale") from None
 
 
 def _row(measure: str, label: str, yi: float, vi: float, weight: float) -> StudyRow:
     half = Z95 * math.sqrt(vi)
     lo, hi = yi - half, yi + half
-    if measure in RATIO_MEASURES:
-        return StudyRow(label, yi, vi, math.exp(yi), math.exp(lo), math.exp(hi), weight)
+    if is_ratio(measure):
+        est, low, high = (exp_or_refuse(v, f"the 95% CI of {label}") for v in (yi, lo, hi))
+        return StudyRow(label, yi, vi, est, low, high, weight)
     return StudyRow(label, yi, vi, yi, lo, hi, weight)
 
 
