@@ -129,6 +129,11 @@ def parse_csl(text: str) -> list[dict[str, Any]]:
     return items
 
 
+def _whole(parts: Any) -> str:
+    """A person's name as BibTeX split it, joined again in reading order."""
+    return " ".join([*parts.first, *parts.von, *parts.last, *parts.jr])
+
+
 def _family(parts: Any) -> str:
     """The family name (an organisation's name, braced whole in BibTeX, without its braces)."""
     name = " ".join([*parts.von, *parts.last])
@@ -150,8 +155,18 @@ def test_each_study_parses_in_every_format(catalog: Catalog, study_id: str) -> N
 
     (entry,) = parse_bibtex(citations([study], "bibtex").text)
     assert entry.entry_type == ref.type.bibtex
+<<<<<<< HEAD
     authors = [_family(p) for p in entry.fields_dict["author"].value] if named else []
     assert authors == ([*named, "others"] if et_al else named)
+=======
+    parsed = entry.fields_dict["author"].value if named else []
+    # a name kept whole ("Ellen A. Gorman") reads back whole; others by their family name
+    authors = [
+        _whole(p) if n.literal and not n.organisation else _family(p)
+        for n, p in zip(ref.authors, parsed, strict=False)
+    ] + [_family(p) for p in parsed[len(named) :]]
+    assert authors == ([*named, "others"] if ref.authors.partial else named)
+>>>>>>> c2
 
     (record,) = parse_ris(citations([study], "ris").text)
     assert record["type_of_reference"] == ref.type.ris
