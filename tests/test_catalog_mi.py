@@ -13,7 +13,7 @@ from conftest import BUNDLED, invoke
 # id -> participants, {arm key: n}, control, masking
 DESIGN: dict[str, tuple[int, dict[str, int | None], str, str]] = {
     "ami-repair": (204, {"cells": 101, "placebo": 103}, "placebo", "DOUBLE"),
-    "ami-boost": (60, {"cells": 30, "control": 30}, "standard-care", "NONE"),
+    "ami-boost": (60, {"cells": 30, "control": 30}, "standard-care", "SINGLE"),
     "ami-astami": (100, {"cells": 50, "control": 50}, "untreated", "NONE"),
     "ami-time": (120, {"cells": 79, "placebo": 41}, "placebo", "QUADRUPLE"),
     "ami-latetime": (87, {"cells": 58, "placebo": 29}, "placebo", "QUADRUPLE"),
@@ -35,7 +35,7 @@ DESIGN: dict[str, tuple[int, dict[str, int | None], str, str]] = {
         200,
         {"bone-marrow": 69, "peripheral-blood": 66, "control": 65},
         "standard-care",
-        "NONE",
+        "SINGLE",
     ),
     "ami-swiss": (200, {"early": None, "late": None, "control": None}, "standard-care", "NONE"),
     "ami-leuven": (67, {"cells": 33, "placebo": 34}, "placebo", "DOUBLE"),
