@@ -210,3 +210,27 @@ def test_deaths_and_heart_failure_pool_across_trials(endpoint: str, ids: set[str
     pooled = json.loads(result.stdout)
     assert {s["id"] for s in pooled["studies"]} == ids
     assert pooled["k"] == len(ids) and pooled["randomized"] is True
+
+
+# id -> the NCT number the sheet gives (None: no ClinicalTrials.gov number on the sheet)
+NCT = {
+    "ami-repair": "NCT00279175",
+    "ami-boost": None,
+    "ami-astami": None,
+    "ami-time": "NCT00684021",
+    "ami-latetime": "NCT00684060",
+    "ami-bami": "NCT01569178",
+    "ami-regenerate": "NCT00765453",
+    "ami-boost-2": None,
+    "ami-hebe": None,
+    "ami-swiss": "NCT00355186",
+    "ami-leuven": "NCT00264316",
+}
+
+
+@pytest.mark.parametrize("study_id", MI_IDS)
+def test_identifiers_and_links(studies: dict[str, dict[str, Any]], study_id: str) -> None:
+    study = studies[study_id]
+    registration = study["registration"] or {}
+    assert registration.get("nct_id") == NCT[study_id]
+    assert any((s["url"] or "").startswith("https://") for s in study["sources"])
