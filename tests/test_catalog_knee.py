@@ -94,12 +94,6 @@ ESTIMATES: dict[str, list[tuple[str, str, str, str, float, Any, str, str]]] = {
         ("womac-total-6-months", "ha", "6 months", "median", 10, (4, 20), "final", "paper"),
         ("joint-space-width", "ha", "12 months", "median", -4, (-18, 0), "change", "paper"),
     ],
-    # Kuah 2018: baseline VAS pain (0-100 mm), mean ± SD (Table 2)
-    "koa-kuah": [
-        ("vas-pain-baseline", "placebo", "baseline", "mean", 43.8, 7.41, "", "tables"),
-        ("vas-pain-baseline", "prg-3-9m", "baseline", "mean", 57.0, 13.82, "", "tables"),
-        ("vas-pain-baseline", "prg-6-7m", "baseline", "mean", 60.8, 13.01, "", "tables"),
-    ],
 }
 
 # (id, endpoint, group, p value as published)
@@ -117,6 +111,15 @@ COUNTS = [
     ("koa-kuah", "Patients with at least one treatment-emergent adverse event", None, 20, 20),
     ("koa-kuah", "Serious adverse events", None, 0, 20),
 ]
+
+# id: baseline characteristics, as printed (Kuah: Table 2, mean ± SD)
+BASELINES = {
+    "koa-kuah": [
+        "43.8 ± 7.41 (placebo), 57.0 ± 13.82 (3.9 million), 60.8 ± 13.01 (6.7 million)",
+        "6.3 ± 3.86, 6.6 ± 2.07, 7.9 ± 3.04",
+        "16.7 ± 10.69, 22.0 ± 9.80, 26.8 ± 10.20",
+    ],
+}
 
 # id: words that must appear in a safety finding (serious events and deaths, as the sheet says)
 SAFETY = {
@@ -216,6 +219,11 @@ def test_safety_counts(
     outcome = _outcome(shown[study_id], measure, group)
     assert outcome["counts"] == {"events": events, "total": total}
     assert outcome["primary"] is True and outcome["events_are"] == "harmful"
+
+
+@pytest.mark.parametrize(("study_id", "figures"), [(k, f) for k, v in BASELINES.items() for f in v])
+def test_baseline_figures(shown: dict[str, dict[str, Any]], study_id: str, figures: str) -> None:
+    assert any(figures in line for line in shown[study_id]["population"]["baseline"])
 
 
 @pytest.mark.parametrize("study_id", sorted(SAFETY))
