@@ -155,18 +155,14 @@ def test_each_study_parses_in_every_format(catalog: Catalog, study_id: str) -> N
 
     (entry,) = parse_bibtex(citations([study], "bibtex").text)
     assert entry.entry_type == ref.type.bibtex
-<<<<<<< HEAD
-    authors = [_family(p) for p in entry.fields_dict["author"].value] if named else []
-    assert authors == ([*named, "others"] if et_al else named)
-=======
     parsed = entry.fields_dict["author"].value if named else []
     # a name kept whole ("Ellen A. Gorman") reads back whole; others by their family name
+    names = list(ref.authors.before if ref.authors.partial else ref.authors)
     authors = [
         _whole(p) if n.literal and not n.organisation else _family(p)
-        for n, p in zip(ref.authors, parsed, strict=False)
-    ] + [_family(p) for p in parsed[len(named) :]]
-    assert authors == ([*named, "others"] if ref.authors.partial else named)
->>>>>>> c2
+        for n, p in zip(names, parsed, strict=False)
+    ] + [_family(p) for p in parsed[len(names) :]]
+    assert authors == ([*named, "others"] if et_al else named)
 
     (record,) = parse_ris(citations([study], "ris").text)
     assert record["type_of_reference"] == ref.type.ris

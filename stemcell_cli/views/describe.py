@@ -42,7 +42,10 @@ EFFECTS = {
     "odds-ratio": "OR",
     "risk-ratio": "RR",
     "risk-difference": "risk difference",
+    "rate-ratio": "rate ratio",
     "mean-difference": "mean difference",
+    "standardized-mean-difference": "SMD",
+    "median-difference": "median difference",
     "other": "effect",
 }
 
