@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from stemcell_cli.store import indexer
 from stemcell_cli.store.catalog import bundled_dir
 
 BUNDLED = bundled_dir()
-BUNDLED_IDS = {
+SEED_IDS = {  # the first nine studies: the fixed catalog of layout and output tests
     "t2d-bmsc",
     "ms-hsct",
     "pain-ipsc",
@@ -110,6 +111,22 @@ def _clean_environment(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
+@pytest.fixture(scope="session")
+def _seed_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("seed-catalog")
+    for study_id in SEED_IDS:
+        shutil.copy(BUNDLED / f"{study_id}.yaml", folder)
+    return folder
+
+
+@pytest.fixture
+def seed_catalog(monkeypatch: pytest.MonkeyPatch, _seed_folder: Path) -> Path:
+    """The catalog is the nine seed studies (copies of the bundled ones), so tests of layout
+    and output do not change as the bundled catalog grows."""
+    monkeypatch.setenv("STEMCELL_STUDIES_DIR", str(_seed_folder))
+    return _seed_folder
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
@@ -131,6 +148,8 @@ def bundled_env() -> dict[str, str]:
     working tree first on the import path (so an installed console script runs the tree's
     code, not whatever copy was installed)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEMCELL_")}
+    if "STEMCELL_STUDIES_DIR" in os.environ:  # set by the seed_catalog fixture only
+        env["STEMCELL_STUDIES_DIR"] = os.environ["STEMCELL_STUDIES_DIR"]
     env["COLUMNS"] = "250"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TREE), env.get("PYTHONPATH")]))
     return env

@@ -7,11 +7,13 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import BUNDLED_IDS, MS_IDS, VALID_YAML, invoke, write_study
+from conftest import MS_IDS, SEED_IDS, VALID_YAML, invoke, write_study
 
 from stemcell_cli import __version__
 from stemcell_cli.cli.app import app
 from stemcell_cli.store.catalog import Catalog
+
+pytestmark = pytest.mark.usefixtures("seed_catalog")  # the nine seed studies
 
 COMMANDS = ["list", "filter", "show", "compare", "validate", "schema"]
 
@@ -26,7 +28,7 @@ def ids(result) -> set[str]:
 def test_list_shows_every_bundled_study() -> None:
     result = invoke("list")
     assert result.exit_code == 0
-    for study_id in BUNDLED_IDS:
+    for study_id in SEED_IDS:
         assert study_id in result.stdout
     assert result.stderr == "9 of 9 studies\n"  # the count goes to stderr, never stdout
     assert "9 of 9" not in result.stdout

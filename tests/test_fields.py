@@ -6,10 +6,13 @@ import csv
 import io
 import json
 
+import pytest
 from conftest import invoke
 
 from stemcell_cli.store.catalog import bundled_dir, load_catalog
 from stemcell_cli.views.record import select_fields
+
+pytestmark = pytest.mark.usefixtures("seed_catalog")  # the nine seed studies
 
 
 def test_fields_help_lists_top_level_and_dotted_names() -> None:

@@ -6,10 +6,12 @@ import subprocess
 import sys
 
 import pytest
-from conftest import BUNDLED_IDS, MS_IDS, bundled_env
+from conftest import MS_IDS, SEED_IDS, bundled_env
 from typer.testing import CliRunner
 
 from stemcell_cli.cli.app import app
+
+pytestmark = pytest.mark.usefixtures("seed_catalog")  # the nine seed studies
 
 BOX = set("─│┃━┏┓└┘├┤┬┴┼╭╮╰╯═")
 
@@ -24,7 +26,7 @@ def test_piped_listing_is_one_tab_separated_line_per_study(command, columns: int
     result = run(*command, columns=columns)
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    expected = BUNDLED_IDS if command == ["list"] else MS_IDS
+    expected = SEED_IDS if command == ["list"] else MS_IDS
     assert {line.split("\t")[0] for line in lines} == expected  # no header line
     assert all(len(line.split("\t")) == 9 for line in lines)
     assert not BOX & set(result.stdout)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import BUNDLED_IDS
+from conftest import SEED_IDS
 from typer.testing import CliRunner
 
 from stemcell_cli.cli.app import app
+
+pytestmark = pytest.mark.usefixtures("seed_catalog")  # the nine seed studies
 
 WIDTHS = [40, 80, 120]
 LEVEL = re.compile(r"\b[1-5] · (strongest|strong|moderate|weak|weakest)\b")
@@ -31,8 +33,8 @@ def test_list_keeps_every_id_whole_and_every_cut_ends_in_an_ellipsis(columns: in
 
     out = run("list", "--format", "table", columns=columns)
     assert max(len(line) for line in out.splitlines()) <= columns
-    rows = {k: v for k, v in study_lines(out).items() if k in BUNDLED_IDS}
-    assert set(rows) == BUNDLED_IDS  # each id whole, at the start of its line
+    rows = {k: v for k, v in study_lines(out).items() if k in SEED_IDS}
+    assert set(rows) == SEED_IDS  # each id whole, at the start of its line
     whole = set(CAUTION.values()) | {"—"}
     for line in rows.values():
         caution = re.split(r"\s{2,}", line.split(" · ")[1])[1]  # the cell after the level
@@ -45,9 +47,7 @@ def test_list_keeps_every_id_whole_and_every_cut_ends_in_an_ellipsis(columns: in
 @pytest.mark.parametrize("columns", WIDTHS)
 def test_level_is_shown_in_words_with_its_scale(columns: int) -> None:
     out = run("list", "--format", "table", columns=columns)
-    rows = [
-        line for line in out.splitlines() if line.split()[:1] and line.split()[0] in BUNDLED_IDS
-    ]
+    rows = [line for line in out.splitlines() if line.split()[:1] and line.split()[0] in SEED_IDS]
     assert all(LEVEL.search(line) for line in rows)
     assert "/5" not in out
     legend = " ".join(out.split())

@@ -7,10 +7,12 @@ import json
 import re
 
 import pytest
-from conftest import BUNDLED_IDS, MS_IDS, invoke
+from conftest import MS_IDS, SEED_IDS, invoke
 
 from stemcell_cli.evidence.grading import CAUTION
 from stemcell_cli.store.catalog import bundled_dir, load_catalog
+
+pytestmark = pytest.mark.usefixtures("seed_catalog")  # the nine seed studies
 
 WIDTHS = ("80", "120", "200")
 _CUT = re.compile(r"[\s│─┃━╭╮╰╯┌┐└┘├┤┬┴┼]+")
@@ -57,7 +59,7 @@ COMMANDS = [
     ("compare",),
     ("pool", "--condition", "diabetes"),
     ("pool", "--condition", "ms"),
-    *(("show", study_id) for study_id in sorted(BUNDLED_IDS)),
+    *(("show", study_id) for study_id in sorted(SEED_IDS)),
 ]
 
 
@@ -76,7 +78,7 @@ def test_the_split_check_can_fail() -> None:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_list_is_one_line_per_study(width: str) -> None:
     lines = shown("list", width=width).splitlines()
-    rows = [line for line in lines if line.split(" ")[0] in BUNDLED_IDS]
+    rows = [line for line in lines if line.split(" ")[0] in SEED_IDS]
     assert len(rows) == 9
     assert len(lines) <= 9 + 4  # header, rule, level legend (two lines at 80 columns)
     for line in rows:

@@ -18,6 +18,8 @@ import pytest
 from conftest import invoke, write_study
 from twoarm import BCG, LOW_RISK, write_bcg, write_two_arm
 
+pytestmark = pytest.mark.usefixtures("seed_catalog")  # the nine seed studies
+
 SIG = 5e-5
 UNBLINDED = {"type": "randomized-trial", "allocation": "RANDOMIZED", "control": "placebo"}
 UNBLINDED |= {"masking": "NONE"}

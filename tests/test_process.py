@@ -10,9 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BUNDLED_IDS, bundled_env
+from conftest import BUNDLED, SEED_IDS, bundled_env
 
 from stemcell_cli import __version__
+
+pytestmark = pytest.mark.usefixtures("seed_catalog")  # the nine seed studies
 
 
 def entry_point() -> str:
@@ -38,7 +40,7 @@ def run(args: list[str], cwd: Path | None = None, env: dict | None = None):
 def test_python_dash_m_lists_json(tmp_path: Path) -> None:
     result = run([sys.executable, "-m", "stemcell_cli", "list", "--json"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert {r["id"] for r in json.loads(result.stdout)} == BUNDLED_IDS
+    assert {r["id"] for r in json.loads(result.stdout)} == SEED_IDS
     assert result.stderr == "9 of 9 studies\n"
 
 
@@ -152,7 +154,8 @@ def test_library_imports_without_typer() -> None:
     )
     result = run([sys.executable, "-c", code])
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "9 4\nFalse\n"
+    bundled = len(list(BUNDLED.glob("*.yaml")))
+    assert result.stdout == f"{bundled} 4\nFalse\n"
 
 
 def test_blocking_typer_really_blocks_the_cli() -> None:

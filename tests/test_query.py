@@ -6,16 +6,18 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import BUNDLED, BUNDLED_IDS, MS_IDS, PAIN_IDS, T2D_IDS, invoke, write_study
+from conftest import MS_IDS, PAIN_IDS, SEED_IDS, T2D_IDS, invoke, write_study
 
 from stemcell_cli.query import Filters, select
 from stemcell_cli.store.catalog import load_catalog
 from stemcell_cli.views.compare import compare
 
+pytestmark = pytest.mark.usefixtures("seed_catalog")  # the nine seed studies
+
 
 @pytest.fixture(scope="module")
-def studies():
-    catalog = load_catalog([BUNDLED])
+def studies(_seed_folder: Path):
+    catalog = load_catalog([_seed_folder])
     assert catalog.problems == []
     return catalog.sorted_entries()
 
@@ -89,8 +91,8 @@ def test_condition_is_a_whole_word_match_not_a_substring(studies) -> None:
         (["--search", "insulin mice"], set()),
         (["--max-level", "1"], set()),
         (["--max-level", "2"], {"ms-mist", "ms-ram-ms", "t2d-bmsc-bhansali", "t2d-ucmsc-rct"}),
-        (["--max-level", "4"], BUNDLED_IDS - PAIN_IDS - {"spms-hsct-qa"}),
-        (["--max-level", "5"], BUNDLED_IDS),
+        (["--max-level", "4"], SEED_IDS - PAIN_IDS - {"spms-hsct-qa"}),
+        (["--max-level", "5"], SEED_IDS),
         (["--condition", "ms", "--max-level", "2"], {"ms-mist", "ms-ram-ms"}),
         (["--condition", "diabetes", "--cell-type", "msc"], {"t2d-bmsc", "t2d-ucmsc-rct"}),
     ],
@@ -106,7 +108,7 @@ def test_filters_keep_catalog_order(studies) -> None:
 
 def test_no_filter_keeps_everything(studies) -> None:
     assert not Filters().active()
-    assert {s.id for s in select(studies, Filters())} == BUNDLED_IDS
+    assert {s.id for s in select(studies, Filters())} == SEED_IDS
 
 
 @pytest.mark.parametrize(

@@ -11,12 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BUNDLED_IDS, bundled_env, invoke, write_study
+from conftest import SEED_IDS, bundled_env, invoke, write_study
 
 from stemcell_cli.render import Format, make_renderer
 from stemcell_cli.store.catalog import bundled_dir, load_catalog
 from stemcell_cli.views.compare import compare
 from stemcell_cli.views.record import record_fields
+
+pytestmark = pytest.mark.usefixtures("seed_catalog")  # the nine seed studies
 
 MARKUP = "[bold]x[/bold] :smile: [/x] [link=http://e]y[/link]"
 CONTROLS = ("\x1b[31m", "\x1b]8;;http://x\x07", "\x9b", "\u202e")
@@ -34,7 +36,7 @@ def out(*args: str) -> str:
 
 def test_list_json_is_an_array_of_full_records() -> None:
     records = json.loads(out("list", "--json"))
-    assert {r["id"] for r in records} == BUNDLED_IDS
+    assert {r["id"] for r in records} == SEED_IDS
     for record in records:
         assert list(record) == list(record_fields())  # missing values are null, never dropped
         assert set(record["evidence"]) == {"level", "certainty", "flags"}
@@ -71,7 +73,7 @@ def test_empty_result_is_valid_json_and_success() -> None:
 def test_jsonl_has_one_object_per_line() -> None:
     lines = out("list", "--format", "jsonl").splitlines()
     assert len(lines) == 9
-    assert {json.loads(line)["id"] for line in lines} == BUNDLED_IDS
+    assert {json.loads(line)["id"] for line in lines} == SEED_IDS
     assert all("evidence" in json.loads(line) for line in lines)
     show = out("show", "ms-hsct", "--format", "jsonl").splitlines()
     assert len(show) == 1 and json.loads(show[0])["id"] == "ms-hsct"
@@ -99,7 +101,7 @@ def test_jsonl_compare_has_one_row_per_line() -> None:
 def test_csv_with_scalar_and_mapping_fields_has_one_row_per_study() -> None:
     text = out("list", "--format", "csv", "--fields", "id,title,population,evidence")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["id"] for r in rows] == sorted(BUNDLED_IDS)
+    assert [r["id"] for r in rows] == sorted(SEED_IDS)
     hsct = rows[0]
     assert hsct["population.n"] == "210" and hsct["population.species"] == "human"
     assert hsct["evidence.level"] == "4" and hsct["evidence.certainty"] == "low"
@@ -116,7 +118,7 @@ def test_csv_list_has_a_header_and_one_row_per_study() -> None:
     text = out("list", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 9
-    assert {r["id"] for r in rows} == BUNDLED_IDS
+    assert {r["id"] for r in rows} == SEED_IDS
     assert len(text.splitlines()[0].split(",")) == len(rows[0])
     hsct = next(r for r in rows if r["id"] == "ms-hsct")
     assert hsct["population.n"] == "210"
