@@ -285,7 +285,7 @@ def bundled_json() -> dict[str, dict]:
         ("pain-mge-mouse", 5, "very low", {"animal-only"}),
         ("ms-hsct", 4, "low", {"no-control", "not-blinded", "retrospective", "sources-disagree"}),
         ("t2d-bmsc", 4, "low", {"no-control", "small-sample", "sources-disagree"}),
-        ("ms-mist", 2, "high", set()),
+        ("ms-mist", 2, "high", {"sources-disagree"}),  # registry and paper differ on countries
         ("t2d-ucmsc-rct", 2, "high", {"short-follow-up"}),
         ("t2d-bmsc-bhansali", 2, "high", {"small-sample"}),
         ("ms-ram-ms", 2, "not applicable: no results", {"no-results"}),
@@ -367,7 +367,7 @@ def test_list_shows_level_and_caution() -> None:
         "4 · weak",
         "no control group, not blinded, retrospective, sources disagree",
     )
-    assert table["ms-mist"] == ("2 · strong", "—")
+    assert table["ms-mist"] == ("2 · strong", "sources disagree")
     assert table["ms-ram-ms"] == ("2 · strong", "no results yet")
     terminal = invoke("list", "--format", "table").stdout
     assert "Level" in terminal and "Caution" in terminal and "animal study" in terminal

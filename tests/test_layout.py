@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
-from conftest import MS_IDS, SEED_IDS, invoke
+from conftest import MS_IDS, SEED_IDS, invoke, write_study
 
 from stemcell_cli.evidence.grading import CAUTION
 from stemcell_cli.store.catalog import bundled_dir, load_catalog
@@ -114,8 +115,10 @@ def test_show_puts_the_evidence_card_under_the_headline(width: str) -> None:
     assert lines.index("How strong is this evidence?") > card  # the full explanation stays
 
 
-def test_show_card_for_a_study_without_cautions() -> None:
-    lines = shown("show", "ms-mist", width="200").splitlines()
+def test_show_card_for_a_study_without_cautions(catalog_dir: Path) -> None:
+    write_study(catalog_dir)  # randomized, blinded, 120 people, 24 months: nothing to flag
+    env = {"COLUMNS": "200", "STEMCELL_STUDIES_DIR": str(catalog_dir)}
+    lines = invoke("show", "demo-study", env=env).stdout.splitlines()
     assert "Evidence: level 2 · strong · certainty high · cautions: none flagged" in lines[:6]
 
 
