@@ -29,6 +29,20 @@ SEED_IDS = {  # the first nine studies: the fixed catalog of layout and output t
     "t2d-bmsc-bhansali",
     "pain-mge-mouse",
 }
+# the 45 studies of the five topic sheets, with the ids issue 24 gives them
+TOPIC_IDS = {
+    *("ssc-astis", "ssc-scot", "ssc-assist", "crohn-astic", "ms-astims"),
+    *(f"covid-msc-{n}" for n in ("monsel", "bowdish", "realist", "lanzoni", "dilogo")),
+    *(f"covid-msc-{n}" for n in ("shu", "shi", "ev", "rebelatto")),
+    *(f"ami-{n}" for n in ("repair", "boost", "astami", "time", "latetime", "bami")),
+    *(f"ami-{n}" for n in ("regenerate", "boost-2", "hebe", "swiss", "leuven")),
+    *("koa-lamo-espinosa-2016", "koa-vega", "koa-gupta", "koa-bmsc-saline-2018", "koa-kuah"),
+    *("koa-lee-2019", "koa-lu", "koa-bmsc-prgf-2020", "koa-chen", "koa-lee-2025"),
+    *("t1d-zimislecel", "t1d-cipsc-islets", "pd-bemdaneprocel", "pd-kyoto-ipsc", "pd-a9-dpc"),
+    *("crohn-admire-cd", "crohn-admire-cd-2", "crohn-darvadstrocel-japan"),
+    *("lscd-ipsc-cornea", "hf-biovat"),
+}
+BUNDLED_IDS = SEED_IDS | TOPIC_IDS
 MS_IDS = {"ms-hsct", "ms-mist", "ms-ram-ms", "spms-hsct-qa"}
 T2D_IDS = {"t2d-bmsc", "t2d-bmsc-bhansali", "t2d-ucmsc-rct"}
 PAIN_IDS = {"pain-ipsc", "pain-mge-mouse"}

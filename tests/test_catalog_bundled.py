@@ -1,9 +1,9 @@
-"""The bundled catalog: valid, exactly the nine studies, and the key facts in place."""
+"""The bundled catalog: valid, exactly the seed and topic studies, and the key facts in place."""
 
 from __future__ import annotations
 
 import pytest
-from conftest import BUNDLED, BUNDLED_IDS
+from conftest import BUNDLED, BUNDLED_IDS, TOPIC_IDS
 
 from stemcell_cli.model.descriptor import Study
 from stemcell_cli.store.catalog import load_catalog
@@ -17,7 +17,10 @@ def catalog() -> dict[str, Study]:
     return {k: e.study for k, e in loaded.entries.items()}
 
 
-def test_bundled_catalog_holds_exactly_the_nine_studies(catalog: dict[str, Study]) -> None:
+def test_bundled_catalog_holds_exactly_the_seed_and_topic_studies(
+    catalog: dict[str, Study],
+) -> None:
+    assert len(TOPIC_IDS) == 45 and len(BUNDLED_IDS) == 54
     assert set(catalog) == BUNDLED_IDS
     assert {p.name for p in BUNDLED.glob("*.yaml")} == {f"{i}.yaml" for i in BUNDLED_IDS}
 

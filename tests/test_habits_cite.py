@@ -15,6 +15,8 @@ import rispy
 from bibtexparser import middlewares
 from conftest import MS_IDS, T2D_IDS, bundled_env, invoke
 
+pytestmark = pytest.mark.usefixtures("seed_catalog")  # the nine seed studies
+
 pybtex_database = pytest.importorskip("pybtex.database")
 citeproc = pytest.importorskip("citeproc")
 

@@ -7,6 +7,8 @@ import json
 import pytest
 from conftest import MS_IDS, invoke, write_study
 
+pytestmark = pytest.mark.usefixtures("seed_catalog")  # the nine seed studies
+
 
 def searched(words: str) -> tuple[set[str], str]:
     result = invoke("list", "--search", words, "--json", "--fields", "id")

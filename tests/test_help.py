@@ -12,6 +12,8 @@ from conftest import bundled_env, invoke
 
 from stemcell_cli.cli import pager
 
+pytestmark = pytest.mark.usefixtures("seed_catalog")  # the nine seed studies
+
 
 def words(text: str) -> str:
     return " ".join(text.split())
