@@ -131,7 +131,8 @@ def test_percentages_without_counts_are_not_computed(catalog_dir: Path) -> None:
     write_study(catalog_dir, id="pct", **fields)
     (found,) = _comparisons(catalog_dir, "pct")
     assert found["reason"] == (
-        "not computed: counts (events of total) are needed in both arms; 'placebo' gives none"
+        "not computed: counts, or a mean with its SD (or SE or 95% CI) and n, are needed in "
+        "both arms; 'placebo' gives neither counts nor a mean"
     )
 
 

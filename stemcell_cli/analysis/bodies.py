@@ -20,22 +20,60 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..synthesis import (
     Effect,
     Pooled,
     RegtestResult,
     absolute_effects,
-    pool_tables,
+    pool,
     regtest,
 )
 from ..synthesis.funnel import MIN_STUDIES
 from .certainty import LEVELS, Certainty, Downgrade, rate_certainty
 from .contributions import Contribution, LeftOut
+from .measures import CHOICES, default_measure, effect_of
 
-EFFECTS = {"rr": "RR", "or": "OR", "rd": "RD"}
 METHODS = {"reml": "REML", "dl": "DL", "fixed": "FE"}
+
+
+class PoolOptions(NamedTuple):
+    """How bodies of evidence are pooled: the effect measure (None: by outcome, see
+    :mod:`.measures`), the model, the CI method, and which studies are left out."""
+
+    effect: str | None = None  # rr, or, rd, md, smd, hr
+    method: str = "reml"  # reml, dl, fixed
+    ci: str = "z"  # z or hksj
+    include_secondary: bool = False
+    exclude_high_risk: bool = False
+
+    @property
+    def measure(self) -> str | None:
+        return CHOICES[self.effect][0] if self.effect else None
+
+
+DEFAULT = PoolOptions()
+SECONDARY = "rests only on a secondary source (a review's table, a summary site): left out"
+HIGH_RISK = "at high risk of bias for this outcome: left out (--exclude-high-risk)"
+
+
+def screen(
+    studies: list[Contribution], options: PoolOptions, left_out: list[LeftOut]
+) -> list[Contribution]:
+    """The studies that enter: secondary figures only when asked for, high risk of bias not
+    when asked to leave it out; each one left out is said, with why."""
+    kept = []
+    for c in studies:
+        if c.secondary and not options.include_secondary:
+            left_out.append(LeftOut(c.study_id, f"{c.outcome}: {SECONDARY} (--include-secondary)"))
+        elif options.exclude_high_risk and c.facts.risk_of_bias == "high":
+            left_out.append(LeftOut(c.study_id, f"{c.outcome}: {HIGH_RISK}"))
+        else:
+            kept.append(c)
+    return kept
+
+
 KINDS = ((True, True), (False, True), (True, False), (False, False))  # (randomized, human)
 ANIMAL_REASON = (
     "only animal studies: evidence about people is indirect (GRADE starts animal evidence "
@@ -62,7 +100,7 @@ class Analysis:
     pooled: Pooled
     certainty: Certainty
     funnel: RegtestResult | None
-    comparator_risk: float
+    comparator_risk: float | None  # counts only
     absolute: dict[str, Any]
 
     @property
@@ -76,31 +114,56 @@ class Analysis:
 
     @property
     def participants(self) -> int:
-        return sum(c.participants for c in self.used)
+        """People in the pooled studies (those whose arms' sizes are known)."""
+        return sum(c.participants or 0 for c in self.used)
 
 
 def analyse(
-    key: str, studies: Sequence[Contribution], measure: str = "RR", method: str = "REML"
+    key: str,
+    studies: Sequence[Contribution],
+    measure: str | None = None,
+    method: str = "REML",
+    ci: str = "z",
+    pi: str = "handbook",
 ) -> Analysis | None:
-    """Pool one body of evidence (fixed effect when only one study is estimable); None when
-    no study is estimable."""
-    tables = [c.table for c in studies]
-    labels = [c.study_id for c in studies]
-    try:
-        pooled = pool_tables(tables, measure=measure, method="FE", labels=labels)  # type: ignore[arg-type]
-    except ValueError:
+    """Pool one body of evidence on ``measure`` (by default the one its studies give most
+    directly: see :mod:`.measures`), fixed effect when only one study is estimable; None when
+    no study gives an estimable effect."""
+    measure = measure or default_measure(list(studies))
+    found = [(c, effect_of(c, measure)) for c in studies]
+    used = [c for c, e in found if e is not None]
+    effects = [e for _, e in found if e is not None]
+    if not used:
         return None
-    if pooled.k >= 2 and method != "FE":
-        pooled = pool_tables(tables, measure=measure, method=method, labels=labels)  # type: ignore[arg-type]
+    fit = method if len(used) >= 2 else "FE"
+    try:
+        pooled = pool(
+            [e[0] for e in effects],
+            [e[1] for e in effects],
+            measure=measure,
+            method=fit,  # type: ignore[arg-type]
+            labels=[c.study_id for c in used],
+            ci=ci,  # type: ignore[arg-type]
+            pi=pi,  # type: ignore[arg-type]
+        )
+    except ValueError:  # not estimable (the reason is in the exception)
+        return None
+    pooled = replace(pooled, excluded=tuple(c.study_id for c, e in found if e is None))
     first = studies[0]
-    used = [c for c in studies if c.study_id not in pooled.excluded]
     funnel = None
     if pooled.k >= MIN_STUDIES:
         funnel = regtest([s.yi for s in pooled.studies], [s.vi for s in pooled.studies])
-    events = sum(c.table[0] + c.table[2] for c in used)
-    certainty = rate_certainty(pooled, [c.facts for c in used], events, funnel)
+    counted = all(e[2] == "counts" for e in effects)
+    events = sum(c.table[0] + c.table[2] for c in used) if counted else None
+    people = [c.participants for c in used]
+    participants = None if counted or None in people else sum(p or 0 for p in people)
+    certainty = rate_certainty(
+        pooled, [c.facts for c in used], events, funnel, participants=participants
+    )
     certainty = _adjust(certainty, pooled.k, first.human)
-    risk = sum(c.table[2] for c in used) / sum(c.table[3] for c in used)
+    risk = None
+    if counted:
+        risk = sum(c.table[2] for c in used) / sum(c.table[3] for c in used)
     return Analysis(
         key,
         first.outcome,
@@ -113,7 +176,7 @@ def analyse(
         certainty,
         funnel,
         risk,
-        _absolute(risk, pooled),
+        _absolute(risk, pooled) if risk is not None else _difference(pooled),
     )
 
 
@@ -150,6 +213,29 @@ def _absolute(risk: float, pooled: Pooled) -> dict[str, Any]:
     if risk == 0:
         found |= dict.fromkeys(("intervention", "lower", "upper"))
     return found | {"assumed_risk": source, "label": "computed"}
+
+
+def _difference(pooled: Pooled) -> dict[str, Any]:
+    """No risk per 1,000 without counts: a difference is said as the mean one, a ratio from
+    published effects has no comparator risk to apply to."""
+    if pooled.is_ratio:
+        text = "not derivable: no comparator risk (published effects only)"
+    else:
+        word = lambda v: f"{abs(v):.3g} {'higher' if v >= 0 else 'lower'}"  # noqa: E731
+        text = (
+            f"the mean was {word(pooled.estimate)} with the intervention "
+            f"({word(pooled.lower)} to {word(pooled.upper)})"
+        )
+    return {
+        "per": None,
+        "comparator": None,
+        "intervention": None,
+        "lower": None,
+        "upper": None,
+        "method": f"{pooled.measure}, as pooled",
+        "text": text,
+        "label": "computed",
+    }
 
 
 def single(studies: list[Contribution], skipped: list[LeftOut]) -> list[Contribution]:

@@ -85,7 +85,9 @@ def rate_certainty(
     """Rate the certainty of a pooled body of evidence by the rules in the module docstring.
 
     ``studies`` must match ``pooled.studies`` one to one (weights and CIs come from there).
-    A binary outcome gives ``total_events``; a continuous one ``participants`` (and None).
+    A binary outcome gives ``total_events``; a continuous one ``participants`` (and None);
+    published effects whose arms' sizes are unknown give neither (the information size is then
+    not judged).
     """
     if len(studies) != len(pooled.studies):
         raise ValueError(f"{len(studies)} study facts for {len(pooled.studies)} pooled studies")
@@ -169,9 +171,13 @@ def _imprecision(
         serious.append(f"{interval} includes no effect ({pooled.null:g})")
     if total_events is not None:
         information, optimal, unit = total_events, OIS_EVENTS, "events"
-    else:
-        information, optimal, unit = participants or 0, OIS_PARTICIPANTS, "participants"
-    if information * 3 < optimal:
+    elif participants is not None:
+        information, optimal, unit = participants, OIS_PARTICIPANTS, "participants"
+    else:  # published effects without the arms' sizes: the information size is unknown
+        information, optimal, unit = -1, 0, ""
+    if optimal == 0:
+        pass
+    elif information * 3 < optimal:
         very.append(
             f"{information} {unit} in total, under a third of the optimal information size "
             f"(about {optimal})"

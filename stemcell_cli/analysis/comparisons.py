@@ -48,6 +48,7 @@ from ..synthesis import (
     risk_ratio,
 )
 from ..synthesis.effects import MEASURE_NAMES
+from .continuous_arms import NEEDED, continuous_arm, continuous_effects
 
 if TYPE_CHECKING:
     from ..model.descriptor import Arm, Study
@@ -101,11 +102,44 @@ def comparisons(study: Study) -> list[dict[str, Any]]:
         groups.setdefault((outcome_key(outcome), folded(outcome.timepoint)), []).append(outcome)
     found = []
     for (key, _), outcomes in groups.items():
-        results = [o for o in outcomes if o.counts or o.estimate]
-        if len({folded(o.group) for o in results}) < 2 or not _controlled(study):
+        if not _controlled(study):
             continue
-        found.append(_comparison(study, key, outcomes, results))
+        results = [o for o in outcomes if o.counts or o.estimate]
+        if len({folded(o.group) for o in results}) >= 2:
+            found.append(_comparison(study, key, outcomes, results))
+        elif published := [o for o in outcomes if o.effect and o.effect.interval]:
+            found.append(_published_only(study, key, outcomes, published))
     return found
+
+
+def _published_only(
+    study: Study, key: str, outcomes: Sequence[Outcome], published: Sequence[Outcome]
+) -> dict[str, Any]:
+    """An outcome reported only as a between-group effect (a hazard ratio, a rate ratio):
+    nothing to compute, but it can be pooled on its own scale."""
+    first = published[0]
+    return {
+        "outcome": first.measure,
+        "key": key,
+        "endpoint": first.endpoint,
+        "timepoint": first.timepoint,
+        "primary": any(o.primary for o in published),
+        "events_are": None,
+        "published": [_published(o) for o in outcomes if o.effect],
+        "computed": False,
+        "reason": None,
+        "experimental": None,
+        "comparator": None,
+        "compared": None,
+        "matched_by": None,
+        "effects": [],
+        "number_needed": None,
+        "absolute": None,
+        "notes": [],
+        "risk_of_bias": judge(study, first),
+        "kind": "published",
+        "secondary": _secondary(study, published),
+    }
 
 
 def _controlled(study: Study) -> bool:
@@ -221,10 +255,18 @@ def _comparison(
         "absolute": None,
         "notes": [],
         "risk_of_bias": judge(study, first),
+        "kind": None,
+        "secondary": False,
     }
-    without = [o.group for o in results if o.counts is None]
-    if len(results) - len(without) < 2:
-        return base | _not_computed(NO_COUNTS.format(without[0]))
+    counted = [o for o in results if o.counts]
+    measured = {id(o): continuous_arm(o) for o in results}
+    means = [o for o in results if isinstance(measured[id(o)], dict)]
+    if len(counted) < 2 and len(means) < 2:
+        lacking = next(o for o in results if o.counts is None)
+        why = measured[id(lacking)]
+        if lacking.estimate is not None and isinstance(why, str):
+            return base | _not_computed(f"counts, or {NEEDED}, are needed in both arms; {why}")
+        return base | _not_computed(NO_COUNTS.format(lacking.group))
     exp, ctl, how = _sides(study, results)
     groups = ", ".join(repr(o.group) for o in results)
     if len(exp) != 1 or len(ctl) != 1:
@@ -234,9 +276,22 @@ def _comparison(
         )
         return base | _not_computed(why)
     (e_out, e_arm), (c_out, c_arm) = exp[0], ctl[0]
-    missing = [o.group for o in (e_out, c_out) if o.counts is None]
-    if missing:
-        return base | _not_computed(NO_COUNTS.format(missing[0]))
+    base |= {"secondary": _secondary(study, (e_out, c_out)), "matched_by": how}
+    if e_out.counts and c_out.counts:
+        return base | _counted(e_out, e_arm, c_out, c_arm, base)
+    e_mean, c_mean = measured[id(e_out)], measured[id(c_out)]
+    if isinstance(e_mean, dict) and isinstance(c_mean, dict):
+        return base | _continuous(e_out, e_arm, e_mean, c_out, c_arm, c_mean)
+    if e_out.counts or c_out.counts:
+        missing = next(o for o in (e_out, c_out) if o.counts is None)
+        return base | _not_computed(NO_COUNTS.format(missing.group))
+    why = next(m for m in (e_mean, c_mean) if isinstance(m, str))
+    return base | _not_computed(f"{NEEDED} are needed in both arms; {why}")
+
+
+def _counted(
+    e_out: Outcome, e_arm: Arm | None, c_out: Outcome, c_arm: Arm | None, base: dict[str, Any]
+) -> dict[str, Any]:
     assert e_out.counts and c_out.counts
     a, n1 = e_out.counts.events, e_out.counts.total
     c, n2 = c_out.counts.events, c_out.counts.total
@@ -245,34 +300,68 @@ def _comparison(
         [TIME_TO_EVENT] if any(p["measure"] == "hazard-ratio" for p in base["published"]) else []
     )
     return (
-        base
-        | {
+        {
             "computed": True,
-            "reason": None,
+            "kind": "counts",
             "experimental": _arm(e_out, e_arm),
             "comparator": _arm(c_out, c_arm),
             "compared": f"{e_out.group} {a}/{n1} vs {c_out.group} {c}/{n2}",
-            "matched_by": how,
         }
         | computed
         | {"notes": computed["notes"] + notes}
     )
 
 
+def _continuous(
+    e_out: Outcome,
+    e_arm: Arm | None,
+    e_mean: dict[str, Any],
+    c_out: Outcome,
+    c_arm: Arm | None,
+    c_mean: dict[str, Any],
+) -> dict[str, Any]:
+    shown = lambda o, m: f"{o.group} mean {m['mean']} (SD {m['sd']:.4g}, n {m['n']})"  # noqa: E731
+    notes = [
+        f"{o.group}: {m['sd_from']}" for o, m in ((e_out, e_mean), (c_out, c_mean)) if m["sd_from"]
+    ]
+    kinds = {m["measured_as"] for m in (e_mean, c_mean)}
+    if len(kinds) > 1:
+        notes.append("One arm gives final values, the other change from baseline.")
+    return {
+        "computed": True,
+        "kind": "continuous",
+        "experimental": _named(e_out, e_arm) | e_mean,
+        "comparator": _named(c_out, c_arm) | c_mean,
+        "compared": f"{shown(e_out, e_mean)} vs {shown(c_out, c_mean)}",
+        "effects": continuous_effects(e_mean, c_mean),
+        "notes": notes,
+    }
+
+
+def _secondary(study: Study, used: Sequence[Outcome]) -> bool:
+    """Whether a figure compared rests only on a secondary source."""
+    secondary = {s.key for s in study.sources if s.secondary}
+    return any(o.source in secondary for o in used)
+
+
 def _not_computed(why: str) -> dict[str, Any]:
     return {"reason": f"not computed: {why}"}
 
 
-def _arm(outcome: Outcome, arm: Arm | None) -> dict[str, Any]:
-    assert outcome.counts
+def _named(outcome: Outcome, arm: Arm | None) -> dict[str, Any]:
     return {
         "group": outcome.group,
         "arm": arm.key if arm else None,
         "label": arm.label if arm else outcome.group,
-        "events": outcome.counts.events,
-        "total": outcome.counts.total,
         "source": outcome.source,
+        "derived": outcome.derived,
     }
+
+
+def _arm(outcome: Outcome, arm: Arm | None) -> dict[str, Any]:
+    assert outcome.counts
+    counts = {"events": outcome.counts.events, "total": outcome.counts.total}
+    return _named(outcome, arm) | counts
 
 
 def _published(outcome: Outcome) -> dict[str, Any]:

@@ -8,7 +8,7 @@ randomized or not, in people or animals, and its risk-of-bias flags (from the re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +22,14 @@ class NothingToPool(StemcellError):
     """No body of evidence to show: nothing selected, one study only, no comparable arms."""
 
 
+Means = tuple[tuple[float, float, int], tuple[float, float, int]]  # (mean, SD, n) per arm
+
+
 @dataclass(frozen=True)
 class Contribution:
-    """One study's two-arm comparison of one outcome: a 2×2 table and what the rating needs."""
+    """One study's comparison of one outcome, with what the rating needs: per-arm counts
+    (a 2×2 table), or per-arm means, or only published effects (hazard ratios ...), or an
+    effect given directly (``--data`` rows of yi, vi)."""
 
     study_id: str
     title: str
@@ -32,15 +37,31 @@ class Contribution:
     key: str
     timepoint: str | None
     groups: tuple[str, str]
-    table: tuple[int, int, int, int]
     randomized: bool
     human: bool
     facts: StudyFacts
     published: tuple[dict[str, Any], ...] = ()
+    counts: tuple[int, int, int, int] | None = None
+    means: Means | None = None
+    direct: tuple[str, float, float] | None = None  # (measure, yi, vi)
+    measured_as: str | None = None  # continuous: final, change or mixed
+    secondary: bool = False
+    subgroup: str | None = None
 
     @property
-    def participants(self) -> int:
-        return self.table[1] + self.table[3]
+    def table(self) -> tuple[int, int, int, int]:
+        """The 2×2 table (counts only)."""
+        if self.counts is None:
+            raise ValueError(f"{self.study_id}: no counts for {self.outcome}")
+        return self.counts
+
+    @property
+    def participants(self) -> int | None:
+        if self.counts:
+            return self.counts[1] + self.counts[3]
+        if self.means:
+            return self.means[0][2] + self.means[1][2]
+        return None
 
 
 @dataclass(frozen=True)
@@ -61,8 +82,11 @@ class Gathered:
     selected: int
 
 
-def gather(records: Iterable[Mapping[str, Any]]) -> Gathered:
-    """Every computed comparison of the records (each record read once, then let go)."""
+def gather(
+    records: Iterable[Mapping[str, Any]], by: Callable[[Mapping[str, Any]], str] | None = None
+) -> Gathered:
+    """Every computed comparison of the records, and every published effect (each record read
+    once, then let go); ``by`` names each record's subgroup."""
     gathered = Gathered([], [], 0)
     for record in records:
         gathered.selected += 1
@@ -70,34 +94,43 @@ def gather(records: Iterable[Mapping[str, Any]]) -> Gathered:
         gathered.skipped += [
             LeftOut(record["id"], f"{c['outcome']}: {c['reason']}") for c in every if c["reason"]
         ]
-        computed = [c for c in every if c["computed"]]
-        if computed:
-            gathered.found += _contributions(record, computed)
+        usable = [c for c in every if c["computed"] or c["published"]]
+        if usable:
+            subgroup = by(record) if by else None
+            gathered.found += [_contribution(record, c, subgroup) for c in usable]
     return gathered
 
 
-def _contributions(record: Mapping[str, Any], computed: list[dict]) -> list[Contribution]:
+def _contribution(
+    record: Mapping[str, Any], c: Mapping[str, Any], subgroup: str | None
+) -> Contribution:
     design = record["design"]
     is_randomized = randomized(design["allocation"], design["type"])
-    found = []
-    for c in computed:
-        e, k = c["experimental"], c["comparator"]
-        found.append(
-            Contribution(
-                record["id"],
-                record["title"],
-                c["outcome"],
-                c["key"],
-                c["timepoint"],
-                (e["group"], k["group"]),
-                (e["events"], e["total"], k["events"], k["total"]),
-                is_randomized,
-                record["kind"] == "clinical",
-                study_facts(record["id"], is_randomized, c["risk_of_bias"]),
-                tuple(c["published"]),
-            )
-        )
-    return found
+    e, k = c["experimental"] or {}, c["comparator"] or {}
+    counts = means = measured_as = None
+    if c["computed"] and c["kind"] == "counts":
+        counts = (e["events"], e["total"], k["events"], k["total"])
+    elif c["computed"] and c["kind"] == "continuous":
+        means = ((e["mean"], e["sd"], e["n"]), (k["mean"], k["sd"], k["n"]))
+        kinds = {e["measured_as"], k["measured_as"]}
+        measured_as = kinds.pop() if len(kinds) == 1 else "mixed"
+    return Contribution(
+        record["id"],
+        record["title"],
+        c["outcome"],
+        c["key"],
+        c["timepoint"],
+        (e.get("group") or "", k.get("group") or ""),
+        is_randomized,
+        record["kind"] == "clinical",
+        study_facts(record["id"], is_randomized, c["risk_of_bias"]),
+        tuple(c["published"]),
+        counts,
+        means,
+        measured_as=measured_as,
+        secondary=bool(c.get("secondary")),
+        subgroup=subgroup,
+    )
 
 
 def study_facts(study_id: str, is_randomized: bool, judged: Mapping[str, Any]) -> StudyFacts:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .bodies import EFFECTS, METHODS, Analysis, analyse, bodies, single
+from .bodies import DEFAULT, METHODS, Analysis, PoolOptions, analyse, bodies, screen, single
 from .contributions import LeftOut, NothingToPool, gather, nothing
 
 
@@ -15,7 +15,7 @@ from .contributions import LeftOut, NothingToPool, gather, nothing
 class Findings:
     """A summary-of-findings table: one row per outcome and kind of evidence."""
 
-    measure: str
+    measure: str | None  # None: each outcome on its own default measure
     method: str
     selected: int
     rows: tuple[Analysis, ...]
@@ -24,10 +24,10 @@ class Findings:
 
 
 def summary_of_findings(
-    records: Iterable[Mapping[str, Any]], effect: str = "rr", method: str = "reml"
+    records: Iterable[Mapping[str, Any]], options: PoolOptions = DEFAULT
 ) -> Findings:
     """One row per outcome (and kind) with a two-arm comparison in the selected records."""
-    measure, fit = EFFECTS[effect], METHODS[method]
+    fit = METHODS[options.method]
     gathered = gather(records)
     if not gathered.found:
         raise nothing(gathered)
@@ -35,9 +35,9 @@ def summary_of_findings(
     rows: list[Analysis] = []
     left_out: list[LeftOut] = []
     for key in dict.fromkeys(c.key for c in found):
-        studies = single([c for c in found if c.key == key], left_out)
+        studies = single(screen([c for c in found if c.key == key], options, left_out), left_out)
         for body in bodies(studies):
-            analysis = analyse(key, body, measure, fit)
+            analysis = analyse(key, body, options.measure, fit, options.ci)
             if analysis is None:
                 left_out += [LeftOut(c.study_id, f"{c.outcome}: not estimable") for c in body]
             else:
@@ -47,5 +47,10 @@ def summary_of_findings(
         more = f" (and {len(left_out) - 5} more)" if len(left_out) > 5 else ""
         raise NothingToPool(f"nothing to pool: no comparison could be estimated ({why}{more})")
     return Findings(
-        measure, fit, gathered.selected, tuple(rows), tuple(left_out), tuple(gathered.skipped)
+        options.measure,
+        fit,
+        gathered.selected,
+        tuple(rows),
+        tuple(left_out),
+        tuple(gathered.skipped),
     )

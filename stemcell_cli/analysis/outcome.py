@@ -15,9 +15,22 @@ from typing import Any
 
 from ..errors import UsageError
 from ..query import phrase_in
-from .bodies import EFFECTS, METHODS, Analysis, analyse, bodies, kind_label, single
+from ..synthesis.subgroups import Omitted, Subgroups
+from . import sensitivity
+from .bodies import (
+    DEFAULT,
+    METHODS,
+    Analysis,
+    PoolOptions,
+    analyse,
+    bodies,
+    kind_label,
+    screen,
+    single,
+)
 from .comparisons import folded
 from .contributions import Contribution, LeftOut, NothingToPool, gather, nothing
+from .sensitivity import subgroup_of
 
 NOT_ESTIMABLE = "not estimable (no events, or all events, in both arms)"
 
@@ -33,6 +46,9 @@ class PoolResult:
     others: tuple[Analysis, ...]
     left_out: tuple[LeftOut, ...]
     query: str
+    by: str | None = None  # the field the subgroups are by
+    subgroups: Subgroups | None = None
+    omitted: tuple[Omitted, ...] | None = None  # leave-one-out
 
 
 def match_outcome(query: str, found: Sequence[Contribution]) -> str:
@@ -60,11 +76,15 @@ def match_outcome(query: str, found: Sequence[Contribution]) -> str:
 
 
 def pool_outcome(
-    records: Iterable[Mapping[str, Any]], query: str, effect: str = "rr", method: str = "reml"
+    records: Iterable[Mapping[str, Any]],
+    query: str,
+    options: PoolOptions = DEFAULT,
+    by: str | None = None,
+    leave_one_out: bool = False,
 ) -> PoolResult:
-    """Pool the outcome ``query`` names across the selected records, kind by kind."""
-    measure, fit = EFFECTS[effect], METHODS[method]
-    gathered = gather(records)
+    """Pool the outcome ``query`` names across the selected records, kind by kind; with
+    ``by`` (a filter name or a dotted field), subgroup by subgroup too."""
+    gathered = gather(records, subgroup_of(by) if by else None)
     found = gathered.found
     if not found:
         raise nothing(gathered)
@@ -75,10 +95,24 @@ def pool_outcome(
         for x in gathered.skipped
         if folded(x.reason).startswith(folded(outcome) + ":")
     ]
-    studies = single([c for c in found if c.key == key], left_out)
+    studies = single(screen([c for c in found if c.key == key], options, left_out), left_out)
+    return _pooled(outcome, key, query, studies, left_out, options, leave_one_out, by)
+
+
+def _pooled(
+    outcome: str,
+    key: str,
+    query: str,
+    studies: list[Contribution],
+    left_out: list[LeftOut],
+    options: PoolOptions,
+    leave_one_out: bool,
+    by: str | None,
+) -> PoolResult:
+    fit = METHODS[options.method]
     pooled: list[Analysis] = []
     for body in bodies(studies):
-        analysis = analyse(key, body, measure, fit)
+        analysis = analyse(key, body, options.measure, fit, options.ci)
         if analysis is not None and analysis.pooled.k >= 2:
             pooled.append(analysis)
             left_out += [LeftOut(x, NOT_ESTIMABLE) for x in analysis.pooled.excluded]
@@ -90,8 +124,24 @@ def pool_outcome(
         raise NothingToPool(
             f"nothing to pool for {outcome!r}: "
             + "; ".join(f"{x.study_id}: {x.reason}" for x in left_out if x.study_id in ids)
+            if ids
+            else f"nothing to pool for {outcome!r}: "
+            + "; ".join(f"{x.study_id}: {x.reason}" for x in left_out[:5])
         )
-    return PoolResult(outcome, key, pooled[0], tuple(pooled[1:]), tuple(left_out), query)
+    used = {c.study_id for a in pooled for c in a.used}
+    left_out = [x for x in left_out if x.study_id not in used or "not computed" not in x.reason]
+    main = pooled[0]
+    return PoolResult(
+        outcome,
+        key,
+        main,
+        tuple(pooled[1:]),
+        tuple(left_out),
+        query,
+        by,
+        sensitivity.subgroups(main, options) if by else None,
+        sensitivity.omitted(main, options) if leave_one_out else None,
+    )
 
 
 def _alone(body: Sequence[Contribution], kind: str) -> str:

@@ -23,12 +23,20 @@ class EffectChoice(StrEnum):
     rr = "rr"
     or_ = "or"
     rd = "rd"
+    md = "md"
+    smd = "smd"
+    hr = "hr"
 
 
 class MethodChoice(StrEnum):
     reml = "reml"
     dl = "dl"
     fixed = "fixed"
+
+
+class CiChoice(StrEnum):
+    z = "z"
+    hksj = "hksj"
 
 
 @command
@@ -41,15 +49,20 @@ def pool(
         typer.Option(
             metavar="TEXT",
             rich_help_panel=POOL,
+            autocompletion=measure_names,
             help="Pool this outcome (endpoint slug or measure text) and draw its forest plot; "
             "without it, a summary-of-findings table of every outcome.",
-            autocompletion=measure_names,
         ),
     ] = None,
     effect: Annotated[
-        EffectChoice,
-        typer.Option(rich_help_panel=POOL, help="Risk ratio, odds ratio or risk difference."),
-    ] = EffectChoice.rr,
+        EffectChoice | None,
+        typer.Option(
+            rich_help_panel=POOL,
+            help="rr, or, rd (counts); md, smd (means with SD and n: mean difference, Hedges' "
+            "g); hr (published hazard ratios). Default: rr for counts, md for means, else the "
+            "published effect's own.",
+        ),
+    ] = None,
     method: Annotated[
         MethodChoice,
         typer.Option(
@@ -58,6 +71,62 @@ def pool(
             "(inverse variance).",
         ),
     ] = MethodChoice.reml,
+    ci: Annotated[
+        CiChoice,
+        typer.Option(
+            "--ci",
+            rich_help_panel=POOL,
+            help="The pooled CI and test: z (normal, metafor's default) or hksj "
+            "(Hartung-Knapp-Sidik-Jonkman: t with k-1 df, metafor's test='knha').",
+        ),
+    ] = CiChoice.z,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            metavar="FIELD",
+            rich_help_panel=POOL,
+            help="With --measure: pool by subgroup and test the difference (as RevMan): "
+            "design, cell-type, source, condition, route, or a dotted field (design.masking).",
+        ),
+    ] = None,
+    leave_one_out: Annotated[
+        bool,
+        typer.Option(
+            "--leave-one-out",
+            rich_help_panel=POOL,
+            help="With --measure: each study left out in turn (metafor leave1out).",
+        ),
+    ] = False,
+    exclude_high_risk: Annotated[
+        bool,
+        typer.Option(
+            "--exclude-high-risk",
+            rich_help_panel=POOL,
+            help="Leave out studies at high risk of bias for the outcome (and say which).",
+        ),
+    ] = False,
+    include_secondary: Annotated[
+        bool,
+        typer.Option(
+            "--include-secondary",
+            rich_help_panel=POOL,
+            help="Pool figures that rest only on a secondary source (a review's table, a "
+            "summary site): left out by default, and said so.",
+        ),
+    ] = False,
+    data: Annotated[
+        str | None,
+        typer.Option(
+            "--data",
+            metavar="FILE",
+            rich_help_panel=POOL,
+            help="Pool the rows of this CSV or JSON-lines table instead of the catalog ('-': "
+            "stdin). Columns: study, and events_exp,total_exp,events_ctl,total_ctl, or "
+            "mean_exp,sd_exp,n_exp,mean_ctl,sd_ctl,n_ctl, or estimate,lower,upper (a 95% CI "
+            "on the --effect scale), or yi,vi; optionally subgroup.",
+        ),
+    ] = None,
     *,
     origin: Origin,
     filters: Filters,
@@ -66,19 +135,45 @@ def pool(
     """Summary of findings and pooled effects of two-arm comparisons, with a certainty rating.
 
     Randomized and non-randomized comparisons, and human and animal studies, are never pooled
-    together. The certainty is a transparent first rating by fixed rules, not a panel's
-    judgement. --format svg writes the forest plot as a standalone SVG picture.
+    together. Figures resting only on a secondary source are left out unless asked for. The
+    certainty is a transparent first rating by fixed rules, not a panel's judgement. --format
+    svg writes the forest plot as a standalone SVG picture.
 
-    Example: stemcell pool --condition diabetes   ·   stemcell pool --studies-dir trials/
-    --measure mortality -f svg > forest.svg
+    \b
+    Example: stemcell pool --condition diabetes
+    Example: stemcell pool --condition "myocardial infarction" --measure lvef-change
+    Example: stemcell pool --measure mortality --by design --leave-one-out -f svg > forest.svg
+    Example: stemcell pool --data trials.csv --effect or --ci hksj
     """
     import json
 
+    from ..analysis.bodies import PoolOptions
     from ..analysis.findings import summary_of_findings
     from ..analysis.outcome import pool_outcome
 
     if output.fields is not None:
         raise UsageError("--fields does not apply to stemcell pool")
+    if (by or leave_one_out) and measure is None and data is None:
+        raise UsageError("--by and --leave-one-out apply to one outcome: add --measure TEXT")
+    options = PoolOptions(
+        effect.value if effect else None,
+        method.value,
+        ci.value,
+        include_secondary,
+        exclude_high_risk,
+    )
+    renderer = make_renderer(output.format, sys.stdout)
+    if data is not None:
+        if measure is not None or filters.active() or by is not None:
+            raise UsageError("--data pools the table's rows: no --measure, --by or filters")
+        from ..analysis.data_file import read_data
+        from ..analysis.table_pool import pool_table
+        from ..synthesis.generic import is_ratio
+
+        measure_name = options.measure or ""
+        table = read_data(data, ratio=is_ratio(measure_name))
+        renderer.pooled(pool_table(table, options, leave_one_out))
+        return 0
     catalog = origin.load({"record", "facets"} if filters.active() else {"record"})
     selected = 0
 
@@ -89,12 +184,11 @@ def pool(
             selected += 1
             yield json.loads(entry.record)
 
-    renderer = make_renderer(output.format, sys.stdout)
     try:
         if measure is None:
-            findings = summary_of_findings(records(), effect.value, method.value)
+            findings = summary_of_findings(records(), options)
         else:
-            result = pool_outcome(records(), measure, effect.value, method.value)
+            result = pool_outcome(records(), measure, options, by, leave_one_out)
     finally:
         say(f"{selected} of {catalog.count} studies selected")
     if measure is None:

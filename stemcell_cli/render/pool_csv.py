@@ -39,7 +39,8 @@ def csv_rows(result: PoolResult) -> list[list[str]]:
         p = a.pooled
         by_id = {c.study_id: c for c in a.studies}
         for s in p.studies:
-            table = [str(x) for x in by_id[s.label].table]
+            found = by_id[s.label]
+            table = [str(x) for x in found.counts] if found.counts else [""] * 4
             out.append(
                 [a.label, "study", s.label, *table, p.measure]
                 + [repr(x) for x in (s.estimate, s.lower, s.upper, s.weight)]

@@ -18,12 +18,13 @@ if TYPE_CHECKING:
     from ..analysis.findings import Findings
     from ..analysis.outcome import PoolResult
     from ..synthesis import RegtestResult
+    from ..synthesis.pooling import Pooled
 
 
 def findings_json(findings: Findings) -> dict[str, Any]:
     """The summary of findings: one object per row, and what was left out and why."""
     return {
-        "effect": findings.measure,
+        "effect": findings.measure or "by outcome (rr for counts, md for means, else published)",
         "method": findings.method,
         "method_label": METHOD_LABELS[findings.method],
         "studies_selected": findings.selected,
@@ -45,6 +46,7 @@ def finding_row(a: Analysis) -> dict[str, Any]:
         "ids": [c.study_id for c in a.used],
         "relative": {
             "measure": p.measure,
+            "ci_method": p.ci_label,
             "estimate": p.estimate,
             "lower": p.lower,
             "upper": p.upper,
@@ -76,42 +78,76 @@ def pooled_json(result: PoolResult) -> dict[str, Any]:
         | {
             "other_analyses": [analysis_json(a) for a in result.others],
             "left_out": [asdict(x) for x in result.left_out],
+            "subgroups": subgroups_json(result),
+            "leave_one_out": None
+            if result.omitted is None
+            else [{"omitted": o.omitted} | pooled_figures(o.pooled) for o in result.omitted],
         }
     )
+
+
+def subgroups_json(result: PoolResult) -> dict[str, Any] | None:
+    """Each subgroup pooled, and RevMan's test for the difference between them."""
+    found = result.subgroups
+    if found is None:
+        return None
+    test = found.test
+    return {
+        "by": result.by,
+        "groups": [
+            {"subgroup": name, "ids": [s.label for s in p.studies]} | pooled_figures(p)
+            for name, p in found.groups
+        ],
+        "test": None
+        if test is None
+        else {"q": test.q, "df": test.df, "p": test.p, "i2": test.i2, "method": test.method},
+    }
+
+
+def pooled_figures(p: Pooled) -> dict[str, Any]:
+    """A pooled estimate's figures, unrounded."""
+    prediction = None
+    if p.pi_lower is not None:
+        prediction = {"lower": p.pi_lower, "upper": p.pi_upper, "method": p.pi_label}
+    return {
+        "measure": p.measure,
+        "method": p.method,
+        "method_label": p.label,
+        "k": p.k,
+        "estimate": p.estimate,
+        "lower": p.lower,
+        "upper": p.upper,
+        "ci_method": p.ci_label,
+        "test": p.test_name,
+        "test_df": p.test_df,
+        "beta": p.beta,
+        "se": p.se,
+        "z": p.z,
+        "p": p.p,
+        "q": p.q,
+        "q_df": p.q_df,
+        "q_p": p.q_p,
+        "i2": p.i2,
+        "h2": p.h2,
+        "tau2": p.tau2,
+        "tau": p.tau,
+        "prediction": prediction,
+        "notes": list(p.notes),
+    }
 
 
 def analysis_json(a: Analysis) -> dict[str, Any]:
     """One body of evidence: the pooled estimate, each study, absolute effects, certainty."""
     p = a.pooled
     by_id = {c.study_id: c for c in a.studies}
-    prediction = None
-    if p.pi_lower is not None:
-        prediction = {"lower": p.pi_lower, "upper": p.pi_upper}
     return {
         "comparisons": a.label,
         "randomized": a.randomized,
         "human": a.human,
         "k": p.k,
         "participants": a.participants,
-        "pooled": {
-            "measure": p.measure,
-            "method": p.method,
-            "method_label": p.label,
-            "estimate": p.estimate,
-            "lower": p.lower,
-            "upper": p.upper,
-            "beta": p.beta,
-            "se": p.se,
-            "z": p.z,
-            "p": p.p,
-            "q": p.q,
-            "q_df": p.q_df,
-            "q_p": p.q_p,
-            "i2": p.i2,
-            "h2": p.h2,
-            "tau2": p.tau2,
-            "tau": p.tau,
-            "prediction": prediction,
+        "pooled": pooled_figures(p)
+        | {
             "scale": "ratio (log scale pooled)" if p.is_ratio else "difference",
             "label": "computed",
         },
@@ -134,15 +170,26 @@ def analysis_json(a: Analysis) -> dict[str, Any]:
 
 
 def contribution_json(c: Contribution) -> dict[str, Any]:
-    """One study's arms as pooled."""
-    a, n1, e, n2 = c.table
+    """One study's arms as pooled: counts, or mean, SD and n, or only published effects."""
+    arms: list[dict[str, Any]] = [{"group": g} for g in c.groups]
+    if c.counts:
+        a, n1, e, n2 = c.counts
+        arms[0] |= {"events": a, "total": n1}
+        arms[1] |= {"events": e, "total": n2}
+    elif c.means:
+        for arm, (mean, sd, n) in zip(arms, c.means, strict=True):
+            arm |= {"mean": mean, "sd": sd, "n": n}
     return {
         "id": c.study_id,
         "title": c.title,
         "outcome": c.outcome,
         "timepoint": c.timepoint,
-        "experimental": {"group": c.groups[0], "events": a, "total": n1},
-        "comparator": {"group": c.groups[1], "events": e, "total": n2},
+        "experimental": arms[0],
+        "comparator": arms[1],
+        "measured_as": c.measured_as,
+        "secondary": c.secondary,
+        "subgroup": c.subgroup,
+        "risk_of_bias": c.facts.risk_of_bias,
         "published": list(c.published),
     }
 

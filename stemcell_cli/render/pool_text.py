@@ -18,6 +18,7 @@ from .forest import ForestRow, forest_svg, forest_text, from_pooled
 
 if TYPE_CHECKING:
     from ..analysis.bodies import Analysis
+    from ..analysis.contributions import Contribution
     from ..analysis.findings import Findings
     from ..analysis.outcome import PoolResult
 
@@ -48,14 +49,16 @@ NOT_JUDGED = (
 def relative_text(a: Analysis) -> str:
     """``RR 0.49 (95% CI 0.34 to 0.70)``; an RD in percentage points."""
     p = a.pooled
-    fmt = num if p.is_ratio else points
+    fmt = points if p.measure == "RD" else num
     text = f"{p.measure} {interval(p.estimate, p.lower, p.upper, fmt)}"
-    return text + ("" if p.is_ratio else " percentage points")
+    return text + (" percentage points" if p.measure == "RD" else "")
 
 
 def absolute_texts(a: Analysis) -> tuple[str, str]:
     """(risk with the comparator, risk with the intervention) per 1,000."""
     x = a.absolute
+    if x.get("text"):  # no counts: a mean difference in words, or nothing to apply a ratio to
+        return "—", x["text"]
     comparator = f"{whole(x['comparator'])} per 1,000"
     if x["intervention"] is None:
         return comparator, "not derivable (no events with the comparator)"
@@ -143,10 +146,7 @@ class Block:
 def forest_rows(a: Analysis, with_counts: bool = False) -> tuple[list[ForestRow], object]:
     """Forest rows (label = study id; counts per arm) and the pooled summary line."""
     by_id = {c.study_id: c for c in a.studies}
-    counts = []
-    for s in a.pooled.studies:
-        e, n1, c, n2 = by_id[s.label].table
-        counts.append((f"{e}/{n1}", f"{c}/{n2}"))
+    counts = [arm_cells(by_id[s.label]) for s in a.pooled.studies]
     rows, summary = from_pooled(a.pooled, counts)
     summary = replace(summary, label=SHORT[a.pooled.method])
     if with_counts:
@@ -155,6 +155,17 @@ def forest_rows(a: Analysis, with_counts: bool = False) -> tuple[list[ForestRow]
             for r, (e, c) in zip(rows, counts, strict=True)
         ]
     return rows, summary
+
+
+def arm_cells(c: Contribution) -> tuple[str, str]:
+    """What each arm gives: ``4/123`` (events/total), ``2.5 (4.1) 95`` (mean, SD, n), or
+    ``published`` (an effect with its CI, no arm figures)."""
+    if c.counts:
+        e, n1, k, n2 = c.counts
+        return f"{e}/{n1}", f"{k}/{n2}"
+    if c.means:
+        return tuple(f"{num(m)} ({num(sd)}) {n}" for m, sd, n in c.means)  # type: ignore[return-value]
+    return ("published", "") if c.published else ("given", "")
 
 
 def forest_lines(a: Analysis, width: int, ascii_only: bool) -> list[str]:
@@ -178,7 +189,8 @@ def forest_lines(a: Analysis, width: int, ascii_only: bool) -> list[str]:
         name = r.label if labelled else f"[{i}] {r.label}"
         counts = f": {r.counts[0]} vs {r.counts[1]}" if r.counts else ""
         key += textwrap.wrap(f"{name}{counts}", width, subsequent_indent="    ")
-    return [*lines, "Events/participants, experimental vs comparator:", *key]
+    what = "Events/participants" if a.studies[0].counts else "Mean (SD) n, or published"
+    return [*lines, f"{what}, experimental vs comparator:", *key]
 
 
 def block(a: Analysis, width: int = 80, ascii_only: bool = False) -> Block:
@@ -189,24 +201,62 @@ def block(a: Analysis, width: int = 80, ascii_only: bool = False) -> Block:
         f"{a.outcome}: {p.k} {a.label} comparisons, {a.participants:,} participants; "
         f"{MEASURE_NAMES[p.measure]}, {p.label} (computed)"
     )
-    notes = [f"Pooled {relative_text(a)}."]
+    notes = [f"Pooled {relative_text(a)}; {p.ci_label}."]
     if p.pi_lower is not None and p.pi_upper is not None:
-        fmt = num if p.is_ratio else points
-        notes.append(f"95% prediction interval: {fmt(p.pi_lower)} to {fmt(p.pi_upper)}.")
+        fmt = points if p.measure == "RD" else num
+        notes.append(
+            f"95% prediction interval: {fmt(p.pi_lower)} to {fmt(p.pi_upper)} ({p.pi_label})."
+        )
+    notes += [f"{note[0].upper()}{note[1:]}." for note in p.notes]
     comparator, intervention = absolute_texts(a)
-    notes.append(
-        f"Anticipated absolute effects: {comparator} with the comparator (comparator arms "
-        f"together), {intervention} with the intervention."
-    )
+    if comparator == "—":
+        notes.append(f"Absolute effect: {intervention}.")
+    else:
+        notes.append(
+            f"Anticipated absolute effects: {comparator} with the comparator (comparator arms "
+            f"together), {intervention} with the intervention."
+        )
     return Block(heading, forest, notes + certainty_lines(a))
 
 
 def blocks(result: PoolResult, width: int = 80, ascii_only: bool = False) -> list[Block]:
     """The main analysis, the kinds pooled apart, then what was left out."""
     found = [block(a, width, ascii_only) for a in (result.main, *result.others)]
+    found[0].notes += sensitivity_lines(result)
     if result.left_out:
         found[-1].notes += [f"Left out: {x.study_id}: {x.reason}" for x in result.left_out]
     return found
+
+
+def sensitivity_lines(result: PoolResult) -> list[str]:
+    """Subgroups with RevMan's test for their difference, and leave-one-out, in words."""
+    lines = []
+    fmt = points if result.main.pooled.measure == "RD" else num
+    shown = lambda p: interval(p.estimate, p.lower, p.upper, fmt)  # noqa: E731
+    if result.subgroups is not None:
+        lines.append(f"Subgroups by {result.by}:")
+        for name, p in result.subgroups.groups:
+            lines.append(f"  {name}: {p.measure} {shown(p)}, {p.k} {plural(p.k, 'study')}")
+        test = result.subgroups.test
+        if test is not None:
+            lines.append(
+                f"Test for subgroup differences: Chi² = {test.q:.2f}, df = {test.df} "
+                f"(P = {test.p:.2f}), I² = {test.i2:.0f}% ({test.method})."
+            )
+    if result.omitted is not None:
+        lines.append("Leave-one-out (each study omitted in turn):")
+        for o in result.omitted:
+            p = o.pooled
+            lines.append(
+                f"  without {o.omitted}: {p.measure} {shown(p)}; tau² = {p.tau2:.3g}, "
+                f"I² = {p.i2:.0f}%"
+            )
+    return lines
+
+
+def plural(n: int, word: str) -> str:
+    """``study`` or ``studies``: the word for ``n`` of them."""
+    return word if n == 1 else ("studies" if word == "study" else word + "s")
 
 
 def svg(result: PoolResult) -> str:

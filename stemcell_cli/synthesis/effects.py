@@ -25,7 +25,14 @@ from .distributions import Z95
 from .proportions import wilson
 
 Measure = Literal["RR", "OR", "RD"]
-MEASURE_NAMES = {"RR": "risk ratio", "OR": "odds ratio", "RD": "risk difference"}
+MEASURE_NAMES = {
+    "RR": "risk ratio",
+    "OR": "odds ratio",
+    "RD": "risk difference",
+    "MD": "mean difference",
+    "SMD": "standardized mean difference (Hedges' g)",
+    "HR": "hazard ratio",
+}
 RATIO_MEASURES: frozenset[str] = frozenset({"RR", "OR"})
 
 LOG_METHOD = "log method, Wald 95% CI"

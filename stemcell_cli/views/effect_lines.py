@@ -94,7 +94,8 @@ def effect_rows(study: Study) -> tuple[list[tuple[str, ...]], list[str]]:
     notes: list[str] = []
     for c in comparisons(study):
         if not c["computed"]:
-            notes.append(f"{_label(c)}: {c['reason']}")
+            if c["reason"]:
+                notes.append(f"{_label(c)}: {c['reason']}")
             continue
         first = f"{_label(c)} ({c['compared']})"
         for effect in c["effects"]:
@@ -105,8 +106,9 @@ def effect_rows(study: Study) -> tuple[list[tuple[str, ...]], list[str]]:
             rows.append((first, effect["name"].capitalize(), estimate, how))
             first = ""
         nn = c["number_needed"]
-        rows.append(("", nn_name(nn), nn_text(nn), "computed: 1/|RD|"))
-        rows.append(("", "Absolute effect", absolute_line(c), f"computed: {_abs(c)}"))
+        if nn is not None:  # counts: a number needed and absolute effects per 1,000
+            rows.append(("", nn_name(nn), nn_text(nn), "computed: 1/|RD|"))
+            rows.append(("", "Absolute effect", absolute_line(c), f"computed: {_abs(c)}"))
         for p in c["published"]:
             rows.append(("", "Published", published_line(p), f"published [{p['source']}]"))
         notes += c["notes"]
@@ -137,9 +139,10 @@ def compare_cells(study: Study) -> list[tuple[str, str | None, str, str]]:
     for c in comparisons(study):
         if not c["computed"]:
             continue
-        rr, _, rd = c["effects"]
-        text = f"computed, {c['compared']}: {effect_line(rr)}; {effect_line(rd)}"
-        if c["number_needed"]["kind"]:
+        first, _, *rest = c["effects"]  # RR, OR, RD; or MD, SMD
+        shown = [first, *rest[-1:]]
+        text = f"computed, {c['compared']}: " + "; ".join(effect_line(e) for e in shown)
+        if c["number_needed"] and c["number_needed"]["kind"]:
             text += f"; {c['number_needed']['kind']} {one(c['number_needed']['estimate'])}"
         text += "".join(f"; published {published_line(p)}" for p in c["published"])
         items.append((c["outcome"], c["timepoint"], text, ""))
