@@ -104,9 +104,10 @@ def write_study(directory: Path, name: str | None = None, **overrides: Any) -> P
     return path
 
 
-def invoke(*args: str, env: dict[str, str] | None = None):
+def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None):
     """Run the CLI in-process on a wide terminal; stdout and stderr stay separate."""
-    return CliRunner().invoke(app, list(args), env={"COLUMNS": "250", **(env or {})})
+    env = {"COLUMNS": "250", **(env or {})}
+    return CliRunner().invoke(app, list(args), env=env, input=input)
 
 
 @pytest.fixture(autouse=True, scope="session")
