@@ -69,6 +69,8 @@ def absolute_texts(a: Analysis) -> tuple[str, str]:
 def certainty_lines(a: Analysis) -> list[str]:
     """The rating, where it started, each downgrade with its reason, what was not judged."""
     c = a.certainty
+    if c.final == "not rated":  # rows given directly (--data)
+        return [f"Certainty: {c.label}."]
     why = "all comparisons randomized" if c.start == "high" else "non-randomized comparisons"
     lines = [f"Certainty: {c.final} ({c.label})", f"Started {c.start}: {why}."]
     lines += [
