@@ -396,6 +396,21 @@ def bench_bundled(runs: int, work: Path) -> None:
     piped_against_file(stemcell, env, work)
 
 
+def bench_data(runs: int, work: Path) -> None:
+    """``pool --data`` of 1,000 rows of counts (random effects, REML), whole process."""
+    rng = random.Random(1)
+    table = work / "rows.csv"
+    lines = ["study,events_exp,total_exp,events_ctl,total_ctl"]
+    for i in range(1000):
+        n1, n2 = rng.randint(20, 400), rng.randint(20, 400)
+        lines.append(f"s{i},{rng.randint(1, n1 // 3)},{n1},{rng.randint(1, n2 // 2)},{n2}")
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = dict(os.environ, XDG_CACHE_HOME=str(work / "cache-data"))
+    argv = [sys.executable, "-m", "stemcell_cli", "pool", "--data", str(table), "--json"]
+    seconds, cpu, mib = median_of(runs, lambda: run(argv, env))
+    print(f"\npool --data of 1,000 rows: {seconds:.3f} s ({cpu:.3f} s CPU, {mib} MiB); target 1 s")
+
+
 def piped_against_file(stemcell: list[str], env: dict[str, str], work: Path) -> None:
     """Wall time of ``list --json | cat`` against ``list --json > file`` (medians of 11
     alternating runs, each through the same shell)."""
@@ -426,6 +441,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="stemcell-bench-") as tmp:
         work = Path(tmp)
         bench_bundled(args.runs, work)
+        bench_data(args.runs, work)
         for size in (int(s) for s in args.sizes.split(",")):
             bench_size(size, args.runs, work, args.clone)
 

@@ -274,13 +274,28 @@ def test_escalc_feeds_pool_as_metafor_yi_vi():
     assert close(first.yi, -0.8893113339) and close(first.vi, 0.325584765)
 
 
-def test_closed_form_traces_equal_the_matrix_ones():
+def p_matrix(w, x, vcov):
+    """P = W − W X (X'WX)⁻¹ X'W as a k × k matrix, written out."""
+    p, k = len(x[0]), len(w)
+    ax = [[sum(vcov[r][c] * x[j][c] for c in range(p)) for r in range(p)] for j in range(k)]
+    return [
+        [
+            (w[i] if i == j else 0.0) - w[i] * w[j] * sum(x[i][r] * ax[j][r] for r in range(p))
+            for j in range(k)
+        ]
+        for i in range(k)
+    ]
+
+
+@pytest.mark.parametrize("columns", [1, 2])  # pooling; the small-study test (intercept + SE)
+def test_closed_form_traces_equal_the_matrix_ones(columns: int):
     from stemcell_cli.synthesis import _wls
 
-    w = [1 / 0.3, 1 / 0.05, 1 / 0.9, 1 / 0.2]
-    x = [(1.0,)] * 4
-    fit = _wls.wls([0.0] * 4, w, x)
-    pm = _wls.p_matrix(w, x, fit.vcov)
-    tr_p = sum(pm[i][i] for i in range(4))
+    v = [0.3, 0.05, 0.9, 0.2, 0.45]
+    w = [1 / vi for vi in v]
+    x = [(1.0,) if columns == 1 else (1.0, vi**0.5) for vi in v]
+    fit = _wls.wls([0.0] * 5, w, x)
+    pm = p_matrix(w, x, fit.vcov)
+    tr_p = sum(pm[i][i] for i in range(5))
     tr_pp = sum(value * value for row in pm for value in row)
-    assert _wls._traces(w, x, fit.vcov) == pytest.approx((tr_p, tr_pp))
+    assert _wls._traces(w, x, fit.vcov) == pytest.approx((tr_p, tr_pp), rel=1e-12)

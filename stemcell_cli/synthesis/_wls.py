@@ -86,20 +86,6 @@ def wls(y: Sequence[float], w: Sequence[float], x: Sequence[Row]) -> Fit:
     return Fit(beta, vcov, resid)
 
 
-def p_matrix(w: Sequence[float], x: Sequence[Row], vcov: Sequence[Row]) -> list[list[float]]:
-    """P = W − W X (X'WX)⁻¹ X'W as a k × k matrix."""
-    p = len(x[0])
-    k = len(w)
-    ax = [[sum(vcov[r][c] * x[j][c] for c in range(p)) for r in range(p)] for j in range(k)]
-    return [
-        [
-            (w[i] if i == j else 0.0) - w[i] * w[j] * sum(x[i][r] * ax[j][r] for r in range(p))
-            for j in range(k)
-        ]
-        for i in range(k)
-    ]
-
-
 def _weights(v: Sequence[float], tau2: float = 0.0) -> list[float]:
     w = [1.0 / (vi + tau2) for vi in v]
     if not all(0.0 < wi < math.inf for wi in w):
@@ -167,8 +153,29 @@ def _traces(w: Sequence[float], x: Sequence[Row], vcov: Sequence[Row]) -> tuple[
         diag = math.fsum((wi * oi) ** 2 for wi, oi in zip(w, rest, strict=True))
         off = math.fsum(sq * o2 for sq, o2 in zip(squares, rest2, strict=True))
         return tr_p, (diag + off) / (s1 * s1)
-    pm = p_matrix(w, x, vcov)
-    return sum(pm[i][i] for i in range(len(w))), sum(value * value for row in pm for value in row)
+    # P = W − W X A X'W with A = (X'WX)⁻¹: tr P = Σw − tr(AB), tr PP = Σw² − 2 tr(AC) +
+    # tr(ABAB), with B = X'W²X and C = X'W³X (p × p: linear in k, not quadratic)
+    cols = range(len(x[0]))
+
+    def gram(power: int) -> list[list[float]]:
+        return [
+            [
+                math.fsum(wi**power * xi[r] * xi[c] for wi, xi in zip(w, x, strict=True))
+                for c in cols
+            ]
+            for r in cols
+        ]
+
+    def times(a: Sequence[Sequence[float]], b: Sequence[Sequence[float]]) -> list[list[float]]:
+        return [[math.fsum(a[r][i] * b[i][c] for i in cols) for c in cols] for r in cols]
+
+    def trace(m: Sequence[Sequence[float]]) -> float:
+        return math.fsum(m[i][i] for i in cols)
+
+    ab, ac = times(vcov, gram(2)), times(vcov, gram(3))
+    tr_p = math.fsum(w) - trace(ab)
+    tr_pp = math.fsum(wi * wi for wi in w) - 2 * trace(ac) + trace(times(ab, ab))
+    return tr_p, tr_pp
 
 
 def _fisher_step(y: Sequence[float], v: Sequence[float], x: Sequence[Row], tau2: float) -> float:
