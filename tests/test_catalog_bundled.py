@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import BUNDLED, BUNDLED_IDS, TOPIC_IDS
 
@@ -115,3 +117,40 @@ def test_expert_opinion_has_no_participants(catalog: dict[str, Study]) -> None:
     assert study.kind == "expert-opinion"
     assert study.opinion.expert == "Dr David Rog"
     assert study.population.n is None and study.outcomes == []
+
+
+def test_the_listing_is_one_line_per_study_with_a_count_per_condition() -> None:
+    from conftest import invoke
+
+    result = invoke("list", "--format", "table", env={"COLUMNS": "80"})
+    rows = [
+        line
+        for line in result.stdout.splitlines()
+        if line.split()[:1] and line.split()[0] in BUNDLED_IDS
+    ]
+    assert len(rows) == len(BUNDLED_IDS)  # every study on a line of its own
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    note = result.stderr.splitlines()[-1]
+    assert note.startswith("by condition: acute myocardial infarction 11, knee osteoarthritis 10")
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "covid",
+        "covid-19",
+        "myocardial infarction",
+        "heart attack",
+        "knee osteoarthritis",
+        "systemic sclerosis",
+        "scleroderma",
+        "parkinson",
+        "type 1 diabetes",
+        "crohn",
+    ],
+)
+def test_every_topic_is_found_by_the_names_people_use(condition: str) -> None:
+    from conftest import invoke
+
+    result = invoke("list", "--condition", condition, "--json")
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) >= 2, condition

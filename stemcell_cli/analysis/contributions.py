@@ -153,7 +153,8 @@ def nothing(gathered: Gathered) -> NothingToPool:
     """Why none of the selected studies can be pooled."""
     text = (
         f"nothing to pool: none of the {gathered.selected} selected studies has an outcome "
-        "counted in an experimental and a comparator arm"
+        "compared in an experimental and a comparator arm (counts in both, means with SD and "
+        "n in both, or a published effect with its 95% CI)"
     )
     if gathered.skipped:
         text += (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Annotated
 
@@ -10,7 +11,7 @@ import typer
 
 from ..errors import UsageError
 from ..query import Filters, matching
-from ..render import FIELD_FORMATS, STREAMED, make_renderer
+from ..render import FIELD_FORMATS, STREAMED, Format, make_renderer
 from ..store.entry import Entry
 from .app import command, finish, say
 from .complete import study_ids
@@ -87,7 +88,19 @@ def _list(
         make_renderer(output.format, sys.stdout, output.fields, wide=wide).studies(shown)
     everything = lambda: origin.load().sorted_entries()  # noqa: E731 - the stream is spent
     count_note(catalog.count, filters, limit.seen, limit.shown, "", everything)
+    if output.format in (Format.table, Format.markdown) and not lines and isinstance(shown, list):
+        say(by_condition(shown))
     return finish(catalog)
+
+
+def by_condition(entries: list[Entry]) -> str:
+    """``by condition: AMI 11, OA 10, covid 9, ...``: how many studies shown of each condition
+    (named as the table's condition column names it), most first."""
+    from ..views.listing import SUMMARY_HEADERS
+
+    column = SUMMARY_HEADERS.index("Condition")
+    counts = Counter(e.summary[column] for e in entries)
+    return "by condition: " + ", ".join(f"{name} {n}" for name, n in counts.most_common())
 
 
 @command
