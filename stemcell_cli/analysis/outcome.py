@@ -71,7 +71,7 @@ def match_outcome(query: str, found: Sequence[Contribution]) -> str:
         raise UsageError(f"--measure {query!r} matches {len(near)} outcomes: {listed}; give one")
     raise NothingToPool(
         f"nothing to pool: no two-arm comparison of an outcome matching {query!r}; "
-        f"outcomes with two-arm counts in the selected studies: {listed}"
+        f"outcomes with two-arm comparisons in the selected studies: {listed}"
     )
 
 
