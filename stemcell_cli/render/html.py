@@ -98,7 +98,9 @@ def section_html(section: Section, level: str = "h4") -> str:
 def _sof(report: Report) -> str:
     findings = report.findings
     if findings is None or not findings.rows:
-        why = report.no_findings or "no two-arm comparison in the selected studies"
+        why = (report.no_findings or "no two-arm comparison in the selected studies").removeprefix(
+            "nothing to pool: "
+        )
         return (
             '<section id="findings"><h2>Summary of findings</h2>'
             f"<p>No summary of findings: {text(why)}.</p></section>"
