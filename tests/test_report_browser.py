@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from chromium import Browser, distinct_rows
 from typer.testing import CliRunner
 
 from stemcell_cli.cli.app import app
 from stemcell_cli.store.catalog import bundled_dir, load_catalog
-from chromium import Browser, distinct_rows
 
 runner = CliRunner()
 NOT_BLANK = 50  # distinct pixel rows: a one-colour picture has one or two
