@@ -33,6 +33,7 @@ FLAGS = (
 )
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 PHONE = (390, 844)  # CSS pixels, a common phone
+A4_WIDTH = 718  # CSS pixels across an A4 page inside 1.5 cm margins
 
 
 def chromium_path() -> str:
@@ -52,6 +53,7 @@ class Visit:
     console: list[str] = field(default_factory=list)  # errors and warnings, and exceptions
     screenshot: bytes = b""
     overflow: int = 0  # CSS pixels the page is wider than the window (0: fits)
+    print_overflow: int = 0  # the same, printed (print stylesheet) on an A4 page
 
 
 class Browser:
@@ -122,12 +124,17 @@ class Browser:
         visit = Visit(url)
         shot = self.send("Page.captureScreenshot", session, format="png")
         visit.screenshot = base64.b64decode(shot["data"])
-        visit.overflow = self.send(
-            "Runtime.evaluate",
+        visit.overflow = self.overflow(session)
+        self.send("Emulation.setEmulatedMedia", session, media="print")
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
             session,
-            expression="document.documentElement.scrollWidth - window.innerWidth",
-            returnByValue=True,
-        )["result"]["value"]
+            width=A4_WIDTH,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        visit.print_overflow = self.overflow(session)
         self.send("Target.closeTarget", targetId=target)
         for e in self.events:
             if e.get("sessionId") != session:
@@ -143,6 +150,15 @@ class Browser:
             elif method == "Runtime.exceptionThrown":
                 visit.console.append(f"exception: {params['exceptionDetails'].get('text')}")
         return visit
+
+    def overflow(self, session: str) -> int:
+        """How many CSS pixels the page is wider than the window."""
+        return self.send(
+            "Runtime.evaluate",
+            session,
+            expression="document.documentElement.scrollWidth - window.innerWidth",
+            returnByValue=True,
+        )["result"]["value"]
 
     def close(self) -> None:
         try:

@@ -1,6 +1,6 @@
 """The evidence brief in a real browser: headless Chromium loads the brief of the whole bundled
 catalog and of each condition in it, with no console error, no network request, nothing wider
-than a phone screen, and a screenshot that is not blank.
+than a phone screen or (printed) an A4 page, and a screenshot that is not blank.
 
 Chromium is required, never skipped (``.ci/run`` installs it).
 """
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from chromium import Browser, distinct_rows
+from chromium import Browser, Visit, distinct_rows
 from typer.testing import CliRunner
 
 from stemcell_cli.cli.app import app
@@ -43,11 +43,12 @@ def conditions() -> list[str]:
     return sorted({e.study.condition.name for e in catalog.sorted_entries()})
 
 
-def check(visit: object) -> None:
-    assert visit.requests == [], visit.requests  # type: ignore[attr-defined]
-    assert visit.console == [], visit.console  # type: ignore[attr-defined]
-    assert visit.overflow <= 0, f"page wider than a phone by {visit.overflow}px"  # type: ignore[attr-defined]
-    assert distinct_rows(visit.screenshot) > NOT_BLANK  # type: ignore[attr-defined]
+def check(visit: Visit) -> None:
+    assert visit.requests == [], visit.requests
+    assert visit.console == [], visit.console
+    assert visit.overflow <= 0, f"page wider than the window by {visit.overflow}px"
+    assert visit.print_overflow <= 0, f"printed page too wide by {visit.print_overflow}px"
+    assert distinct_rows(visit.screenshot) > NOT_BLANK
 
 
 def test_the_checks_catch_requests_errors_overflow_and_blank_pages(
@@ -65,7 +66,7 @@ def test_the_checks_catch_requests_errors_overflow_and_blank_pages(
     visit = browser.visit(bad)
     assert any(url.startswith("http://127.0.0.1:9/") for url in visit.requests)
     assert any("boom" in line for line in visit.console)
-    assert visit.overflow > 0
+    assert visit.overflow > 0 and visit.print_overflow > 0
     blank = tmp_path / "blank.html"
     blank.write_text("<!DOCTYPE html><title>blank</title>", encoding="utf-8")
     assert distinct_rows(browser.visit(blank).screenshot) <= 2
