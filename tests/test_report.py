@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from twoarm import write_bcg
 
 from stemcell_cli import __version__
+from stemcell_cli.cite.references import references
 from stemcell_cli.model.descriptor import Study
-from stemcell_cli.render.html import card
+from stemcell_cli.render.html import card, reference_html
 from stemcell_cli.views.show import show_view
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
@@ -193,3 +194,18 @@ def test_any_catalog_text_stays_text(value: str) -> None:
         return  # the model refuses it: nothing to render
     assert Page(html).names() == TAGS
     assert "<" + value not in html or "<" not in value
+
+
+def test_a_source_address_with_quotes_and_brackets_stays_one_link() -> None:
+    """A URL cannot close its attribute or open an element: it is percent-encoded."""
+    url = 'https://x.example/a"b<c>\'d"onmouseover=x'
+    study = Study.model_validate(
+        make_study(sources=[{"key": "paper", "kind": "paper", "url": url}])
+    )
+    html = reference_html(references([study])[0], study)
+    links = [a for t, a in Page(html).tags if t == "a"]
+    assert links[-1] == {
+        "href": "https://x.example/a%22b%3Cc%3E%27d%22onmouseover=x",
+        "rel": "noopener noreferrer",
+    }
+    assert Page(html).names() == ["li", "code", "a", "br", "a"]

@@ -281,7 +281,7 @@ def reference_html(ref: Reference, study: Study) -> str:
             links.append(link(f"{s.key} ({s.kind})", s.url))
     return (
         f'<li id="ref-{text(study.id)}"><code>[{text(ref.key)}]</code> {text(words)} '
-        f"(<a href='#study-{text(study.id)}'>{text(study.id)}</a>)"
+        f'(<a href="#study-{text(study.id)}">{text(study.id)}</a>)'
         + (f"<br>{' · '.join(links)}" if links else "")
         + "</li>"
     )
