@@ -75,7 +75,10 @@ def test_the_page_is_self_contained_with_no_script_and_nothing_to_fetch() -> Non
 def test_the_question_date_and_version_are_stated() -> None:
     page = Page(report("--condition", "ms", "--min-n", "50"))
     words = page.words()
-    assert "condition matching “ms”" in words and "at least 50 participants" in words
+    assert (
+        "What do the 3 studies (of 9 catalogued) of a condition matching “ms” (by name, synonym "
+        "or abbreviation) and with at least 50 participants show, and how far" in words
+    )
     assert "stemcell report --condition ms --min-n 50" in words
     assert datetime.date.today().isoformat() in words and f"stemcell {__version__}" in words
 
@@ -209,3 +212,10 @@ def test_a_source_address_with_quotes_and_brackets_stays_one_link() -> None:
         "rel": "noopener noreferrer",
     }
     assert Page(html).names() == ["li", "code", "a", "br", "a"]
+
+
+def test_the_methods_name_the_pooling_method_chosen(bcg: Path) -> None:
+    assert "random effects by REML (as metafor)" in Page(report("--studies-dir", str(bcg))).words()
+    words = Page(report("--studies-dir", str(bcg), "--method", "dl")).words()
+    assert "Pooling: random effects by DerSimonian-Laird" in words
+    assert "pooled, random effects, DerSimonian–Laird" in words  # as the summary of findings

@@ -16,6 +16,7 @@ from ..analysis.contributions import NothingToPool
 from ..analysis.findings import summary_of_findings
 from ..analysis.outcome import pool_outcome
 from ..cite.references import references
+from ..evidence.grading import ANIMALS
 from ..query import Filters
 from ..views.describe import code_words
 
@@ -44,24 +45,26 @@ class Report:
     analyses: list[Analysis] = field(default_factory=list)  # each drawn as a forest plot
     pool_notes: list[str] = field(default_factory=list)
     measure: str | None = None
+    method: str = "reml"
 
 
 def filters_in_words(filters: Filters) -> list[str]:
-    """Each criterion set, in words: ``condition matching 'ms' (name, synonym or ...)``."""
+    """Each criterion set, as words that follow "studies": ``of a condition matching ...``."""
     f = filters
+    people = {"human": "people", "other": "other species", **ANIMALS}
     words = [
         f.condition
-        and f"condition matching “{f.condition}” (its name, a synonym or an abbreviation)",
-        f.cell_type and f"cell type “{f.cell_type}”",
-        f.source and f"{f.source} cells",
-        f.design and f"design: {code_words(f.design)}",
-        f.species and f"species: {f.species}",
-        f.min_n is not None and f"at least {f.min_n} participants",
+        and f"of a condition matching “{f.condition}” (by name, synonym or abbreviation)",
+        f.cell_type and f"using cells matching “{f.cell_type}”",
+        f.source and f"using {f.source} cells",
+        f.design and f"designed as {code_words(f.design)}",
+        f.species and f"in {people.get(f.species, f.species)}",
+        f.min_n is not None and f"with at least {f.min_n} participants",
         f.since is not None and f"dated {f.since} or later",
         f.until is not None and f"dated {f.until} or earlier",
-        f.search and f"mentioning the words “{f.search}”",
+        f.search and f"mentioning “{f.search}”",
         f.max_level is not None
-        and f"evidence level {f.max_level} or stronger (1 strongest … 5 weakest)",
+        and f"at evidence level {f.max_level} or stronger (1 strongest … 5 weakest)",
     ]
     return [w for w in words if isinstance(w, str)]
 
@@ -69,13 +72,11 @@ def filters_in_words(filters: Filters) -> list[str]:
 def question(filters: Filters, measure: str | None, selected: int, total: int) -> str:
     """The question asked, in one sentence."""
     criteria = filters_in_words(filters)
-    what = (
-        f"What do the {selected} of {total} catalogued studies with "
-        + "; ".join(criteria)
-        + " show"
-        if criteria
-        else f"What do all {total} catalogued studies show"
-    )
+    if criteria:
+        joined = ", ".join(criteria[:-1]) + (" and " if len(criteria) > 1 else "") + criteria[-1]
+        what = f"What do the {selected} studies (of {total} catalogued) {joined} show"
+    else:
+        what = f"What do all {total} catalogued studies show"
     about = f" about “{measure}”" if measure else ""
     return f"{what}{about}, and how far can it be trusted?"
 
@@ -112,6 +113,7 @@ def build_report(
         date=date,
         version=version,
         measure=measure,
+        method=method,
     )
     records = [json.loads(e.record) for e in entries]
     try:

@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
 CARD_SECTIONS = ("Outcomes", "Effects (computed)", "Safety", "Expert opinion", "Limitations")
 NOT_GIVEN = "Not in the sources"
+POOLING = {
+    "reml": "random effects by REML (as metafor)",
+    "dl": "random effects by DerSimonian-Laird",
+    "fixed": "fixed effect by inverse variance",
+}
 
 
 def text(value: object) -> str:
@@ -299,9 +304,9 @@ def _methods(report: Report) -> str:
         "intervals, risk difference with the Newcombe hybrid score interval, absolute effects "
         "per 1,000 as the comparator risk times the risk ratio; proportions from counts with a "
         "Wilson 95% interval, marked computed. Published intervals are shown as published.",
-        "Pooling: random effects (REML, as metafor) with Q, I², tau² and a prediction "
-        "interval; randomized and non-randomized comparisons, and human and animal studies, "
-        "are never pooled together.",
+        f"Pooling: {POOLING[report.method]}, with Q, I², tau² and (random effects) a "
+        "prediction interval; randomized and non-randomized comparisons, and human and animal "
+        "studies, are never pooled together.",
     ]
     return (
         '<section id="methods"><h2>How each number was computed</h2>'
