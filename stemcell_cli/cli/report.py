@@ -61,7 +61,7 @@ def report(
 
     \b
     Example: stemcell report --condition ms -o ms-brief.html
-    Example: stemcell report --condition "type 2 diabetes" --measure hba1c > brief.html
+    Example: stemcell report --condition covid --measure "all-cause mortality" > brief.html
     """
     import datetime
 

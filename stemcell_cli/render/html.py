@@ -226,7 +226,7 @@ def card(study: Study, view: dict, analyses: Sequence[Analysis]) -> str:
     ]
     if study.population.species and study.population.species != "human":
         facts.insert(0, f"Animal study ({study.population.species}), not people")
-    found = [f"<p class='headline'>{text(study.headline)}</p>"]
+    found = ["<h4>What it found</h4>", f'<p class="headline">{text(study.headline)}</p>']
     if study.summary:
         found.append(f"<p>{text(study.summary)}</p>")
     rated = rated_lines(study.id, analyses)
