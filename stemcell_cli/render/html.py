@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ..evidence.grading import CAUTION, LEVEL_MEANING, LEVEL_SCALE, assess, level_word
 from ..safe import markdown_url, one_line, xml_text
 from ..views.describe import citation, design, follow_up, population
+from ..views.effect_lines import TITLE as EFFECTS
 from ..views.show import Section, certainty_text, view_sections
 from .forest import ci_text, forest_svg
 from .html_style import STYLE
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from .brief import Report
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
-CARD_SECTIONS = ("Outcomes", "Effects (computed)", "Safety", "Expert opinion", "Limitations")
+CARD_SECTIONS = ("Intervention", "Expert opinion", "Outcomes", EFFECTS, "Safety", "Limitations")
 NOT_GIVEN = "Not in the sources"
 POOLING = {
     "reml": "random effects by REML (as metafor)",
