@@ -82,3 +82,14 @@ def test_each_condition_brief_loads_cleanly(
     browser: Browser, tmp_path: Path, condition: str
 ) -> None:
     check(browser.visit(brief(tmp_path, "one", "--condition", condition)))
+
+
+def test_the_hostile_catalog_brief_runs_nothing_and_fetches_nothing(
+    browser: Browser, tmp_path: Path
+) -> None:
+    hostile = Path(__file__).parent / "fixtures" / "hostile"
+    result = runner.invoke(app, ["report", "--studies-dir", str(hostile)])
+    assert result.exit_code == 1  # its broken files are reported; the valid ones are shown
+    page = tmp_path / "hostile.html"
+    page.write_text(result.stdout, encoding="utf-8")
+    check(browser.visit(page))
