@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,9 +75,13 @@ class Browser:
         self.events: list[dict[str, Any]] = []
 
     def _address(self) -> str:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
+        """The DevTools address Chromium prints; the rest of its stderr is read (and dropped)
+        by a thread from then on, so a chatty browser never blocks on a full pipe."""
+        stream = self.process.stderr
+        assert stream is not None
+        for line in stream:
             if found := re.search(r"DevTools listening on (ws://\S+)", line):
+                threading.Thread(target=stream.read, daemon=True).start()
                 return found.group(1)
         raise AssertionError(f"Chromium did not start (exit {self.process.wait()})")
 
