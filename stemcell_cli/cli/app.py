@@ -32,6 +32,7 @@ COMMANDS = {
     "show": ("studies", "show"),
     "compare": ("studies", "compare_studies"),
     "pool": ("pool", "pool"),
+    "report": ("report", "report"),
     "cite": ("cite", "cite_studies"),
     "import": ("imports", "import_app"),
     "validate": ("descriptors", "validate"),

@@ -1,0 +1,113 @@
+"""``stemcell report``: the evidence brief to share, as one self-contained HTML page."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import StemcellError
+from ..query import Filters, select
+from .app import command, finish, say
+from .complete import measure_names
+from .options import Origin, catalog_options, filter_options
+from .pool import POOL, EffectChoice, MethodChoice
+
+
+@command
+@catalog_options
+@filter_options
+def report(
+    measure: Annotated[
+        str | None,
+        typer.Option(
+            metavar="TEXT",
+            rich_help_panel=POOL,
+            help="Pool this outcome (endpoint slug or measure text) and draw its forest plot; "
+            "without it, every outcome pooled in two or more studies is drawn.",
+            autocompletion=measure_names,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            dir_okay=False,
+            help="Write the page to FILE (an existing file only with --force); default: stdout.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    effect: Annotated[
+        EffectChoice | None,
+        typer.Option(
+            rich_help_panel=POOL,
+            help="As stemcell pool: rr, or, rd, md, smd or hr; default: by outcome.",
+        ),
+    ] = None,
+    method: Annotated[
+        MethodChoice,
+        typer.Option(rich_help_panel=POOL, help="REML, DerSimonian-Laird or fixed effect."),
+    ] = MethodChoice.reml,
+    *,
+    origin: Origin,
+    filters: Filters,
+) -> int:
+    """An evidence brief to share: one HTML page with the question asked, the summary of
+    findings, forest plots, one card per study, citations and how each number was computed.
+
+    The page is self-contained (inline style and pictures, no script, nothing fetched from
+    elsewhere); it reads on a phone and prints cleanly. Exit 1 when no study matches.
+
+    \b
+    Example: stemcell report --condition ms -o ms-brief.html
+    Example: stemcell report --condition covid --measure "all-cause mortality" > brief.html
+    """
+    import datetime
+
+    from .. import __version__
+    from ..files import write_atomic
+    from ..render.brief import build_report
+    from ..render.html import brief
+    from .studies import count_note
+
+    if output is not None and output.exists() and not force:
+        raise StemcellError(f"{output} exists: not replaced (use --force to replace it)")
+    catalog = origin.load()
+    everything = catalog.sorted_entries()
+    chosen = select(everything, filters)
+    count_note(
+        len(everything), filters, len(chosen), len(chosen), " in the brief", lambda: everything
+    )
+    if not chosen:
+        finish(catalog)
+        return 1
+    page = brief(
+        build_report(
+            chosen,
+            filters,
+            measure=measure,
+            total=len(everything),
+            universe=[e.study for e in everything],
+            date=datetime.date.today().isoformat(),
+            version=__version__,
+            effect=effect.value if effect else None,
+            method=method.value,
+        )
+    )
+    if output is None:
+        sys.stdout.write(page)
+    else:
+        try:
+            write_atomic(output, page, replace=force)
+        except FileExistsError:
+            raise StemcellError(
+                f"{output} exists: not replaced (use --force to replace it)"
+            ) from None
+        except OSError as error:
+            raise StemcellError(f"{output}: cannot write: {error.strerror or error}") from None
+        say(f"wrote {output}")
+    return finish(catalog)

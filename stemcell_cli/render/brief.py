@@ -1,0 +1,135 @@
+"""What ``stemcell report`` puts in its evidence brief, gathered from the library as plain data.
+
+The selected studies' records go through the same analyses as ``stemcell pool`` (a summary of
+findings; with a measure, that outcome pooled kind by kind), so one outcome has one certainty
+in ``show``, ``compare``, ``pool`` and ``report``. The HTML is written by :mod:`.html`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from ..analysis.bodies import PoolOptions
+from ..analysis.contributions import NothingToPool
+from ..analysis.findings import summary_of_findings
+from ..analysis.outcome import pool_outcome
+from ..cite.references import references
+from ..evidence.grading import ANIMALS
+from ..query import Filters
+from ..views.describe import code_words
+
+if TYPE_CHECKING:
+    from ..analysis.bodies import Analysis
+    from ..analysis.findings import Findings
+    from ..cite.references import Reference
+    from ..model.descriptor import Study
+    from ..store.entry import Entry
+
+
+@dataclass
+class Report:
+    """Everything the brief shows, computed; the renderer only lays it out."""
+
+    question: str
+    command: str
+    studies: list[Study]
+    views: dict[str, dict]  # study id -> its show view
+    references: list[Reference]
+    total: int  # studies in the catalog
+    date: str
+    version: str
+    findings: Findings | None = None
+    no_findings: str | None = None  # why there is no summary of findings
+    analyses: list[Analysis] = field(default_factory=list)  # each drawn as a forest plot
+    pool_notes: list[str] = field(default_factory=list)
+    measure: str | None = None
+    method: str = "reml"
+
+
+def filters_in_words(filters: Filters) -> list[str]:
+    """Each criterion set, as words that follow "studies": ``of a condition matching ...``."""
+    f = filters
+    people = {"human": "people", "other": "other species", **ANIMALS}
+    words = [
+        f.condition
+        and f"of a condition matching “{f.condition}” (by name, synonym or abbreviation)",
+        f.cell_type and f"using cells matching “{f.cell_type}”",
+        f.source and f"using {f.source} cells",
+        f.design and f"designed as {code_words(f.design)}",
+        f.species and f"in {people.get(f.species, f.species)}",
+        f.min_n is not None and f"with at least {f.min_n} participants",
+        f.since is not None and f"dated {f.since} or later",
+        f.until is not None and f"dated {f.until} or earlier",
+        f.search and f"mentioning “{f.search}”",
+        f.max_level is not None
+        and f"at evidence level {f.max_level} or stronger (1 strongest … 5 weakest)",
+    ]
+    return [w for w in words if isinstance(w, str)]
+
+
+def question(filters: Filters, measure: str | None, selected: int, total: int) -> str:
+    """The question asked, in one sentence."""
+    criteria = filters_in_words(filters)
+    if criteria:
+        joined = ", ".join(criteria[:-1]) + (" and " if len(criteria) > 1 else "") + criteria[-1]
+        what = f"What do the {selected} studies (of {total} catalogued) {joined} show"
+    else:
+        what = f"What do all {total} catalogued studies show"
+    about = f" about “{measure}”" if measure else ""
+    return f"{what}{about}, and how far can it be trusted?"
+
+
+def build_report(
+    entries: Sequence[Entry],
+    filters: Filters,
+    *,
+    measure: str | None,
+    total: int,
+    universe: Sequence[Study],
+    date: str,
+    version: str,
+    effect: str | None = None,
+    method: str = "reml",
+) -> Report:
+    """The brief of the selected ``entries`` (``universe``: every study, for citation keys).
+
+    Raises ``NothingToPool`` when a measure is asked for and cannot be pooled.
+    """
+    studies = [e.study for e in entries]
+    command = " ".join(
+        x
+        for x in ("stemcell report", filters.describe(), measure and f"--measure {measure!r}")
+        if x
+    )
+    report = Report(
+        question=question(filters, measure, len(studies), total),
+        command=command,
+        studies=studies,
+        views={e.id: e.show_view for e in entries},
+        references=references(studies, universe),
+        total=total,
+        date=date,
+        version=version,
+        measure=measure,
+        method=method,
+    )
+    records = [json.loads(e.record) for e in entries]
+    options = PoolOptions(effect, method)
+    try:
+        report.findings = summary_of_findings(records, options)
+    except NothingToPool as error:
+        report.no_findings = str(error)
+    if measure is None:
+        rows = report.findings.rows if report.findings else ()
+        report.analyses = [a for a in rows if a.pooled.k >= 2]
+        return report
+    result = pool_outcome(records, measure, options)
+    report.analyses = [result.main, *result.others]
+    report.pool_notes = [f"Left out: {x.study_id}: {x.reason}" for x in result.left_out]
+    if report.findings is not None:
+        rows = tuple(a for a in report.findings.rows if a.key == result.key)
+        report.findings = replace(report.findings, rows=rows) if rows else None
+    return report
