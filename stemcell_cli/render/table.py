@@ -22,6 +22,7 @@ from ..safe import visible
 from ..views import describe
 from ..views.compare import PRIMARY, Comparison, Row
 from ..views.listing import SUMMARY_HEADERS
+from ..views.rating_text import ROB_KEY, ROB_ORDER
 from ..views.show import CERTAINTY_NOTE, Section, view_sections
 from .fit import CELL_PADDING, groups, longest_line, longest_word, share, tight, wrap
 
@@ -348,7 +349,9 @@ class TableRenderer:
 
 COMPARE_NOTE = (
     "Cells are cut to a few lines (…); --wide shows everything, as do --format json and "
-    f"markdown. Certainty: {CERTAINTY_NOTE}. {LEVEL_SCALE}."
+    "markdown. Certainty: the primary outcome's rating as `stemcell pool` gives it, else the "
+    f"design's starting point. Risk of bias (RoB 2), domains in the order {ROB_ORDER}: "
+    f"{ROB_KEY}. {LEVEL_SCALE}."
 )
 CELL_LINES = 3  # lines a compact comparison cell may take
 PRIMARY_LINES = 10  # ... and a primary endpoint's: its measure, then its results, ...
