@@ -333,6 +333,8 @@ class TableRenderer:
             grid.add_column(text(comparison.entries[n].id), width=width, header_style="bold")
         for i, row in enumerate(rows):
             lines = None if self.wide else PRIMARY_LINES if row.label == PRIMARY else CELL_LINES
+            if lines and row.label == "Certainty":
+                lines = CERTAINTY_LINES  # the rating and its downgrades; --wide: the outcome
             each = None if self.wide or row.label != PRIMARY else PRIMARY_EACH
             label = text(clip(row.label, label_width, lines))
             if i == 0 or rows[i - 1].section != row.section:
@@ -354,6 +356,7 @@ COMPARE_NOTE = (
     f"{ROB_KEY}. {LEVEL_SCALE}."
 )
 CELL_LINES = 3  # lines a compact comparison cell may take
+CERTAINTY_LINES = 2  # ... and the certainty's: its rating and downgrades come first
 PRIMARY_LINES = 10  # ... and a primary endpoint's: its measure, then its results, ...
 PRIMARY_EACH = 2  # ... each in at most two lines
 
@@ -368,6 +371,8 @@ def compact_rows(rows: Sequence[Row]) -> list[Row]:
             cells = tuple(c.split(":", 1)[0] for c in cells)
         elif row.label == "Certainty":
             cells = tuple(c.replace(f" ({CERTAINTY_NOTE})", "") for c in cells)
+        elif row.label == "Risk of bias":  # the overall and the symbols; --wide: each domain
+            cells = tuple(c.split("\n", 1)[0] for c in cells)
         out.append(replace(row, cells=cells, bars=()))
     return out
 
