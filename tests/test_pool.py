@@ -199,8 +199,8 @@ def test_summary_of_findings_for_the_diabetes_trials() -> None:
     table = invoke("pool", "--condition", "diabetes").stdout
     assert "Summary of findings (computed)" in table and "t2d-bmsc-bhansali" in table
     assert (
-        "[1] Insulin dose cut by at least 50% with HbA1c < 7%" in table
-    )  # number and unit kept together
+        "a. Insulin dose cut by at least 50% with HbA1c < 7%" in table
+    )  # number and unit kept together; footnotes lettered as GRADEpro letters them
 
 
 def test_kinds_of_evidence_are_pooled_apart(tmp_path: Path) -> None:

@@ -10,47 +10,21 @@ import textwrap
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from ..analysis.certainty import LABEL
 from ..safe import one_line
 from ..synthesis.effects import MEASURE_NAMES
 from ..views.effect_lines import interval, num, points, whole
 from .forest import ForestRow, forest_svg, forest_text, from_pooled
+from .sof_text import SOF_COLUMNS, SOF_HEADERS, relative_text, sof_table, terminal_row
 
 if TYPE_CHECKING:
     from ..analysis.bodies import Analysis
-    from ..analysis.findings import Findings
     from ..analysis.outcome import PoolResult
 
-SOF_HEADERS = (
-    "Outcome",
-    "Participants (studies)",
-    "Relative effect (95% CI)",
-    "Risk with comparator",
-    "Risk with intervention (95% CI)",
-    "Certainty",
-)
-# The terminal's columns (header, share of the free width, or a fixed width): the two absolute
-# risks share one column.
-SOF_COLUMNS = (
-    ("Outcome", 2, None),
-    ("People (studies)", None, 10),
-    ("Relative effect (95% CI)", 2, None),
-    ("Per 1,000 (95% CI)", 2, None),
-    ("Certainty", None, 13),
-)
 SHORT = {"FE": "Pooled (FE)", "DL": "Pooled (DL)", "REML": "Pooled (REML)"}
 NOT_JUDGED = (
     "Not judged automatically: indirectness of population, intervention or outcome, "
     "allocation concealment, missing data and selective reporting."
 )
-
-
-def relative_text(a: Analysis) -> str:
-    """``RR 0.49 (95% CI 0.34 to 0.70)``; an RD in percentage points."""
-    p = a.pooled
-    fmt = num if p.is_ratio else points
-    text = f"{p.measure} {interval(p.estimate, p.lower, p.upper, fmt)}"
-    return text + ("" if p.is_ratio else " percentage points")
 
 
 def absolute_texts(a: Analysis) -> tuple[str, str]:
@@ -87,48 +61,6 @@ def certainty_lines(a: Analysis) -> list[str]:
             f"p = {funnel.p:.2f}, no downgrade."
         )
     return [*lines, NOT_JUDGED]
-
-
-def sof_table(findings: Findings) -> tuple[list[tuple[str, ...]], list[str]]:
-    """Rows under SOF_HEADERS, and numbered footnotes (each downgrade with its reason)."""
-    rows: list[tuple[str, ...]] = []
-    notes: list[str] = []
-    for a in findings.rows:
-        p = a.pooled
-        marks = []
-        for d in a.certainty.downgrades:
-            notes.append(f"[{len(notes) + 1}] {a.outcome} ({a.label}), {d.domain}: {d.reason}")
-            marks.append(f"[{len(notes)}]")
-        how = f"pooled, {p.label}" if p.k >= 2 else "one study"
-        comparator, intervention = absolute_texts(a)
-        studies = f"{p.k} {'study' if p.k == 1 else 'studies'}"
-        ids = ", ".join(c.study_id for c in a.used)
-        rows.append(
-            (
-                f"{a.outcome} ({a.label}; {ids})",
-                f"{a.participants:,} ({studies})",
-                f"{relative_text(a)}; {how}",
-                comparator,
-                intervention,
-                " ".join([a.certainty.final, *marks]),
-            )
-        )
-    notes.append(f"Computed by stemcell from the descriptors' counts; certainty is {LABEL}.")
-    notes += [f"Left out: {x.study_id}: {x.reason}" for x in findings.left_out]
-    if findings.not_computed:
-        ids = ", ".join(dict.fromkeys(x.study_id for x in findings.not_computed))
-        notes.append(
-            f"{len(findings.not_computed)} two-arm outcome(s) not computed (no counts in both "
-            f"arms, or arms not clear) in {ids}: `stemcell show ID` says why."
-        )
-    return rows, notes
-
-
-def terminal_row(row: tuple[str, ...]) -> tuple[str, ...]:
-    """A row under SOF_HEADERS as the terminal's SOF_COLUMNS."""
-    outcome, people, relative, comparator, intervention, certainty = row
-    risks = f"comparator {comparator}\nintervention {intervention}".replace(" per 1,000", "")
-    return outcome, people, relative, risks, certainty
 
 
 @dataclass
@@ -220,3 +152,15 @@ def svg(result: PoolResult) -> str:
         title=one_line(f"{a.outcome} ({a.label}); computed, {a.certainty.final} certainty") or "",
         measure_label=a.pooled.measure,
     )
+
+
+__all__ = [
+    "SOF_COLUMNS",
+    "SOF_HEADERS",
+    "Block",
+    "block",
+    "blocks",
+    "sof_table",
+    "svg",
+    "terminal_row",
+]

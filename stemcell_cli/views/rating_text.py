@@ -102,9 +102,9 @@ def bias_line(judgement: Mapping[str, Any]) -> str:
     return f"{ROB_WORDS[judgement['overall']]} ({domains})"
 
 
-def bias_rows(judgement: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
+def bias_rows(judgement: Mapping[str, Any]) -> list[tuple[str, ...]]:
     """One row per RoB 2 domain: domain, judgement, how judged, note."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for name, d in judgement["domains"].items():
         how = "derived from the descriptor" if d["derived"] else "given"
         if d.get("source"):

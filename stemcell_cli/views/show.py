@@ -236,7 +236,7 @@ def bias_section(study: Study, record: dict) -> Section:
     section = Section(
         "Risk of bias (RoB 2)",
         headers=("Domain", "Judgement", "How judged", "Note"),
-        rows=rating_text.bias_rows(bias),
+        rows=list(rating_text.bias_rows(bias)),
     )
     section.pair("Outcome", outcome)
     section.pair("Key", rating_text.ROB_KEY)
