@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from ..safe import one_line
 from ..synthesis.effects import MEASURE_NAMES
-from ..views.effect_lines import interval, num, points, whole
-from .forest import ForestRow, forest_svg, forest_text, from_pooled
+from ..views.effect_lines import interval, whole
+from .forest import ForestRow, ForestSummary, forest_svg, forest_text, from_pooled
+from .forest_frame import bias_symbols, frame
 from .sof_text import SOF_COLUMNS, SOF_HEADERS, relative_text, sof_table, terminal_row
 
 if TYPE_CHECKING:
@@ -72,21 +73,26 @@ class Block:
     notes: list[str] = field(default_factory=list)
 
 
-def forest_rows(a: Analysis, with_counts: bool = False) -> tuple[list[ForestRow], object]:
-    """Forest rows (label = study id; counts per arm) and the pooled summary line."""
+def forest_rows(
+    a: Analysis, with_counts: bool = False
+) -> tuple[list[ForestRow], ForestSummary | None]:
+    """Forest rows (label = study id; events/total per arm; RoB 2 symbols) and the pooled
+    summary line (None for one study: it is not pooled)."""
     by_id = {c.study_id: c for c in a.studies}
     counts = []
     for s in a.pooled.studies:
         e, n1, c, n2 = by_id[s.label].table
         counts.append((f"{e}/{n1}", f"{c}/{n2}"))
     rows, summary = from_pooled(a.pooled, counts)
-    summary = replace(summary, label=SHORT[a.pooled.method])
+    rows = [replace(r, bias=bias_symbols(by_id[r.label])) for r in rows]
     if with_counts:
         rows = [
-            ForestRow(f"{r.label} ({e} vs {c})", r.estimate, r.lower, r.upper, r.weight)
+            replace(r, label=f"{r.label} ({e} vs {c})", counts=None)
             for r, (e, c) in zip(rows, counts, strict=True)
         ]
-    return rows, summary
+    if a.pooled.k < 2:
+        return rows, None
+    return rows, replace(summary, label=SHORT[a.pooled.method])
 
 
 def forest_lines(a: Analysis, width: int, ascii_only: bool) -> list[str]:
@@ -97,7 +103,9 @@ def forest_lines(a: Analysis, width: int, ascii_only: bool) -> list[str]:
 
     def draw(rows: list[ForestRow]) -> list[str]:
         log = a.pooled.is_ratio
-        return forest_text(rows, summary, log_scale=log, width=width, ascii_only=ascii_only)  # type: ignore[arg-type]
+        return forest_text(
+            rows, summary, log_scale=log, width=width, ascii_only=ascii_only, frame=frame(a)
+        )
 
     lines = draw(rows)
     labelled = all(line.startswith(r.label + " ") for line, r in zip(lines[1:], rows, strict=False))
@@ -121,10 +129,7 @@ def block(a: Analysis, width: int = 80, ascii_only: bool = False) -> Block:
         f"{a.outcome}: {p.k} {a.label} comparisons, {a.participants:,} participants; "
         f"{MEASURE_NAMES[p.measure]}, {p.label} (computed)"
     )
-    notes = [f"Pooled {relative_text(a)}."]
-    if p.pi_lower is not None and p.pi_upper is not None:
-        fmt = num if p.is_ratio else points
-        notes.append(f"95% prediction interval: {fmt(p.pi_lower)} to {fmt(p.pi_upper)}.")
+    notes = [f"Pooled {relative_text(a)}."]  # the prediction interval is under the plot
     comparator, intervention = absolute_texts(a)
     notes.append(
         f"Anticipated absolute effects: {comparator} with the comparator (comparator arms "
@@ -147,10 +152,11 @@ def svg(result: PoolResult) -> str:
     rows, summary = forest_rows(a, with_counts=True)
     return forest_svg(
         rows,
-        summary,  # type: ignore[arg-type]
+        summary,
         log_scale=a.pooled.is_ratio,
         title=one_line(f"{a.outcome} ({a.label}); computed, {a.certainty.final} certainty") or "",
         measure_label=a.pooled.measure,
+        frame=frame(a),
     )
 
 
