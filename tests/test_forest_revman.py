@@ -6,6 +6,7 @@ said."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -106,7 +107,7 @@ def test_svg_tick_labels_never_overlap() -> None:
         if t.get("fill") is None
     )
     assert len(spans) >= 2
-    for (start, size), (after, _) in zip(spans, spans[1:], strict=False):
+    for (start, size), (after, _) in itertools.pairwise(spans):
         assert start + size <= after, spans
 
 
