@@ -172,7 +172,7 @@ def _outcomes(study: Study) -> Section:
             o.group or "all",
             o.timepoint or "",
             describe.result_text(o),
-            o.source,
+            describe.source_text(study, o.source),
         )
         for o in study.outcomes
     ]
