@@ -108,3 +108,13 @@ def test_compare_has_one_risk_of_bias_row_with_each_study_overall() -> None:
 def test_an_animal_study_gets_no_rob2_row() -> None:
     text = run("show", "pain-mge-mouse", "--no-pager")
     assert "Risk of bias (RoB 2)" not in text and "risk of bias:" not in text
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_compare_shows_the_rating_first_and_the_risk_of_bias_at_every_width(columns: int) -> None:
+    out = run("compare", "ms-mist", "ms-hsct", columns=columns)
+    assert max(len(line) for line in out.splitlines()) <= columns
+    text = flat(out)
+    assert "very low (down" in text and "starting point: low" in text
+    assert "some concerns (? ?" in text and "high (− ?" in text
+    assert "+ low · ? some concerns or not reported · − high" in text  # the key, once

@@ -359,6 +359,7 @@ def forest_svg(
     below = [
         *([summary.heterogeneity] if summary and summary.heterogeneity else []),
         *frame.below,
+        *([ROB_LEGEND] if has_bias else []),
     ]
     width = int(max(right_end, 20 + CHAR * max([len(b) for b in below] + [len(title), 0])))
     n = len(rows) + (1 if summary else 0)
