@@ -118,3 +118,14 @@ def test_compare_shows_the_rating_first_and_the_risk_of_bias_at_every_width(colu
     assert "very low (down" in text and "starting point: low" in text
     assert "some concerns (? ?" in text and "high (− ?" in text
     assert "+ low · ? some concerns or not reported · − high" in text  # the key, once
+
+
+def test_every_single_study_row_of_pool_has_the_rating_show_gives_it() -> None:
+    findings = json.loads(run("pool", "--json"))
+    alone = [r for r in findings["rows"] if len(r["ids"]) == 1]
+    assert len(alone) >= 3
+    for row in alone:
+        record = json.loads(run("show", row["ids"][0], "--json"))
+        (comparison,) = [c for c in record["comparisons"] if c["key"] == row["key"]]
+        assert comparison["certainty"]["rating"] == row["certainty"]["rating"], row["ids"]
+        assert comparison["certainty"]["downgrades"] == row["certainty"]["downgrades"]
