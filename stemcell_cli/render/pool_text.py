@@ -10,6 +10,7 @@ import textwrap
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from ..analysis.anticipated import anticipated, difference_text
 from ..safe import one_line
 from ..synthesis.effects import MEASURE_NAMES
 from ..views.effect_lines import interval, whole
@@ -130,10 +131,11 @@ def block(a: Analysis, width: int = 80, ascii_only: bool = False) -> Block:
         f"{MEASURE_NAMES[p.measure]}, {p.label} (computed)"
     )
     notes = [f"Pooled {relative_text(a)}."]  # the prediction interval is under the plot
-    comparator, intervention = absolute_texts(a)
+    x = anticipated(a)
     notes.append(
-        f"Anticipated absolute effects: {comparator} with the comparator (comparator arms "
-        f"together), {intervention} with the intervention."
+        f"Anticipated absolute effects: risk with the comparator {whole(x.comparator)} per "
+        f"1,000 ({x.comparator_basis}); risk difference with the intervention "
+        f"{difference_text(x)}."
     )
     return Block(heading, forest, notes + certainty_lines(a))
 
