@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..analysis.anticipated import anticipated, difference_text
 from ..safe import one_line
 from ..synthesis.effects import MEASURE_NAMES
-from ..views.effect_lines import interval, whole
+from ..views.effect_lines import whole
 from .forest import ForestRow, ForestSummary, forest_svg, forest_text, from_pooled
 from .forest_frame import bias_symbols, frame
 from .sof_text import SOF_COLUMNS, SOF_HEADERS, relative_text, sof_table, terminal_row
@@ -27,16 +27,6 @@ NOT_JUDGED = (
     "Not judged automatically: indirectness of population, intervention or outcome, "
     "allocation concealment, missing data and selective reporting."
 )
-
-
-def absolute_texts(a: Analysis) -> tuple[str, str]:
-    """(risk with the comparator, risk with the intervention) per 1,000."""
-    x = a.absolute
-    comparator = f"{whole(x['comparator'])} per 1,000"
-    if x["intervention"] is None:
-        return comparator, "not derivable (no events with the comparator)"
-    found = interval(x["intervention"], x["lower"], x["upper"], whole)
-    return comparator, f"{found.replace(' (95% CI ', ' per 1,000 (')}"
 
 
 def certainty_lines(a: Analysis) -> list[str]:
