@@ -266,7 +266,10 @@ def real_withdrawn() -> Record:
 def test_a_real_withdrawn_cohort_with_nobody_enrolled_has_no_evidence(tmp_path: Path) -> None:
     study = imported(tmp_path, real_withdrawn())
     evidence = study["evidence"]
-    assert (evidence["level"], evidence["certainty"]) == (None, "not applicable: nobody took part")
+    assert (evidence["level"], evidence["starting_point"]) == (
+        None,
+        "not applicable: nobody took part",
+    )
     assert codes(study) == ["withdrawn"]
     assert "The project was not funded" in evidence["flags"][0]["reason"]
 
@@ -274,7 +277,10 @@ def test_a_real_withdrawn_cohort_with_nobody_enrolled_has_no_evidence(tmp_path: 
 def test_a_withdrawn_study_with_nobody_enrolled_has_no_level(tmp_path: Path) -> None:
     study = imported(tmp_path, withdrawn())
     evidence = study["evidence"]
-    assert (evidence["level"], evidence["certainty"]) == (None, "not applicable: nobody took part")
+    assert (evidence["level"], evidence["starting_point"]) == (
+        None,
+        "not applicable: nobody took part",
+    )
     assert codes(study) == ["withdrawn"]  # no cautions about evidence there is none of
     studies = str(tmp_path / "studies")
     assert (

@@ -88,7 +88,7 @@ def test_changes_are_reported_unedited_files_refreshed_edited_ones_kept(
     shown = json.loads(
         invoke("show", "nct90000040", "--json", "--studies-dir", str(tmp_path)).stdout
     )
-    assert shown["evidence"]["certainty"] == "high"
+    assert shown["evidence"]["starting_point"] == "high"
 
     forced = _update(api, tmp_path, "--force")
     assert "replaced (--force)" in forced.stdout

@@ -189,7 +189,7 @@ def test_json_carries_the_assessment(tmp_path: Path) -> None:
     write_study(tmp_path, population__n=21, design__masking="NONE")
     result = invoke("show", "demo-study", "--studies-dir", str(tmp_path), "--json")
     evidence = json.loads(result.stdout)["evidence"]
-    assert evidence["level"] == 2 and evidence["certainty"] == "high"
+    assert evidence["level"] == 2 and evidence["starting_point"] == "high"
     assert [f["code"] for f in evidence["flags"]] == ["not-blinded", "small-sample"]
     assert all(set(f) == {"code", "reason"} for f in evidence["flags"])
 
@@ -297,7 +297,7 @@ def test_bundled_assessments(
 ) -> None:
     evidence = bundled_json[study_id]
     assert evidence["level"] == level
-    assert evidence["certainty"] == certainty
+    assert evidence["starting_point"] == certainty
     assert {f["code"] for f in evidence["flags"]} == codes
 
 

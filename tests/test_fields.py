@@ -49,14 +49,16 @@ def test_dotted_fields_in_json_keep_only_the_selected_keys() -> None:
 def test_dotted_fields_in_jsonl_and_csv() -> None:
     line = invoke("show", "ms-mist", "-f", "jsonl", "--fields", "design.type").stdout
     assert json.loads(line) == {"design": {"type": "randomized-trial"}}
-    out = invoke("list", "-f", "csv", "--fields", "id,evidence.level,evidence.certainty").stdout
+    out = invoke(
+        "list", "-f", "csv", "--fields", "id,evidence.level,evidence.starting_point"
+    ).stdout
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert list(rows[0]) == ["id", "evidence.level", "evidence.certainty"]
-    assert rows[0] == {"id": "ms-hsct", "evidence.level": "4", "evidence.certainty": "low"}
+    assert list(rows[0]) == ["id", "evidence.level", "evidence.starting_point"]
+    assert rows[0] == {"id": "ms-hsct", "evidence.level": "4", "evidence.starting_point": "low"}
 
 
 def test_a_whole_object_wins_over_its_dotted_part() -> None:
-    record = {"id": "x", "evidence": {"level": 2, "certainty": "high"}, "opinion": None}
+    record = {"id": "x", "evidence": {"level": 2, "starting_point": "high"}, "opinion": None}
     assert select_fields(record, ["evidence.level", "evidence"]) == {"evidence": record["evidence"]}
     assert select_fields(record, ["opinion.verdict"]) == {"opinion": None}
 

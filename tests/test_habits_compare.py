@@ -32,8 +32,9 @@ def test_about_25_lines_per_study(columns: int) -> None:
     for condition, studies in (("ms", 4), ("type 2 diabetes", 3)):
         lines = compare("--condition", condition, columns=columns).splitlines()
         # MIST's richer descriptor (issue 24) made ms 33 lines a study at 80 columns: above
-        # the issue's "about 25"; a tighter compare is still to do (issue 22)
-        assert len(lines) <= 34 * studies, (condition, columns, len(lines))
+        # the issue's "about 25"; a tighter compare is still to do (issue 22). Issue 21 added
+        # the certainty's downgrades (2 lines) and a risk-of-bias row: 35.
+        assert len(lines) <= 35 * studies, (condition, columns, len(lines))
 
 
 @pytest.mark.parametrize("columns", WIDTHS)
@@ -80,5 +81,6 @@ def test_cut_cells_say_so_and_wide_and_json_keep_everything(columns: int) -> Non
 
 def test_compact_level_and_certainty_are_explained_once_below() -> None:
     out = " ".join(compare("--condition", "type 2 diabetes", columns=120).split())
-    assert out.count("GRADE starting point for this design") == 1
+    assert out.count("the primary outcome's rating as `stemcell pool` gives it") == 1
+    assert out.count("+ low · ? some concerns or not reported · − high") == 1
     assert "1 strongest · 2 strong" in out and "4 · weak" in out

@@ -38,7 +38,8 @@ def test_a_statement_after_a_p_value_starts_its_own_sentence() -> None:
 def test_no_grade_note_on_a_certainty_that_does_not_apply() -> None:
     text = show("ms-ram-ms")
     assert "not applicable: no results (GRADE" not in text
-    assert "Certainty not applicable: no results" in text
+    assert "certainty not applicable: no results" in text  # the card
+    assert "Starting point not applicable: no results" in text
     assert "not applicable (GRADE" not in show("spms-hsct-qa")
     assert "high (GRADE starting point for this design" in show("ms-mist")
 

@@ -108,10 +108,13 @@ def test_show_puts_the_evidence_card_under_the_headline(width: str) -> None:
     lines = shown("show", "ms-hsct", width=width).splitlines()
     card = next(n for n, line in enumerate(lines) if line.startswith("Evidence: level"))
     assert card <= 6
-    text = " ".join(" ".join(lines[card : card + 3]).split())
+    text = " ".join(" ".join(lines[card : card + 4]).split())
+    # nothing rated (no two-arm comparison): the design's starting point, said so
     assert (
-        "Evidence: level 4 · weak · certainty low · cautions: no control group, not blinded" in text
+        "Evidence: level 4 · weak · starting point: low (not randomized) · risk of bias: high"
+        in text
     )
+    assert "cautions: no control group, not blinded" in text
     assert lines.index("How strong is this evidence?") > card  # the full explanation stays
 
 
@@ -119,7 +122,10 @@ def test_show_card_for_a_study_without_cautions(catalog_dir: Path) -> None:
     write_study(catalog_dir)  # randomized, blinded, 120 people, 24 months: nothing to flag
     env = {"COLUMNS": "200", "STEMCELL_STUDIES_DIR": str(catalog_dir)}
     lines = invoke("show", "demo-study", env=env).stdout.splitlines()
-    assert "Evidence: level 2 · strong · certainty high · cautions: none flagged" in lines[:6]
+    card = next(line for line in lines[:6] if line.startswith("Evidence:"))
+    assert card.startswith("Evidence: level 2 · strong · starting point: high (randomized) · ")
+    assert card.endswith(" · cautions: none flagged")
+    assert " high · " not in card.replace("starting point: high", "")  # never a bare "high"
 
 
 def test_registry_codes_read_as_words_in_tables_and_stay_codes_in_json() -> None:

@@ -39,7 +39,12 @@ def test_list_json_is_an_array_of_full_records() -> None:
     assert {r["id"] for r in records} == SEED_IDS
     for record in records:
         assert list(record) == list(record_fields())  # missing values are null, never dropped
-        assert set(record["evidence"]) == {"level", "certainty", "flags"}
+        assert set(record["evidence"]) == {
+            "level",
+            "starting_point",
+            "primary_outcome_certainty",
+            "flags",
+        }
     spms = next(r for r in records if r["id"] == "spms-hsct-qa")
     assert spms["intervention"] is None and spms["registration"] is None
 
@@ -104,7 +109,7 @@ def test_csv_with_scalar_and_mapping_fields_has_one_row_per_study() -> None:
     assert [r["id"] for r in rows] == sorted(SEED_IDS)
     hsct = rows[0]
     assert hsct["population.n"] == "210" and hsct["population.species"] == "human"
-    assert hsct["evidence.level"] == "4" and hsct["evidence.certainty"] == "low"
+    assert hsct["evidence.level"] == "4" and hsct["evidence.starting_point"] == "low"
     assert [f["code"] for f in json.loads(hsct["evidence.flags"])] == [
         "no-control",
         "not-blinded",

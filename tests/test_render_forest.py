@@ -55,11 +55,11 @@ def test_text_shows_counts_weights_effects_diamond_and_heterogeneity():
     lines = forest_text(rows, summary, width=120)
     text = "\n".join(lines)
     assert "4/123" in lines[1] and "11/139" in lines[1] and "5.1%" in lines[1]
-    assert "0.411 [0.134, 1.26]" in lines[1]
+    assert "0.41 [0.13, 1.26]" in lines[1]  # a fixed number of decimals, as RevMan
     assert "■" in lines[1] and "│" in lines[2]
     pooled_line = next(line for line in lines if line.startswith("random effects, REML"))
-    assert "◆" in pooled_line and "0.489 [0.344, 0.696]" in pooled_line
-    assert "I² = 92%" in text and "Q = 152.23 (df = 12)" in text
+    assert "◆" in pooled_line and "0.49 [0.34, 0.70]" in pooled_line
+    assert "Tau² = 0.31; Chi² = 152.23, df = 12 (P < 0.00001); I² = 92%" in text
     axis = lines[-2]
     assert "1" in axis.split() and "0.1" in axis.split()
 

@@ -194,7 +194,8 @@ def _imprecision(
 
 def _publication_bias(pooled: Pooled, funnel: RegtestResult | None) -> Downgrade | str:
     if pooled.k < MIN_STUDIES:
-        return f"not assessable: {pooled.k} studies (a small-study test needs at least 10)"
+        studies = "1 study" if pooled.k == 1 else f"{pooled.k} studies"
+        return f"not assessable: {studies} (a small-study test needs at least 10)"
     if funnel is None or not funnel.assessable or funnel.p is None:
         return "not assessable: no small-study test result"
     if funnel.p < FUNNEL_P:

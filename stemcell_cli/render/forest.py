@@ -1,8 +1,13 @@
-"""Forest plots from plain numbers: terminal text lines and a standalone SVG document.
+"""Forest plots from plain numbers, as RevMan draws them: terminal text lines and a
+standalone SVG document.
 
 Ratios (RR, OR) are drawn on a log scale with the line of no effect at 1, differences on a
-linear scale with the line at 0. Studies are squares (text: ■) with CI lines; the pooled
-estimate is a diamond spanning its CI.
+linear scale with the line at 0. Studies are squares (text: ■) with CI lines, the square's
+AREA proportional to the study's weight; the pooled estimate is a diamond spanning its CI.
+Effects and CIs carry a fixed number of decimals; each study's risk of bias is one symbol
+per RoB 2 domain (+ low, ? some concerns or not reported, − high: never colour alone). Under
+the plot: the heterogeneity and overall-effect lines, the method and prediction interval, the
+axis title and which side favours which arm, and any notes (zero cells, studies left out).
 """
 
 from __future__ import annotations
@@ -20,9 +25,16 @@ MIN_WIDTH = 60
 MIN_PLOT = 12
 
 
+ROB_SYMBOLS = {"low": "+", "some-concerns": "?", "not-reported": "?", "high": "−"}
+ROB_FILL = {"+": "#2e7d32", "?": "#f9a825", "−": "#c62828"}  # as RevMan's dots; symbol inside
+SQUARE = 16.0  # px: the side of the heaviest study's square
+CHAR = 7.0  # px a character at 12 px, roughly
+
+
 @dataclass(frozen=True)
 class ForestRow:
-    """One study: label, effect with CI (None: not estimable), weight in %, counts per arm."""
+    """One study: label, effect with CI (None: not estimable), weight in %, counts per arm,
+    and its risk of bias as one symbol per RoB 2 domain (``"+??+?"``)."""
 
     label: str
     estimate: float | None
@@ -30,6 +42,7 @@ class ForestRow:
     upper: float | None
     weight: float | None = None
     counts: tuple[str, str] | None = None
+    bias: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,13 +56,40 @@ class ForestSummary:
     heterogeneity: str = ""
 
 
+@dataclass(frozen=True)
+class ForestFrame:
+    """What a plot says around its rows: decimals, axis title, the favours labels (left,
+    right), and lines under the plot (overall effect, method, notes)."""
+
+    decimals: int = 2
+    axis_title: str = ""
+    favours: tuple[str, str] | None = None
+    below: tuple[str, ...] = ()
+
+
+def p_text(p: float) -> str:
+    """``P < 0.00001``, ``P < 0.0001``, ``P = 0.0004``, ``P = 0.004``, ``P = 0.42``: as RevMan
+    writes P values."""
+    for limit in ("0.00001", "0.0001"):
+        if p < float(limit):
+            return f"P < {limit}"
+    decimals = 4 if p < 0.001 else 3 if p < 0.01 else 2
+    return f"P = {p:.{decimals}f}"
+
+
 def heterogeneity_text(pooled: Pooled) -> str:
-    """e.g. 'Heterogeneity: tau² = 0.313; I² = 92%; Q = 152.23 (df = 12), p < 0.001'."""
-    p = "p < 0.001" if pooled.q_p < 0.001 else f"p = {pooled.q_p:.3f}"
+    """``Heterogeneity: Tau² = 0.31; Chi² = 152.23, df = 12 (P < 0.00001); I² = 92%``."""
     return (
-        f"Heterogeneity: tau² = {pooled.tau2:.3g}; I² = {pooled.i2:.0f}%; "
-        f"Q = {pooled.q:.2f} (df = {pooled.q_df}), {p}"
+        f"Heterogeneity: Tau² = {pooled.tau2:.2f}; Chi² = {pooled.q:.2f}, df = {pooled.q_df} "
+        f"({p_text(pooled.q_p)}); I² = {pooled.i2:.0f}%"
     )
+
+
+def overall_text(pooled: Pooled) -> str:
+    """``Test for overall effect: Z = 3.97 (P < 0.0001)``."""
+    name = pooled.test_name.upper()
+    df = f" (df = {pooled.test_df})" if pooled.test_df is not None else ""
+    return f"Test for overall effect: {name}{df} = {abs(pooled.z):.2f} ({p_text(pooled.p)})"
 
 
 def from_pooled(
@@ -75,14 +115,23 @@ def from_pooled(
 
 
 def _fmt(value: float) -> str:
-    """Three significant digits (0.409, 1.26, -0.0252), plain 0 for zero."""
+    """A tick label: three significant digits (0.409, 1.26, -0.0252), plain 0 for zero."""
     return "0" if value == 0 else f"{value:.3g}"
 
 
-def ci_text(estimate: float | None, lower: float | None, upper: float | None) -> str:
+def fixed(value: float, decimals: int = 2) -> str:
+    """A fixed number of decimals, as RevMan prints effects (0.41, 1.26, 265.00)."""
+    text = f"{value:.{decimals}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def ci_text(
+    estimate: float | None, lower: float | None, upper: float | None, decimals: int = 2
+) -> str:
+    """``0.41 [0.13, 1.26]``, every figure with ``decimals`` decimals."""
     if estimate is None or lower is None or upper is None:
         return "not estimable"
-    return f"{_fmt(estimate)} [{_fmt(lower)}, {_fmt(upper)}]"
+    return f"{fixed(estimate, decimals)} [{fixed(lower, decimals)}, {fixed(upper, decimals)}]"
 
 
 class _Scale:
@@ -138,27 +187,35 @@ def forest_text(
     log_scale: bool = True,
     width: int = 80,
     ascii_only: bool = False,
+    frame: ForestFrame | None = None,
 ) -> list[str]:
     """A forest plot as text lines, none longer than ``width`` (at least 60) characters."""
     if width < MIN_WIDTH:
         raise ValueError(f"a text forest plot needs at least {MIN_WIDTH} columns, got {width}")
+    frame = frame or ForestFrame()
     mark, bar, rule, gem = ("#", "-", "|", "<>") if ascii_only else ("■", "─", "│", "◆")
     scale = _Scale(_values(rows, summary), log_scale)
-    effects = [ci_text(r.estimate, r.lower, r.upper) for r in rows]
+    effects = [ci_text(r.estimate, r.lower, r.upper, frame.decimals) for r in rows]
     if summary is not None:
-        effects.append(ci_text(summary.estimate, summary.lower, summary.upper))
+        effects.append(ci_text(summary.estimate, summary.lower, summary.upper, frame.decimals))
     eff_w = max(len(e) for e in [*effects, "Effect [95% CI]"])
     show_counts = any(r.counts for r in rows)
     cnt_w = max([len(c) for r in rows if r.counts for c in r.counts] + [5]) if show_counts else 0
     labels = [r.label for r in rows] + ([summary.label] if summary else [])
-    fixed = eff_w + 7 + 3
-    if show_counts and width - fixed - (2 * cnt_w + 2) - MIN_PLOT - 12 < 0:
+    fixed_w = eff_w + 7 + 3
+    bias = [r.bias or "" for r in rows]
+    bias_w = max([len(b) for b in bias] + [0])
+    if bias_w:
+        bias_w = max(bias_w, 3)
+        bias = [b.replace("−", "-") if ascii_only else b for b in bias]
+        fixed_w += bias_w + 1
+    if show_counts and width - fixed_w - (2 * cnt_w + 2) - MIN_PLOT - 12 < 0:
         show_counts = False
     if show_counts:
-        fixed += 2 * cnt_w + 2
+        fixed_w += 2 * cnt_w + 2
     longest = max(len(s) for s in [*labels, "Study"])
-    label_w = min(longest, max(8, (width - fixed) // 2))
-    plot_w = width - fixed - label_w
+    label_w = min(longest, max(8, (width - fixed_w) // 2))
+    plot_w = width - fixed_w - label_w
 
     def cell(text: str, size: int, right: bool = False) -> str:
         text = text if len(text) <= size else text[: size - 1] + "…"
@@ -172,17 +229,22 @@ def forest_text(
         chars[pos(scale.null)] = rule
         return chars
 
-    def line(label: str, counts: tuple[str, str] | None, weight: str, eff: str, plot: str) -> str:
+    def line(
+        label: str, counts: tuple[str, str] | None, weight: str, eff: str, rob: str, plot: str
+    ) -> str:
         parts = [cell(label, label_w)]
         if show_counts:
             a, b = counts if counts else ("", "")
             parts += [cell(a, cnt_w, True), cell(b, cnt_w, True)]
-        parts += [cell(weight, 6, True), cell(eff, eff_w), plot]
+        parts += [cell(weight, 6, True), cell(eff, eff_w)]
+        if bias_w:
+            parts.append(cell(rob, bias_w))
+        parts.append(plot)
         return " ".join(parts).rstrip()
 
     head_counts = ("Exp.", "Ctl.")
-    lines = [line("Study", head_counts, "Weight", "Effect [95% CI]", "")]
-    for r, eff in zip(rows, effects, strict=False):
+    lines = [line("Study", head_counts, "Weight", "Effect [95% CI]", "RoB", "")]
+    for r, eff, rob in zip(rows, effects, bias, strict=False):
         chars = canvas()
         if r.estimate is not None and r.lower is not None and r.upper is not None:
             lo, hi = pos(r.lower), pos(r.upper)
@@ -194,7 +256,7 @@ def forest_text(
                 chars[-1] = ">"
             chars[pos(r.estimate)] = mark
         weight = "" if r.weight is None else f"{r.weight:.1f}%"
-        lines.append(line(r.label, r.counts, weight, eff, "".join(chars)))
+        lines.append(line(r.label, r.counts, weight, eff, rob, "".join(chars)))
     if summary is not None:
         chars = canvas()
         lo, hi = pos(summary.lower), pos(summary.upper)
@@ -205,11 +267,35 @@ def forest_text(
         else:
             for i in range(lo, hi + 1):
                 chars[i] = gem
-        lines.append(line(summary.label, None, "100%", effects[-1], "".join(chars)))
+        lines.append(line(summary.label, None, "100%", effects[-1], "", "".join(chars)))
     lines.append(" " * (width - plot_w) + _axis(scale, plot_w, pos))
+    lines += _favours(frame, width - plot_w, plot_w, pos(scale.null), width)
+    if frame.axis_title:
+        lines += textwrap.wrap(frame.axis_title, width, subsequent_indent="  ")
     if summary is not None and summary.heterogeneity:
         lines += textwrap.wrap(summary.heterogeneity, width, subsequent_indent="  ")
+    for below in frame.below:
+        lines += textwrap.wrap(below, width, subsequent_indent="  ")
+    if bias_w:
+        lines += textwrap.wrap(ROB_LEGEND.replace("−", "-") if ascii_only else ROB_LEGEND, width)
     return lines
+
+
+ROB_LEGEND = (
+    "RoB (RoB 2, one symbol a domain: randomization, deviations, missing data, measurement, "
+    "reporting): + low, ? some concerns or not reported, − high"
+)
+
+
+def _favours(frame: ForestFrame, indent: int, plot_w: int, null: int, width: int) -> list[str]:
+    """``Favours A | Favours B`` under the axis, each side of the line of no effect; on its
+    own lines when the labels do not fit there."""
+    if frame.favours is None:
+        return []
+    left, right = frame.favours
+    if len(left) + 1 <= null and len(right) + 1 <= plot_w - null - 1:
+        return [" " * (indent + null - len(left) - 1) + left + " | " + right]
+    return textwrap.wrap(f"← {left} | {right} →", width)
 
 
 def _axis(scale: _Scale, plot_w: int, pos: object) -> str:
@@ -228,6 +314,23 @@ def _axis(scale: _Scale, plot_w: int, pos: object) -> str:
     return "".join(chars).rstrip()
 
 
+def svg_ticks(scale: _Scale, x: object) -> list[tuple[float, str]]:
+    """(position, label) of the ticks whose labels do not overlap (no effect first), at
+    about CHAR px a character with a character's gap between labels."""
+    assert callable(x)
+    kept: list[tuple[float, float]] = []
+    out = []
+    for tick in scale.ticks():
+        text = _fmt(tick)
+        centre = x(tick)
+        half = len(text) * CHAR / 2
+        if any(centre - half < b + CHAR and a - CHAR < centre + half for a, b in kept):
+            continue
+        kept.append((centre - half, centre + half))
+        out.append((centre, text))
+    return out
+
+
 def forest_svg(
     rows: Sequence[ForestRow],
     summary: ForestSummary | None = None,
@@ -235,15 +338,33 @@ def forest_svg(
     log_scale: bool = True,
     title: str = "",
     measure_label: str = "",
+    frame: ForestFrame | None = None,
 ) -> str:
-    """A standalone SVG forest plot (labels, weight-sized squares, CIs, diamond, axis)."""
+    """A standalone SVG forest plot: labels, squares whose area is proportional to the
+    weight, CIs, diamond, axis, favours labels, RoB symbols, and the lines under it."""
+    frame = frame or ForestFrame()
     scale = _Scale(_values(rows, summary), log_scale)
-    row_h, top, left, plot_w, right = 22, 40 if title else 20, 220, 360, 200
+    row_h, top, plot_w = 22, 40 if title else 20, 360
     labels = [r.label for r in rows] + ([summary.label] if summary else [])
-    left = max(left, 20 + 7 * max(len(label) for label in labels))  # ~7 px a character at 12 px
+    left = max(220, 20 + CHAR * max(len(label) for label in labels))
+    effects = [ci_text(r.estimate, r.lower, r.upper, frame.decimals) for r in rows]
+    if summary is not None:
+        effects.append(ci_text(summary.estimate, summary.lower, summary.upper, frame.decimals))
+    header = f"{measure_label or 'Effect'} [95% CI]"
+    eff_x = left + plot_w + 12
+    weight_x = eff_x + CHAR * max(len(e) for e in [*effects, header]) + 14
+    bias_x = weight_x + CHAR * 7
+    has_bias = any(r.bias for r in rows)
+    right_end = bias_x + (18 * 5 + 10 if has_bias else 0)
+    below = [
+        *([summary.heterogeneity] if summary and summary.heterogeneity else []),
+        *frame.below,
+        *([ROB_LEGEND] if has_bias else []),
+    ]
+    width = int(max(right_end, 20 + CHAR * max([len(b) for b in below] + [len(title), 0])))
     n = len(rows) + (1 if summary else 0)
-    height = top + (n + 1) * row_h + 60
-    width = left + plot_w + right
+    bottom = top + row_h + n * row_h
+    height = int(bottom + 60 + 16 * (len(below) + 1))
 
     def x(value: float) -> float:
         return left + min(1.0, max(0.0, scale.frac(value))) * plot_w
@@ -254,34 +375,42 @@ def forest_svg(
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
         f'<rect width="{width}" height="{height}" fill="white"/>',
     ]
+
+    def put(x_: float, y_: float, text: str, extra: str = "") -> None:
+        out.append(f'<text x="{x_:.1f}" y="{y_:.1f}"{extra}>{xml_text(text)}</text>')
+
     if title:
-        out.append(f'<text x="10" y="22" font-weight="bold">{xml_text(title)}</text>')
+        put(10, 22, title, ' font-weight="bold"')
     y0 = top + row_h
-    out.append(f'<text x="10" y="{top + 12}" font-weight="bold">Study</text>')
-    out.append(
-        f'<text x="{left + plot_w + 10}" y="{top + 12}" font-weight="bold">'
-        f"{xml_text(measure_label or 'Effect')} [95% CI]</text>"
-    )
+    bold = ' font-weight="bold"'
+    put(10, top + 12, "Study", bold)
+    put(eff_x, top + 12, header, bold)
+    put(weight_x, top + 12, "Weight", bold)
+    if has_bias:
+        put(bias_x, top + 12, "RoB", bold)
     max_w = max([r.weight for r in rows if r.weight] + [1.0])
     for i, r in enumerate(rows):
         yc = y0 + i * row_h + row_h / 2
-        out.append(f'<text x="10" y="{yc + 4:.1f}">{xml_text(r.label)}</text>')
-        text = ci_text(r.estimate, r.lower, r.upper)
+        put(10, yc + 4, r.label)
+        put(eff_x, yc + 4, effects[i])
         if r.weight is not None:
-            text += f"  {r.weight:.1f}%"
-        out.append(f'<text x="{left + plot_w + 10}" y="{yc + 4:.1f}">{xml_text(text)}</text>')
+            put(weight_x, yc + 4, f"{r.weight:.1f}%")
+        for d, symbol in enumerate(r.bias or ""):
+            cx = bias_x + 8 + 18 * d
+            fill = ROB_FILL.get(symbol, "#9e9e9e")
+            out.append(f'<circle cx="{cx:.1f}" cy="{yc:.1f}" r="7" fill="{fill}"/>')
+            put(cx, yc + 4, symbol, ' text-anchor="middle" fill="white" font-weight="bold"')
         if r.estimate is None or r.lower is None or r.upper is None:
             continue
         out.append(
             f'<line x1="{x(r.lower):.1f}" y1="{yc:.1f}" x2="{x(r.upper):.1f}" '
             f'y2="{yc:.1f}" stroke="black"/>'
         )
-        side = 4 + 10 * math.sqrt((r.weight or max_w) / max_w)
+        side = SQUARE * math.sqrt((r.weight or max_w) / max_w)  # area ∝ weight
         out.append(
-            f'<rect x="{x(r.estimate) - side / 2:.1f}" y="{yc - side / 2:.1f}" '
-            f'width="{side:.1f}" height="{side:.1f}" fill="black"/>'
+            f'<rect x="{x(r.estimate) - side / 2:.2f}" y="{yc - side / 2:.2f}" '
+            f'width="{side:.3f}" height="{side:.3f}" fill="black"/>'
         )
-    bottom = y0 + n * row_h
     if summary is not None:
         yc = y0 + len(rows) * row_h + row_h / 2
         pts = (
@@ -289,19 +418,9 @@ def forest_svg(
             f"{x(summary.upper):.1f},{yc:.1f} {x(summary.estimate):.1f},{yc + 7:.1f}"
         )
         out.append(f'<polygon points="{pts}" fill="black"/>')
-        out.append(
-            f'<text x="10" y="{yc + 4:.1f}" font-weight="bold">{xml_text(summary.label)}</text>'
-        )
-        text = ci_text(summary.estimate, summary.lower, summary.upper)
-        out.append(
-            f'<text x="{left + plot_w + 10}" y="{yc + 4:.1f}" font-weight="bold">'
-            f"{xml_text(text)}</text>"
-        )
-        if summary.heterogeneity:
-            out.append(
-                f'<text x="10" y="{bottom + 48}" font-size="11">'
-                f"{xml_text(summary.heterogeneity)}</text>"
-            )
+        put(10, yc + 4, summary.label, bold)
+        put(eff_x, yc + 4, effects[-1], bold)
+        put(weight_x, yc + 4, "100%", bold)
     xn = x(scale.null)
     out.append(
         f'<line x1="{xn:.1f}" y1="{y0}" x2="{xn:.1f}" y2="{bottom}" '
@@ -310,21 +429,25 @@ def forest_svg(
     out.append(
         f'<line x1="{left}" y1="{bottom}" x2="{left + plot_w}" y2="{bottom}" stroke="black"/>'
     )
-    for tick in scale.ticks():
-        xt = x(tick)
+    for xt, text in svg_ticks(scale, x):
         out.append(
             f'<line x1="{xt:.1f}" y1="{bottom}" x2="{xt:.1f}" y2="{bottom + 5}" stroke="black"/>'
         )
-        out.append(
-            f'<text x="{xt:.1f}" y="{bottom + 18}" text-anchor="middle">'
-            f"{xml_text(_fmt(tick))}</text>"
-        )
+        put(xt, bottom + 18, text, ' text-anchor="middle"')
+    if frame.favours:
+        put(xn - 6, bottom + 34, frame.favours[0], ' text-anchor="end"')
+        put(xn + 6, bottom + 34, frame.favours[1])
+    if frame.axis_title:
+        put(left + plot_w / 2, bottom + 50, frame.axis_title, ' text-anchor="middle"')
+    for i, text in enumerate(below):
+        put(10, bottom + 70 + 16 * i, text, ' font-size="11"')
     out.append(f"<desc>{xml_text(f'Forest plot; CI at {Z95:.2f} standard errors')}</desc>")
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
 __all__ = [
+    "ForestFrame",
     "ForestRow",
     "ForestSummary",
     "ci_text",
@@ -332,4 +455,5 @@ __all__ = [
     "forest_text",
     "from_pooled",
     "heterogeneity_text",
+    "overall_text",
 ]

@@ -128,7 +128,7 @@ def forest_figure(a: Analysis, number: int) -> str:
     title = one_line(f"{a.outcome} ({a.label}); computed, {a.certainty.final} certainty") or ""
     svg = forest_svg(
         rows,
-        summary,  # type: ignore[arg-type]
+        summary,
         log_scale=p.is_ratio,
         title=title,
         measure_label=p.measure,
@@ -154,7 +154,7 @@ def forest_figure(a: Analysis, number: int) -> str:
         )
         for r in forest_rows(a)[0]
     ]
-    numbers.append((summary.label, "", "", "100%", ci_text(p.estimate, p.lower, p.upper)))  # type: ignore[attr-defined]
+    numbers.append((summary.label, "", "", "100%", ci_text(p.estimate, p.lower, p.upper)))  # type: ignore[union-attr]
     headers = (
         "Study",
         "Experimental (events/total)",

@@ -10,60 +10,24 @@ import textwrap
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from ..analysis.certainty import LABEL
+from ..analysis.anticipated import anticipated, difference_text
 from ..safe import one_line
 from ..synthesis.effects import MEASURE_NAMES
 from ..views.effect_lines import interval, num, points, whole
-from .forest import ForestRow, forest_svg, forest_text, from_pooled
+from .forest import ForestRow, ForestSummary, forest_svg, forest_text, from_pooled
+from .forest_frame import bias_symbols, frame
+from .sof_text import SOF_COLUMNS, SOF_HEADERS, relative_text, sof_table, terminal_row
 
 if TYPE_CHECKING:
     from ..analysis.bodies import Analysis
     from ..analysis.contributions import Contribution
-    from ..analysis.findings import Findings
     from ..analysis.outcome import PoolResult
 
-SOF_HEADERS = (
-    "Outcome",
-    "Participants (studies)",
-    "Relative effect (95% CI)",
-    "Risk with comparator",
-    "Risk with intervention (95% CI)",
-    "Certainty",
-)
-# The terminal's columns (header, share of the free width, or a fixed width): the two absolute
-# risks share one column.
-SOF_COLUMNS = (
-    ("Outcome", 2, None),
-    ("People (studies)", None, 10),
-    ("Relative effect (95% CI)", 2, None),
-    ("Per 1,000 (95% CI)", 2, None),
-    ("Certainty", None, 13),
-)
 SHORT = {"FE": "Pooled (FE)", "DL": "Pooled (DL)", "REML": "Pooled (REML)"}
 NOT_JUDGED = (
     "Not judged automatically: indirectness of population, intervention or outcome, "
     "allocation concealment, missing data and selective reporting."
 )
-
-
-def relative_text(a: Analysis) -> str:
-    """``RR 0.49 (95% CI 0.34 to 0.70)``; an RD in percentage points."""
-    p = a.pooled
-    fmt = points if p.measure == "RD" else num
-    text = f"{p.measure} {interval(p.estimate, p.lower, p.upper, fmt)}"
-    return text + (" percentage points" if p.measure == "RD" else "")
-
-
-def absolute_texts(a: Analysis) -> tuple[str, str]:
-    """(risk with the comparator, risk with the intervention) per 1,000."""
-    x = a.absolute
-    if x.get("text"):  # no counts: a mean difference in words, or nothing to apply a ratio to
-        return "—", x["text"]
-    comparator = f"{whole(x['comparator'])} per 1,000"
-    if x["intervention"] is None:
-        return comparator, "not derivable (no events with the comparator)"
-    found = interval(x["intervention"], x["lower"], x["upper"], whole)
-    return comparator, f"{found.replace(' (95% CI ', ' per 1,000 (')}"
 
 
 def certainty_lines(a: Analysis) -> list[str]:
@@ -94,48 +58,6 @@ def certainty_lines(a: Analysis) -> list[str]:
     return [*lines, NOT_JUDGED]
 
 
-def sof_table(findings: Findings) -> tuple[list[tuple[str, ...]], list[str]]:
-    """Rows under SOF_HEADERS, and numbered footnotes (each downgrade with its reason)."""
-    rows: list[tuple[str, ...]] = []
-    notes: list[str] = []
-    for a in findings.rows:
-        p = a.pooled
-        marks = []
-        for d in a.certainty.downgrades:
-            notes.append(f"[{len(notes) + 1}] {a.outcome} ({a.label}), {d.domain}: {d.reason}")
-            marks.append(f"[{len(notes)}]")
-        how = f"pooled, {p.label}" if p.k >= 2 else "one study"
-        comparator, intervention = absolute_texts(a)
-        studies = f"{p.k} {'study' if p.k == 1 else 'studies'}"
-        ids = ", ".join(c.study_id for c in a.used)
-        rows.append(
-            (
-                f"{a.outcome} ({a.label}; {ids})",
-                f"{a.participants:,} ({studies})",
-                f"{relative_text(a)}; {how}",
-                comparator,
-                intervention,
-                " ".join([a.certainty.final, *marks]),
-            )
-        )
-    notes.append(f"Computed by stemcell from the descriptors' counts; certainty is {LABEL}.")
-    notes += [f"Left out: {x.study_id}: {x.reason}" for x in findings.left_out]
-    if findings.not_computed:
-        ids = ", ".join(dict.fromkeys(x.study_id for x in findings.not_computed))
-        notes.append(
-            f"{len(findings.not_computed)} two-arm outcome(s) not computed (no counts in both "
-            f"arms, or arms not clear) in {ids}: `stemcell show ID` says why."
-        )
-    return rows, notes
-
-
-def terminal_row(row: tuple[str, ...]) -> tuple[str, ...]:
-    """A row under SOF_HEADERS as the terminal's SOF_COLUMNS."""
-    outcome, people, relative, comparator, intervention, certainty = row
-    risks = f"comparator {comparator}\nintervention {intervention}".replace(" per 1,000", "")
-    return outcome, people, relative, risks, certainty
-
-
 @dataclass
 class Block:
     """One analysis: a heading, the forest plot lines, then notes."""
@@ -145,18 +67,23 @@ class Block:
     notes: list[str] = field(default_factory=list)
 
 
-def forest_rows(a: Analysis, with_counts: bool = False) -> tuple[list[ForestRow], object]:
-    """Forest rows (label = study id; counts per arm) and the pooled summary line."""
+def forest_rows(
+    a: Analysis, with_counts: bool = False
+) -> tuple[list[ForestRow], ForestSummary | None]:
+    """Forest rows (label = study id; events/total per arm; RoB 2 symbols) and the pooled
+    summary line (None for one study: it is not pooled)."""
     by_id = {c.study_id: c for c in a.studies}
     counts = [arm_cells(by_id[s.label]) for s in a.pooled.studies]
     rows, summary = from_pooled(a.pooled, counts)
-    summary = replace(summary, label=SHORT[a.pooled.method])
+    rows = [replace(r, bias=bias_symbols(by_id[r.label])) for r in rows]
     if with_counts:
         rows = [
-            ForestRow(f"{r.label} ({e} vs {c})", r.estimate, r.lower, r.upper, r.weight)
+            replace(r, label=f"{r.label} ({e} vs {c})", counts=None)
             for r, (e, c) in zip(rows, counts, strict=True)
         ]
-    return rows, summary
+    if a.pooled.k < 2:
+        return rows, None
+    return rows, replace(summary, label=SHORT[a.pooled.method])
 
 
 def arm_cells(c: Contribution) -> tuple[str, str]:
@@ -178,7 +105,9 @@ def forest_lines(a: Analysis, width: int, ascii_only: bool) -> list[str]:
 
     def draw(rows: list[ForestRow]) -> list[str]:
         log = a.pooled.is_ratio
-        return forest_text(rows, summary, log_scale=log, width=width, ascii_only=ascii_only)  # type: ignore[arg-type]
+        return forest_text(
+            rows, summary, log_scale=log, width=width, ascii_only=ascii_only, frame=frame(a)
+        )
 
     lines = draw(rows)
     labelled = all(line.startswith(r.label + " ") for line, r in zip(lines[1:], rows, strict=False))
@@ -203,20 +132,16 @@ def block(a: Analysis, width: int = 80, ascii_only: bool = False) -> Block:
         f"{a.outcome}: {p.k} {a.label} comparisons, {a.participants:,} participants; "
         f"{MEASURE_NAMES[p.measure]}, {p.label} (computed)"
     )
-    notes = [f"Pooled {relative_text(a)}; {p.ci_label}."]
-    if p.pi_lower is not None and p.pi_upper is not None:
-        fmt = points if p.measure == "RD" else num
-        notes.append(
-            f"95% prediction interval: {fmt(p.pi_lower)} to {fmt(p.pi_upper)} ({p.pi_label})."
-        )
-    notes += [f"{note[0].upper()}{note[1:]}." for note in p.notes]
-    comparator, intervention = absolute_texts(a)
-    if comparator == "—":
-        notes.append(f"Absolute effect: {intervention}.")
+    notes = [f"Pooled {relative_text(a)}; {p.ci_label}."]  # the prediction interval: under
+    notes += [f"{note[0].upper()}{note[1:]}." for note in p.notes]  # the plot
+    x = anticipated(a)
+    if x is None:  # no counts: a mean difference in words, or no risk to apply a ratio to
+        notes.append(f"Absolute effect: {a.absolute['text']}.")
     else:
         notes.append(
-            f"Anticipated absolute effects: {comparator} with the comparator (comparator arms "
-            f"together), {intervention} with the intervention."
+            f"Anticipated absolute effects: risk with the comparator {whole(x.comparator)} per "
+            f"1,000 ({x.comparator_basis}); risk difference with the intervention "
+            f"{difference_text(x)}."
         )
     return Block(heading, forest, notes + certainty_lines(a))
 
@@ -267,8 +192,21 @@ def svg(result: PoolResult) -> str:
     rows, summary = forest_rows(a, with_counts=True)
     return forest_svg(
         rows,
-        summary,  # type: ignore[arg-type]
+        summary,
         log_scale=a.pooled.is_ratio,
         title=one_line(f"{a.outcome} ({a.label}); computed, {a.certainty.final} certainty") or "",
         measure_label=a.pooled.measure,
+        frame=frame(a),
     )
+
+
+__all__ = [
+    "SOF_COLUMNS",
+    "SOF_HEADERS",
+    "Block",
+    "block",
+    "blocks",
+    "sof_table",
+    "svg",
+    "terminal_row",
+]

@@ -22,6 +22,7 @@ from ..safe import visible
 from ..views import describe
 from ..views.compare import PRIMARY, Comparison, Row
 from ..views.listing import SUMMARY_HEADERS
+from ..views.rating_text import ROB_KEY, ROB_ORDER
 from ..views.show import CERTAINTY_NOTE, Section, view_sections
 from .fit import CELL_PADDING, groups, longest_line, longest_word, share, tight, wrap
 
@@ -332,6 +333,8 @@ class TableRenderer:
             grid.add_column(text(comparison.entries[n].id), width=width, header_style="bold")
         for i, row in enumerate(rows):
             lines = None if self.wide else PRIMARY_LINES if row.label == PRIMARY else CELL_LINES
+            if lines and row.label == "Certainty":
+                lines = CERTAINTY_LINES  # the rating and its downgrades; --wide: the outcome
             each = None if self.wide or row.label != PRIMARY else PRIMARY_EACH
             label = text(clip(row.label, label_width, lines))
             if i == 0 or rows[i - 1].section != row.section:
@@ -348,9 +351,12 @@ class TableRenderer:
 
 COMPARE_NOTE = (
     "Cells are cut to a few lines (…); --wide shows everything, as do --format json and "
-    f"markdown. Certainty: {CERTAINTY_NOTE}. {LEVEL_SCALE}."
+    "markdown. Certainty: the primary outcome's rating as `stemcell pool` gives it, else the "
+    f"design's starting point. Risk of bias (RoB 2), domains in the order {ROB_ORDER}: "
+    f"{ROB_KEY}. {LEVEL_SCALE}."
 )
 CELL_LINES = 3  # lines a compact comparison cell may take
+CERTAINTY_LINES = 2  # ... and the certainty's: its rating and downgrades come first
 PRIMARY_LINES = 10  # ... and a primary endpoint's: its measure, then its results, ...
 PRIMARY_EACH = 2  # ... each in at most two lines
 
@@ -365,6 +371,8 @@ def compact_rows(rows: Sequence[Row]) -> list[Row]:
             cells = tuple(c.split(":", 1)[0] for c in cells)
         elif row.label == "Certainty":
             cells = tuple(c.replace(f" ({CERTAINTY_NOTE})", "") for c in cells)
+        elif row.label == "Risk of bias":  # the overall and the symbols; --wide: each domain
+            cells = tuple(c.split("\n", 1)[0] for c in cells)
         out.append(replace(row, cells=cells, bars=()))
     return out
 

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from ..evidence.grading import CAUTION, LEVEL_MEANING, assess, level_word
+from ..evidence.risk_of_bias import judge
 from ..query import words
 from . import describe
 from .effect_lines import compare_cells
-from .show import certainty_text
+from .rating_text import bias_cell, compare_phrase, primary_bias
+from .record import study_record
 
 if TYPE_CHECKING:
     from ..model.descriptor import Study
@@ -58,6 +60,9 @@ def column(study: Study) -> dict[str, list[list[str]]]:
     ``outcomes`` are [row key, label, heading, text, bar] items (see :func:`outcome_item`).
     """
     e = assess(study)
+    record = study_record(study)
+    _, bias = primary_bias(record)
+    bias = bias or judge(study)  # no two-arm comparison: the study's own judgements
     i = study.intervention
     joined = "\n".join
     head = [
@@ -68,7 +73,13 @@ def column(study: Study) -> dict[str, list[list[str]]]:
         ["design", "Design", "Comparator", study.design.comparator or ""],
         ["design", "Design", "Follow-up", describe.follow_up(study)],
         ["evidence", "Evidence", "Level", f"{level_word(e.level)}: {LEVEL_MEANING[e.level]}"],
-        ["evidence", "Evidence", "Certainty", certainty_text(e.certainty)],
+        ["evidence", "Evidence", "Certainty", compare_phrase(record)],
+        [
+            "evidence",
+            "Evidence",
+            "Risk of bias",
+            bias_cell(bias) if study.kind == "clinical" else "",
+        ],
         ["evidence", "Evidence", "Cautions", joined(CAUTION[c] for c in e.codes)],
         ["population", "Population", "Participants", describe.population(study)],
         ["arms", "Population", "Arms", describe.arms(study)],

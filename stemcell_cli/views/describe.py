@@ -91,19 +91,36 @@ def counts_text(counts: Counts) -> str:
 
 
 def estimate_text(estimate: Estimate) -> str:
-    """``85.5% (95% CI 76.9–94.1%, published)`` or ``9.02 → 7.52``."""
+    """``85.5% (95% CI 76.9–94.1%, published)``, ``9.02 → 7.52``, or a group's figure with
+    what it is: ``mean −5 WOMAC points (SD 3.6; n = 30; change from baseline)``."""
     parts = []
     if estimate.baseline is not None and estimate.final is not None:
         parts.append(f"{number(estimate.baseline)} → {with_unit(estimate.final, estimate.unit)}")
     if estimate.value is not None:
         value = with_unit(estimate.value, estimate.unit)
+        if estimate.statistic in ("mean", "median") and not parts:
+            value = f"{estimate.statistic} {value}"
         parts.append(f"change {value}" if parts else value)
     text = ", ".join(parts)
     if estimate.method:
         text += f" [{estimate.method}]"
     if estimate.interval:
         text += f" ({span(estimate.interval, estimate.unit or '')}, published)"
-    return text
+    spread = [
+        x
+        for x in (
+            estimate.sd is not None and f"SD {number(estimate.sd)}",
+            estimate.se is not None and f"SE {number(estimate.se)}",
+            estimate.iqr and f"IQR {number(estimate.iqr.lower)} to {number(estimate.iqr.upper)}",
+            estimate.n is not None and f"n = {estimate.n}",
+            estimate.measured_as and MEASURED_AS[estimate.measured_as],
+        )
+        if x
+    ]
+    return text + (f" ({'; '.join(spread)})" if spread else "")
+
+
+MEASURED_AS = {"final": "final values", "change": "change from baseline"}
 
 
 def effect_text(effect: PublishedEffect, group: str | None = None) -> str:
@@ -130,7 +147,8 @@ def in_sentence(text: str) -> str:
 
 
 def result_text(outcome: Outcome) -> str:
-    """Everything an outcome reports, on one line, with where intervals came from."""
+    """Everything an outcome reports, on one line, with where intervals came from; figures
+    worked out from published ones say how."""
     parts = []
     if outcome.counts:
         parts.append(counts_text(outcome.counts))
@@ -142,6 +160,8 @@ def result_text(outcome: Outcome) -> str:
         relation, value = re.match(r"([<>=]*)\s*(.*)", outcome.p_value).groups()  # type: ignore[union-attr]
         parts.append(f"p {relation or '='} {value}")
     numbers = "; ".join(parts)
+    if outcome.derived:
+        numbers += f" [computed from published figures: {outcome.derived}]"
     if not outcome.statement:
         return numbers
     if not numbers:
@@ -245,3 +265,12 @@ def citation(study: Study) -> str:
     for part in (x for x in (authors, p.title, where, tail) if x):
         text += (" " if text.endswith(".") else ". ") + part if text else part
     return text or "—"
+
+
+def source_text(study: Study, key: str) -> str:
+    """An outcome's source key, marked ``[secondary: forum]`` when that source is second-hand
+    (a copy, a review's table): a figure resting only on it is marked wherever it is shown."""
+    found = next((s for s in study.sources if s.key == key), None)
+    if found is None or not found.secondary:
+        return key
+    return f"{key} [secondary: {found.kind}]"

@@ -98,6 +98,14 @@ def effect_rows(study: Study) -> tuple[list[tuple[str, ...]], list[str]]:
                 notes.append(f"{_label(c)}: {c['reason']}")
             continue
         first = f"{_label(c)} ({c['compared']})"
+        marks = {
+            describe.source_text(study, arm["source"])
+            for arm in (c["experimental"], c["comparator"])
+            if arm.get("source")
+        }
+        secondary = "; ".join(sorted(m for m in marks if "[secondary:" in m))
+        if secondary:
+            first += f" [counts from {secondary}]"
         for effect in c["effects"]:
             estimate = effect_line(effect).removeprefix(effect["measure"] + " ")
             how = f"computed: {effect['method']}" + (
@@ -110,7 +118,8 @@ def effect_rows(study: Study) -> tuple[list[tuple[str, ...]], list[str]]:
             rows.append(("", nn_name(nn), nn_text(nn), "computed: 1/|RD|"))
             rows.append(("", "Absolute effect", absolute_line(c), f"computed: {_abs(c)}"))
         for p in c["published"]:
-            rows.append(("", "Published", published_line(p), f"published [{p['source']}]"))
+            where = describe.source_text(study, p["source"]) if p.get("source") else "?"
+            rows.append(("", "Published", published_line(p), f"published [{where}]"))
         notes += c["notes"]
     return rows, notes
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.comparisons import comparisons
+from ..analysis.single_study import primary_rating, ratings
 from ..errors import UsageError
 from ..evidence.grading import assess
 from ..synthesis.proportions import wilson
@@ -78,15 +79,32 @@ def computed(outcome: Any) -> dict[str, Any] | None:
     }
 
 
+EVIDENCE_FIELDS = ("level", "starting_point", "primary_outcome_certainty", "flags")
+
+
 def study_record(study: Study) -> dict[str, Any]:
     """A JSON-ready dict: every descriptor field (null when absent), the evidence, and in each
-    outcome with counts a ``computed`` object (the figures the tables show as computed)."""
+    outcome with counts a ``computed`` object (the figures the tables show as computed).
+
+    Each comparison carries its ``certainty``: the rating `pool` gives that outcome as a body
+    of evidence of this one study (null when none is computed). ``evidence`` keeps the design's
+    GRADE ``starting_point`` apart from the ``primary_outcome_certainty`` (null when there is
+    nothing to rate)."""
     record = study.model_dump(mode="json")
     for outcome, data in zip(study.outcomes, record["outcomes"], strict=True):
         if figures := computed(outcome):
             data["computed"] = figures
-    record["evidence"] = assess(study).as_dict()
+    assessed = assess(study)
+    record["evidence"] = {}
     record["comparisons"] = comparisons(study)
+    for comparison, rating in zip(record["comparisons"], ratings(record), strict=True):
+        comparison["certainty"] = rating
+    record["evidence"] = {
+        "level": assessed.level,
+        "starting_point": assessed.certainty,
+        "primary_outcome_certainty": primary_rating(record),
+        "flags": assessed.as_dict()["flags"],
+    }
     return record
 
 
@@ -139,7 +157,7 @@ def _sub_fields(name: str) -> list[str]:
     from ..model.descriptor import Study
 
     if name == "evidence":
-        return ["level", "certainty", "flags"]
+        return list(EVIDENCE_FIELDS)
     if name in COMPUTED:
         return []
     annotation = Study.model_fields[name].annotation

@@ -7,15 +7,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..evidence.grading import CAUTION, LEVEL_MEANING, assess, level_label, level_word
-from . import describe
+from ..evidence.risk_of_bias import judge
+from . import describe, rating_text
 from .effect_lines import HEADERS as EFFECT_HEADERS
 from .effect_lines import TITLE as EFFECTS_TITLE
 from .effect_lines import effect_rows
+from .record import study_record
 
 if TYPE_CHECKING:
     from ..model.descriptor import Finding, Study
 
-CERTAINTY_NOTE = "GRADE starting point for this design, not a full GRADE rating"
+CERTAINTY_NOTE = rating_text.STARTING_NOTE
 
 
 def certainty_text(certainty: str) -> str:
@@ -170,15 +172,18 @@ def _outcomes(study: Study) -> Section:
             o.group or "all",
             o.timepoint or "",
             describe.result_text(o),
-            o.source,
+            describe.source_text(study, o.source),
         )
         for o in study.outcomes
     ]
     return section
 
 
-def evidence_section(study: Study) -> Section:
-    """'How strong is this evidence?': level in words, certainty, flags, discrepancies."""
+def evidence_section(study: Study, record: dict | None = None) -> Section:
+    """'How strong is this evidence?': level in words, the primary outcome's certainty (as
+    `pool` rates it) apart from the design's starting point, every rated outcome with its
+    downgrades, flags, discrepancies."""
+    record = record or study_record(study)
     evidence = assess(study)
     section = Section("How strong is this evidence?")
     section.pair(
@@ -186,7 +191,15 @@ def evidence_section(study: Study) -> Section:
         f"{level_word(evidence.level)} (of 1 strongest … 5 weakest, not a score): "
         f"{LEVEL_MEANING[evidence.level]}",
     )
-    section.pair("Certainty", certainty_text(evidence.certainty))
+    rating = record["evidence"]["primary_outcome_certainty"]
+    if rating:
+        section.pair(
+            "Certainty",
+            f"{rating['symbols']} for the primary outcome, as `stemcell pool` rates it "
+            f"({rating['label']})",
+        )
+    section.pair("Starting point", certainty_text(evidence.certainty))
+    section.bullets += rating_text.rating_lines(record)
     section.bullets += [f"{CAUTION[f.code]} ({f.code}): {f.reason}" for f in evidence.flags]
     for d in study.discrepancies:
         claims = "; ".join(f"{c.source}: {c.says}" for c in d.claims)
@@ -197,12 +210,38 @@ def evidence_section(study: Study) -> Section:
     return section
 
 
-def evidence_card(study: Study) -> str:
-    """The verdict in one line: level, certainty and cautions (explained at the end)."""
+def evidence_card(study: Study, record: dict | None = None) -> str:
+    """The verdict in one line: level, the primary outcome's certainty (or the design's
+    starting point, said so), its risk of bias, and cautions (explained at the end)."""
+    record = record or study_record(study)
     evidence = assess(study)
     cautions = ", ".join(CAUTION[f.code] for f in evidence.flags) or "none flagged"
     level = level_label(evidence.level)
-    return f"Evidence: {level} · certainty {evidence.certainty} · cautions: {cautions}"
+    parts = [f"Evidence: {level}", rating_text.certainty_phrase(record)]
+    _, bias = rating_text.primary_bias(record)
+    if study.kind == "clinical":
+        bias = bias or judge(study)
+        parts.append(f"risk of bias: {rating_text.bias_line(bias)}")
+    return " · ".join([*parts, f"cautions: {cautions}"])
+
+
+def bias_section(study: Study, record: dict) -> Section:
+    """The RoB 2 domains of the primary outcome (else the first two-arm comparison): each
+    judgement as symbol and word, whether derived, and the note."""
+    outcome, bias = rating_text.primary_bias(record)
+    if study.kind != "clinical":
+        return Section("Risk of bias (RoB 2)")
+    if bias is None:
+        outcome, bias = "the study as a whole (no two-arm comparison)", judge(study)
+    section = Section(
+        "Risk of bias (RoB 2)",
+        headers=("Domain", "Judgement", "How judged", "Note"),
+        rows=list(rating_text.bias_rows(bias)),
+    )
+    section.pair("Outcome", outcome)
+    section.pair("Key", rating_text.ROB_KEY)
+    section.bullets += rating_text.other_biases(record, outcome)
+    return section
 
 
 def _opinion(study: Study) -> Section:
@@ -223,8 +262,9 @@ def _findings(title: str, findings: Sequence[Finding]) -> Section:
     )
 
 
-def show_sections(study: Study) -> list[Section]:
+def show_sections(study: Study, record: dict | None = None) -> list[Section]:
     """Everything about one study, in reading order; empty sections are dropped."""
+    record = record or study_record(study)
     sections = [
         _citation(study),
         _design(study),
@@ -235,7 +275,8 @@ def show_sections(study: Study) -> list[Section]:
         _effects(study),
         _findings("Safety", study.safety),
         Section("Limitations", bullets=list(study.limitations)),
-        evidence_section(study),
+        bias_section(study, record),
+        evidence_section(study, record),
         _findings("Next steps", study.next_steps),
         _findings("Context", study.context),
         Section("Not in the sources", bullets=list(study.not_available)),
@@ -250,13 +291,14 @@ def _effects(study: Study) -> Section:
 
 def show_view(study: Study) -> dict:
     """What ``show`` displays, JSON-ready (kept in the index): heading and sections."""
+    record = study_record(study)
     return {
         "id": study.id,
         "title": study.title,
         "headline": study.headline,
         "summary": study.summary,
-        "card": evidence_card(study),
-        "sections": [vars(s) for s in show_sections(study)],
+        "card": evidence_card(study, record),
+        "sections": [vars(s) for s in show_sections(study, record)],
     }
 
 
