@@ -52,8 +52,10 @@ def test_json_keeps_the_starting_point_apart_from_the_rating() -> None:
     assert mist["primary_outcome_certainty"]["outcome"].startswith("Disease progression")
     cohort = json.loads(run("show", "ms-hsct", "--json"))["evidence"]
     assert cohort["starting_point"] == "low" and cohort["primary_outcome_certainty"] is None
-    uncomputed = [c for c in json.loads(run("show", "ms-mist", "--json"))["comparisons"]]
-    assert [c["certainty"] is None for c in uncomputed] == [not c["computed"] for c in uncomputed]
+    # a comparison is rated when it is computed or has a published effect to pool
+    every = json.loads(run("show", "ms-mist", "--json"))["comparisons"]
+    rated = [c["computed"] or bool(c["published"]) for c in every]
+    assert [c["certainty"] is not None for c in every] == rated
 
 
 def test_fields_and_csv_name_the_two_apart() -> None:

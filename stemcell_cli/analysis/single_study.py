@@ -1,5 +1,6 @@
 """One study, one rating: each computed comparison of a study rated as `pool` rates a body of
-evidence made of that study alone (risk ratio, the default effect; fixed effect, one study).
+evidence made of that study alone (on pool's default effect for it: RR for counts, MD for
+means, else the published effect's own; fixed effect, one study).
 
 ``show``, ``compare`` and ``pool`` then never disagree about one outcome's certainty: the card's
 "certainty" is the rating of the study's primary outcome, read from here.
@@ -43,7 +44,7 @@ def ratings(record: Mapping[str, Any]) -> list[dict[str, Any] | None]:
             (
                 c
                 for c in found
-                if comparison["computed"]
+                if (comparison["computed"] or comparison["published"])
                 and c.key == comparison["key"]
                 and c.timepoint == comparison["timepoint"]
             ),
@@ -54,7 +55,10 @@ def ratings(record: Mapping[str, Any]) -> list[dict[str, Any] | None]:
             continue
         found.remove(match)
         analysis = analyse(match.key, [match])
-        out.append(None if analysis is None else certainty_dict(analysis.certainty))
+        found_rating = None
+        if analysis is not None:
+            found_rating = certainty_dict(analysis.certainty) | {"effect": analysis.measure}
+        out.append(found_rating)
     return out
 
 

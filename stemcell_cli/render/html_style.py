@@ -59,6 +59,9 @@ footer { color: var(--muted); font-size: .85rem; border-top: 1px solid var(--lin
   a { color: inherit; text-decoration: none; }
   .refs a[href^="http"]::after { content: " <" attr(href) ">"; font-size: .85em; }
   .scroll { overflow: visible; }
+  table { table-layout: fixed; width: 100%; }
+  th, td { overflow-wrap: anywhere; }
+  svg { max-width: 100%; height: auto; }
   .card, figure.forest, tr { break-inside: avoid; }
   h2, h3, h4 { break-after: avoid; }
   thead { display: table-header-group; }
