@@ -274,6 +274,62 @@ def test_ctrl_c_while_the_command_line_loads_is_one_line_and_130() -> None:
     assert (result.returncode, result.stderr) == (130, b"stemcell: interrupted\n")
 
 
+# Ctrl-C while the import machinery runs one of its module-lock callbacks (a weakref callback:
+# what is raised there is only printed as "Exception ignored in ...", and lost)
+IN_THE_IMPORT_LOCK_CALLBACK = """
+import builtins, os, signal, sys
+from stemcell_cli import __main__ as start
+load = builtins.__import__
+def at_the_callback(frame, event, _arg):
+    if event == "call" and frame.f_code.co_name == "cb" and "importlib" in frame.f_code.co_filename:
+        sys.settrace(None)
+        ANSWER
+def loading(name, *args, **kwargs):
+    if name == "cli":
+        sys.settrace(at_the_callback)
+    return load(name, *args, **kwargs)
+builtins.__import__ = loading
+start.main()
+"""
+
+# Ctrl-C inside any other callback whose exceptions are only printed
+IN_A_CALLBACK = """
+import builtins, os, signal, weakref
+from stemcell_cli import __main__ as start
+load = builtins.__import__
+class Held: pass
+def callback(_ref):
+    os.kill(os.getpid(), signal.SIGINT)
+    for _ in range(100_000): pass  # Ctrl-C is answered here, inside the callback
+def loading(name, *args, **kwargs):
+    if name == "cli":
+        held = Held()
+        ref = weakref.ref(held, callback)
+        del held
+    return load(name, *args, **kwargs)
+builtins.__import__ = loading
+start.main()
+"""
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        IN_THE_IMPORT_LOCK_CALLBACK.replace("ANSWER", "os.kill(os.getpid(), signal.SIGINT)"),
+        # answered in the callback's own frame
+        IN_THE_IMPORT_LOCK_CALLBACK.replace("ANSWER", "signal.getsignal(2)(2, frame)"),
+        IN_A_CALLBACK,
+    ],
+    ids=["import lock callback", "in its frame", "weakref callback"],
+)
+def test_ctrl_c_inside_a_callback_is_not_lost_but_one_line_and_130(script: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", script, "list"], capture_output=True, env=bundled_env(), timeout=30
+    )
+    assert (result.returncode, result.stderr.decode()) == (130, "stemcell: interrupted\n")
+    assert result.stdout == b""
+
+
 def test_ctrl_c_inside_a_transaction_goes_on_even_when_the_rollback_fails(
     catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
