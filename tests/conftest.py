@@ -175,3 +175,11 @@ def later(monkeypatch: pytest.MonkeyPatch) -> None:
     changed within the last 2 s), so warm runs trust the stamps at once."""
     now = time.time_ns
     monkeypatch.setattr(indexer.time, "time_ns", lambda: now() + 60 * 10**9)
+
+
+@pytest.fixture
+def stopped_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index's clock stopped now: every file the test writes counts as changed just now
+    (within the last 2 s), however long the test takes."""
+    now = time.time_ns()
+    monkeypatch.setattr(indexer.time, "time_ns", lambda: now)
