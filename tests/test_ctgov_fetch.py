@@ -227,6 +227,7 @@ def test_a_recorded_registry_answer_imports_as_from_a_file(api: Api, tmp_path: P
     assert "n: 8" in live and "control: placebo" in live
 
 
+@pytest.mark.slow  # a real process
 def test_a_real_process_reads_the_api_from_the_environment(api: Api, tmp_path: Path) -> None:
     api.study(record("NCT90000020"), Answer(429, {}, {"Retry-After": "0"}))
     env = {**os.environ, "STEMCELL_CTGOV_API": api.url}

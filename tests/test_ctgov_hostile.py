@@ -291,6 +291,7 @@ def test_registry_text_in_notes_stays_on_one_line(api: Api, tmp_path: Path) -> N
 # --- Ctrl-C: what was written is said, then exit 130 -----------------------------------------
 
 
+@pytest.mark.slow  # a real process
 def test_ctrl_c_reports_what_was_written_then_exits_130(api: Api, tmp_path: Path) -> None:
     api.study(record("NCT90000003"))
     api.routes["/api/v2/studies/NCT90000004"] = [Answer(hang=True)]

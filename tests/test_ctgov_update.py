@@ -230,6 +230,7 @@ def test_a_hand_edit_is_not_a_registry_change_and_is_reported_apart(
     assert not list(tmp_path.glob("*.imported*")) and not list(tmp_path.glob(".*"))
 
 
+@pytest.mark.slow  # a real process
 def test_ctrl_c_during_update_reports_what_was_done_then_exits_130(
     api: Api, tmp_path: Path
 ) -> None:

@@ -157,6 +157,7 @@ def _stored(cache: Path) -> int:
     return 0
 
 
+@pytest.mark.slow  # a real process
 def test_ctrl_c_during_a_parallel_cold_build_is_one_line_130_and_keeps_the_work_done(
     tmp_path: Path,
 ) -> None:
@@ -188,6 +189,7 @@ def test_ctrl_c_during_a_parallel_cold_build_is_one_line_130_and_keeps_the_work_
     assert [r["id"] for r in json.loads(rerun.stdout)] == [f"study-{n:04d}" for n in range(500)]
 
 
+@pytest.mark.slow  # a real process
 @pytest.mark.parametrize(
     "args",
     [
@@ -213,6 +215,7 @@ def test_a_reader_that_leaves_early_ends_every_format_the_same_way(args: list) -
     assert "Traceback" not in err and "Exception" not in err
 
 
+@pytest.mark.slow  # a real process
 def test_an_ascii_terminal_gets_replacement_characters_not_an_error() -> None:
     env = {**bundled_env(), "PYTHONIOENCODING": "ascii"}
     for args in (["list"], ["show", "ms-hsct"], ["list", "--json"]):
@@ -258,6 +261,7 @@ start.main()
 """
 
 
+@pytest.mark.slow  # a real process
 def test_ctrl_c_while_the_command_line_loads_is_one_line_and_130() -> None:
     result = subprocess.run(
         [sys.executable, "-c", EARLY_INTERRUPT, "list"],
@@ -306,6 +310,7 @@ start.main()
 """
 
 
+@pytest.mark.slow  # a real process
 @pytest.mark.parametrize(
     "script",
     [
