@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 from conftest import invoke, write_study
 from ctgov_records import flow, record
+from hypothesis import given
+from hypothesis import strategies as st
 from twoarm import arms_outcomes
 
 from stemcell_cli.ctgov import descriptor_from_record
+from stemcell_cli.evidence.controls import names_control
 from stemcell_cli.evidence.grading import assess
 from stemcell_cli.model.descriptor import Study
 
@@ -66,3 +69,49 @@ def test_a_results_group_of_that_name_is_the_comparator(catalog_dir: Path, name:
 def test_a_name_that_also_names_a_treatment_is_no_control(catalog_dir: Path, name: str) -> None:
     found = _compared(catalog_dir, name)
     assert not found["computed"] and found["comparator"] is None
+
+
+WORDS = st.sampled_from(
+    [
+        "placebo",
+        "saline",
+        "vehicle",
+        "sham",
+        "usual",
+        "standard",
+        "best",
+        "supportive",
+        "care",
+        "of",
+        "no",
+        "treatment",
+        "untreated",
+        "control",
+        "comparator",
+        "group",
+        "arm",
+        "patients",
+        "0.9%",
+        "iv",
+    ]
+)
+
+
+@given(st.lists(WORDS, min_size=1, max_size=5))
+def test_case_and_spacing_never_decide_whether_a_name_is_a_control(words: list[str]) -> None:
+    assert names_control(" ".join(words)) == names_control(
+        "  " + "\t".join(w.upper() for w in words) + " "
+    )
+
+
+@given(st.lists(WORDS, max_size=4), st.sampled_from(["MSC", "stem cells", "HSCT", "Dupilumab"]))
+def test_a_name_that_also_names_a_treatment_is_never_a_control(
+    words: list[str], treatment: str
+) -> None:
+    assert not names_control(" ".join([*words, treatment]))
+    assert not names_control(" ".join([treatment, *words]))
+
+
+def test_the_designs_comparator_text_names_the_control() -> None:
+    assert names_control("arm  B", comparator="Arm B")
+    assert not names_control("Arm B") and not names_control("", comparator="")
