@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).resolve().parent
-PROCESS = {"subprocess", "Popen", "pty", "openpty", "fork"}  # what starts a process
+# what starts a process, or prepares one (a subprocess's environment, an import to interrupt)
+PROCESS = {"subprocess", "Popen", "pty", "openpty", "fork", "bundled_env", "import_then_ctrl_c"}
 
 
 def _names(node: ast.AST) -> set[str]:
