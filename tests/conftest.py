@@ -6,11 +6,13 @@ import copy
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from ctgov_server import Api, serve
 from typer.testing import CliRunner
 
 from stemcell_cli.cli.app import app
@@ -176,3 +178,33 @@ def later(monkeypatch: pytest.MonkeyPatch) -> None:
     changed within the last 2 s), so warm runs trust the stamps at once."""
     now = time.time_ns
     monkeypatch.setattr(indexer.time, "time_ns", lambda: now() + 60 * 10**9)
+
+
+@pytest.fixture
+def stopped_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index's clock stopped now: every file the test writes counts as changed just now
+    (within the last 2 s), however long the test takes."""
+    now = time.time_ns()
+    monkeypatch.setattr(indexer.time, "time_ns", lambda: now)
+
+
+@pytest.fixture
+def api() -> Iterator[Api]:
+    """A local registry API for the test (``ctgov_server``); its URL is ``api.url``."""
+    with serve() as served:
+        yield served
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The retry waits the command asked for (nobody waits)."""
+    from stemcell_cli.ctgov import api as ctgov_api
+
+    asked: list[float] = []
+    monkeypatch.setattr(ctgov_api, "pause", asked.append)
+    return asked
+
+
+def files_in(folder: Path) -> list[str]:
+    """The names in ``folder``, sorted (none when it does not exist)."""
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []

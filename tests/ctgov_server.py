@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,6 +49,29 @@ class Api:
 
     def asked(self, path: str) -> int:
         return sum(1 for p, _, _ in self.requests if p == path)
+
+    def import_then_ctrl_c(
+        self, args: list[str], path: str, times: int = 1
+    ) -> tuple[int, str, str]:
+        """Run ``stemcell import ctgov ARGS`` against this server in a real process, press
+        Ctrl-C once ``path`` has been asked for ``times`` times: (exit code, stdout, stderr)."""
+        env = {**os.environ, "STEMCELL_CTGOV_API": self.url}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "stemcell_cli", "import", "ctgov", *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            while self.asked(path) < times:
+                assert process.poll() is None, process.communicate()
+                time.sleep(0.02)
+            process.send_signal(signal.SIGINT)
+            stdout, stderr = process.communicate(timeout=30)
+        finally:
+            process.kill()
+        return process.returncode, stdout, stderr
 
 
 def _key(path: str, query: dict[str, str]) -> str:

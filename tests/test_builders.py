@@ -95,6 +95,7 @@ def _build(folder: Path, cache: Path, out: Path, patch: str = "") -> subprocess.
         return subprocess.Popen(argv, env=env, stdout=stdout, stderr=stderr, start_new_session=True)
 
 
+@pytest.mark.slow  # a real process
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 @pytest.mark.parametrize(
     ("how", "patch"),
@@ -122,6 +123,7 @@ def test_the_workers_of_a_cold_build_end_with_it_however_it_is_killed(
             os.killpg(proc.pid, signal.SIGKILL)  # leave nothing behind, even on failure
 
 
+@pytest.mark.slow  # a real process
 @pytest.mark.parametrize("round_", [1, 2, 3])
 def test_two_cold_builds_at_once_share_the_work_silently(
     big_folder: Path, direct_listing: bytes, tmp_path: Path, round_: int
@@ -149,6 +151,7 @@ def _waiting_for_a_lock(pid: int) -> bool:
     return False
 
 
+@pytest.mark.slow  # a real process
 @pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux /proc/locks")
 def test_a_build_waiting_for_another_still_ends_at_once_on_ctrl_c(
     catalog_dir: Path, tmp_path: Path

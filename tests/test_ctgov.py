@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import invoke
+from conftest import files_in, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -64,10 +64,6 @@ def _imported(tmp_path: Path, name: str) -> tuple[Study, ctgov.StudyImport]:
 
 def _record(name: str) -> dict[str, Any]:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-def _files(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
 @pytest.mark.parametrize(("name", "study_id"), sorted(SHAPES.items()))
@@ -229,7 +225,7 @@ def test_existing_descriptor_survives_without_force_and_is_replaced_with_it(
     assert [s.status for s in forced.studies] == [Status.WRITTEN]
     assert "replaced (--force)" in forced.studies[0].notes
     assert target.read_text(encoding="utf-8") == fresh
-    assert _files(out) == ["nct00763412.yaml"]
+    assert files_in(out) == ["nct00763412.yaml"]
 
 
 @pytest.mark.parametrize(
@@ -250,7 +246,7 @@ def test_malformed_input_is_an_error_naming_the_file(
     assert not report.studies and not report.ok and report.exit_code == 1
     assert [e.path.name for e in report.errors] == [name]
     assert name in report.errors[0].message
-    assert _files(out) == []
+    assert files_in(out) == []
 
 
 @pytest.mark.parametrize(
@@ -295,7 +291,7 @@ def test_descriptor_over_the_size_cap_fails_with_the_cap_in_its_reason(
     report = _import(out, SAMPLE.name)
     failed = report.studies[0]
     assert (failed.status, failed.reason) == (Status.FAILED, "descriptor larger than 100 bytes")
-    assert _files(out) == []
+    assert files_in(out) == []
 
 
 def test_one_bad_study_in_a_page_does_not_stop_the_others(tmp_path: Path) -> None:
@@ -309,7 +305,7 @@ def test_one_bad_study_in_a_page_does_not_stop_the_others(tmp_path: Path) -> Non
     assert failed.lines()[0].endswith(": no NCT id: failed: " + failed.reason)
     assert not report.ok and report.count(Status.WRITTEN) == 1 and report.count(Status.FAILED) == 1
     assert report.summary() == "1 written, 0 skipped, 1 failed"
-    assert _files(out) == ["nct90000004.yaml"]
+    assert files_in(out) == ["nct90000004.yaml"]
 
 
 def test_files_after_a_bad_one_are_still_imported(tmp_path: Path) -> None:
@@ -319,7 +315,7 @@ def test_files_after_a_bad_one_are_still_imported(tmp_path: Path) -> None:
     assert [s.status for s in report.studies] == [Status.WRITTEN, Status.SKIPPED_DUPLICATE]
     assert report.studies[1].lines()[0].endswith(": skipped: same study earlier in this import")
     assert report.summary() == "1 written, 1 skipped, 0 failed; 1 file not read"
-    assert _files(out) == ["nct00763412.yaml"]
+    assert files_in(out) == ["nct00763412.yaml"]
 
 
 def test_writes_leave_no_temporary_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,35 +7,16 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import invoke
+from conftest import files_in, invoke
 from ctgov_records import POSTED, record
-from ctgov_server import Answer, Api, serve
+from ctgov_server import Answer, Api
 
 from stemcell_cli import __version__
 from stemcell_cli.ctgov import api as ctgov_api
 from stemcell_cli.ctgov.api import ApiError, Client, api_base
-
-
-@pytest.fixture
-def api() -> Iterator[Api]:
-    with serve() as served:
-        yield served
-
-
-@pytest.fixture
-def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The retry waits the command asked for (nobody waits)."""
-    asked: list[float] = []
-    monkeypatch.setattr(ctgov_api, "pause", asked.append)
-    return asked
-
-
-def _files(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.glob("*")) if folder.exists() else []
 
 
 def test_ids_are_fetched_retried_and_reported_one_line_each(
@@ -49,7 +30,7 @@ def test_ids_are_fetched_retried_and_reported_one_line_each(
     ids = ["NCT90000020", "nct90000021", "NCT90000022", "NCT90000023", "NCT90000024"]
     result = invoke("import", "ctgov", *ids, "--out", str(out), "--api-url", api.url)
     assert result.exit_code == 1
-    assert _files(out) == ["nct90000020.yaml", "nct90000021.yaml", "nct90000022.yaml"]
+    assert files_in(out) == ["nct90000020.yaml", "nct90000021.yaml", "nct90000022.yaml"]
     assert waits == [3.0, 1.0]  # Retry-After honoured; backoff starts at 1 s
     lines = result.stderr.splitlines()
     assert any(
@@ -98,7 +79,7 @@ def test_a_search_pages_until_there_is_no_next_token(
         "msc", "--status", "recruiting,completed", "--out", str(out),
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    assert len(_files(out)) == 5 and waits == [2.0]
+    assert len(files_in(out)) == 5 and waits == [2.0]
     first = api.requests[0][1]
     assert first == {
         "query.term": "mesenchymal",
@@ -119,7 +100,7 @@ def test_max_stops_the_search(api: Api, tmp_path: Path) -> None:
     out = tmp_path / "out"
     args = ("--query", "x", "--max", "3", "--out", str(out), "--api-url", api.url)
     assert invoke("import", "ctgov", *args).exit_code == 0
-    assert len(_files(out)) == 3
+    assert len(files_in(out)) == 3
     assert api.requests[0][1]["pageSize"] == "3"
     assert api.asked("/api/v2/studies") == 2  # two pages, never the third
 
@@ -133,7 +114,7 @@ def test_a_page_token_handed_out_twice_ends_the_search_with_an_error(
     result = invoke("import", "ctgov", *args)
     assert result.exit_code == 1
     assert "handed out page token 'p2' again after page 2" in result.stderr
-    assert len(api.requests) == 2 and len(_files(tmp_path)) == 2
+    assert len(api.requests) == 2 and len(files_in(tmp_path)) == 2
 
 
 def test_an_interrupted_search_keeps_what_it_wrote_and_a_rerun_continues(
@@ -146,13 +127,13 @@ def test_an_interrupted_search_keeps_what_it_wrote_and_a_rerun_continues(
     failed = invoke(*args)
     assert failed.exit_code == 1
     assert "HTTP 503 after 5 tries" in failed.stderr
-    assert _files(out) == ["nct90000030.yaml", "nct90000031.yaml"]
+    assert files_in(out) == ["nct90000030.yaml", "nct90000031.yaml"]
     assert waits == [1.0, 2.0, 4.0, 8.0]
     api.routes["/api/v2/studies?pageToken=p2"] = [_page("NCT90000032")]
     again = invoke(*args)
     assert again.exit_code == 0
     assert again.stderr.count("skipped: exists") == 2
-    assert len(_files(out)) == 3
+    assert len(files_in(out)) == 3
 
 
 def test_offline_every_study_fails_in_one_line_and_nothing_is_written(
@@ -170,7 +151,7 @@ def test_offline_every_study_fails_in_one_line_and_nothing_is_written(
     failures = [line for line in result.stderr.splitlines() if "failed: cannot reach" in line]
     assert len(failures) == 2
     assert len(waits) == 8  # each retried (the server is left alone after 3 in a row)
-    assert _files(out) == []
+    assert files_in(out) == []
 
 
 @pytest.mark.parametrize(
@@ -227,6 +208,7 @@ def test_a_recorded_registry_answer_imports_as_from_a_file(api: Api, tmp_path: P
     assert "n: 8" in live and "control: placebo" in live
 
 
+@pytest.mark.slow  # a real process
 def test_a_real_process_reads_the_api_from_the_environment(api: Api, tmp_path: Path) -> None:
     api.study(record("NCT90000020"), Answer(429, {}, {"Retry-After": "0"}))
     env = {**os.environ, "STEMCELL_CTGOV_API": api.url}
@@ -236,4 +218,4 @@ def test_a_real_process_reads_the_api_from_the_environment(api: Api, tmp_path: P
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "" and result.stderr.endswith("1 written, 0 skipped, 0 failed\n")
-    assert _files(tmp_path) == ["nct90000020.yaml"]
+    assert files_in(tmp_path) == ["nct90000020.yaml"]

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stemcell_cli.ctgov import descriptor_from_record, import_files
-from stemcell_cli.ctgov.arms import only_control
+from stemcell_cli.evidence.controls import only_control
 from stemcell_cli.evidence.grading import NO_RESULTS, NOBODY_ENROLLED, assess
 from stemcell_cli.model.descriptor import Study
 

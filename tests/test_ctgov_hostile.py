@@ -7,19 +7,13 @@ paging caps, the module's constants) so that no test waits long.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import invoke
+from conftest import files_in, invoke
 from ctgov_records import record
-from ctgov_server import Answer, Api, serve
+from ctgov_server import Answer, Api
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -28,24 +22,6 @@ from stemcell_cli.ctgov import fetch
 from stemcell_cli.ctgov.api import api_base
 from stemcell_cli.errors import UsageError
 from stemcell_cli.model.registry import checked_nct, is_nct_id
-
-
-@pytest.fixture
-def api() -> Iterator[Api]:
-    with serve() as served:
-        yield served
-
-
-@pytest.fixture
-def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The retry waits the command asked for (nobody waits)."""
-    asked: list[float] = []
-    monkeypatch.setattr(ctgov_api, "pause", asked.append)
-    return asked
-
-
-def _files(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.glob("*")) if folder.exists() else []
 
 
 def _import(api: Api, out: Path, *args: str) -> object:
@@ -62,7 +38,7 @@ def test_a_record_for_another_study_fails_that_study_and_writes_nothing(
     api.study(record("NCT90000003"))
     result = _import(api, tmp_path, "NCT90000001", "NCT90000003")
     assert result.exit_code == 1
-    assert _files(tmp_path) == ["nct90000003.yaml"]
+    assert files_in(tmp_path) == ["nct90000003.yaml"]
     failed = next(line for line in result.stderr.splitlines() if "NCT90000001" in line)
     assert "failed" in failed and "NCT99999999" in failed
 
@@ -75,7 +51,7 @@ def test_an_id_that_is_not_nct_and_eight_ascii_digits_fails_alone(
     result = _import(api, tmp_path, bad, "NCT90000003")
     assert result.exit_code == 1, result.stderr
     assert "internal error" not in result.stderr
-    assert _files(tmp_path) == ["nct90000003.yaml"]
+    assert files_in(tmp_path) == ["nct90000003.yaml"]
     assert "not an NCT id (NCT + 8 ASCII digits)" in result.stderr
     assert [path for path, _, _ in api.requests] == ["/api/v2/studies/NCT90000003"]
     assert result.stderr.splitlines()[-1] == "1 written, 0 skipped, 1 failed"
@@ -102,7 +78,7 @@ def test_an_odd_retry_after_falls_back_to_the_normal_back_off(
     api.study(record("NCT90000003"), Answer(503, b"busy", {"Retry-After": header}))
     result = _import(api, tmp_path, "NCT90000003")
     assert result.exit_code == 0, result.stderr
-    assert waits == [1.0] and _files(tmp_path) == ["nct90000003.yaml"]
+    assert waits == [1.0] and files_in(tmp_path) == ["nct90000003.yaml"]
 
 
 def test_a_retry_after_past_the_deadline_is_not_waited_for(
@@ -160,7 +136,7 @@ def test_a_slowloris_answer_ends_at_the_deadline_as_timed_out_while_reading(
     assert result.exit_code == 1
     assert "timed out while reading" in result.stderr and "cannot reach" not in result.stderr
     assert "0.5 s" in result.stderr
-    assert api.asked("/api/v2/studies/NCT90000003") == 1 and _files(tmp_path) == []
+    assert api.asked("/api/v2/studies/NCT90000003") == 1 and files_in(tmp_path) == []
 
 
 def test_a_server_that_never_answers_is_timed_out_not_unreachable(
@@ -172,7 +148,7 @@ def test_a_server_that_never_answers_is_timed_out_not_unreachable(
     assert result.exit_code == 1
     line = next(x for x in result.stderr.splitlines() if "NCT90000003" in x)
     assert "timed out while reading" in line and "cannot reach" not in line
-    assert _files(tmp_path) == ["nct90000004.yaml"]  # one slow study does not sink the next
+    assert files_in(tmp_path) == ["nct90000004.yaml"]  # one slow study does not sink the next
 
 
 def test_retries_stop_when_the_next_wait_would_pass_the_deadline(
@@ -199,7 +175,7 @@ def test_a_redirect_to_ftp_is_refused_at_once(api: Api, waits: list[float], tmp_
     assert "redirected to ftp://127.0.0.1:1/pub/study.json" in line
     assert "only http(s) redirects are followed" in line
     assert waits == [] and api.asked("/api/v2/studies/NCT90000003") == 1
-    assert _files(tmp_path) == ["nct90000004.yaml"]  # an http redirect is followed
+    assert files_in(tmp_path) == ["nct90000004.yaml"]  # an http redirect is followed
 
 
 def test_after_three_ids_in_a_row_fail_on_every_try_the_server_is_left_alone(
@@ -249,7 +225,7 @@ def test_endless_page_tokens_stop_at_the_page_cap_and_say_so(
 
     api.fallback = endless
     result = _import(api, tmp_path, "--query", "x")
-    assert len(api.requests) == 4 and len(_files(tmp_path)) == 4
+    assert len(api.requests) == 4 and len(files_in(tmp_path)) == 4
     assert "stopped after 4 pages (the cap without --max" in result.stderr
     assert result.exit_code == 0
 
@@ -261,7 +237,7 @@ def test_the_study_cap_stops_a_search_without_max(
     api.routes["/api/v2/studies"] = [_page("NCT90000030", "NCT90000031", token="p2")]
     api.routes["/api/v2/studies?pageToken=p2"] = [_page("NCT90000032", "NCT90000033", token="p3")]
     result = _import(api, tmp_path, "--query", "x")
-    assert len(_files(tmp_path)) == 3 and api.asked("/api/v2/studies") == 2
+    assert len(files_in(tmp_path)) == 3 and api.asked("/api/v2/studies") == 2
     assert "stopped after 3 studies (the cap without --max" in result.stderr
 
 
@@ -291,27 +267,14 @@ def test_registry_text_in_notes_stays_on_one_line(api: Api, tmp_path: Path) -> N
 # --- Ctrl-C: what was written is said, then exit 130 -----------------------------------------
 
 
+@pytest.mark.slow  # a real process
 def test_ctrl_c_reports_what_was_written_then_exits_130(api: Api, tmp_path: Path) -> None:
     api.study(record("NCT90000003"))
     api.routes["/api/v2/studies/NCT90000004"] = [Answer(hang=True)]
-    env = {**os.environ, "STEMCELL_CTGOV_API": api.url}
-    command = [sys.executable, "-m", "stemcell_cli", "import", "ctgov", "NCT90000003"]
-    process = subprocess.Popen(
-        [*command, "NCT90000004", "--out", str(tmp_path)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        while not api.asked("/api/v2/studies/NCT90000004"):  # the first is written by then
-            assert process.poll() is None, process.communicate()
-            time.sleep(0.02)
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=30)
-    finally:
-        process.kill()
-    assert process.returncode == 130, stderr
+    args = ["NCT90000003", "NCT90000004", "--out", str(tmp_path)]
+    # Ctrl-C once the second is asked for: the first is written by then
+    code, _, stderr = api.import_then_ctrl_c(args, "/api/v2/studies/NCT90000004")
+    assert code == 130, stderr
     assert "NCT90000003 -> " in stderr and "nct90000003.yaml: written" in stderr
     assert "1 written" in stderr and stderr.rstrip().endswith("stemcell: interrupted")
-    assert _files(tmp_path) == ["nct90000003.yaml"]
+    assert files_in(tmp_path) == ["nct90000003.yaml"]

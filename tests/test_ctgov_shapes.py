@@ -155,31 +155,27 @@ def test_a_staggered_start_is_a_delayed_start_control(tmp_path: Path) -> None:
 # ---- item 2: a standard-care comparator typed OTHER ----------------------------------------
 
 
-def standard_therapy_arm() -> Record:
-    """Derived from NCT00763412: the placebo arm is renamed 'Standard adjuvant endocrine
-    therapy', typed OTHER and given 'Drug: Standard adjuvant endocrine therapy' instead of
-    placebo; the repaglinide arm is given that therapy too (drug + standard therapy vs standard
-    therapy alone, as the phase 3 record of issue 19)."""
+def _placebo_replaced(label: str, drug: str) -> Record:
+    """Derived from NCT00763412: the placebo arm is renamed ``label``, typed OTHER and given
+    'Drug: ``drug``' instead of placebo; the repaglinide arm is given ``drug`` too."""
     record = real(REPAGLINIDE)
     take_away(record, "1 Placebo")
-    relabel(record, "1 Placebo", "Standard adjuvant endocrine therapy")
+    relabel(record, "1 Placebo", label)
     arms(record)[0]["type"] = "OTHER"
-    for label in ("Standard adjuvant endocrine therapy", "2. repaglinide"):
-        give(record, label, "Drug", "Standard adjuvant endocrine therapy")
+    for arm in (label, "2. repaglinide"):
+        give(record, arm, "Drug", drug)
     return record
+
+
+def standard_therapy_arm() -> Record:
+    """Drug + standard therapy vs standard therapy alone, as the phase 3 record of issue 19."""
+    therapy = "Standard adjuvant endocrine therapy"
+    return _placebo_replaced(therapy, therapy)
 
 
 def add_on() -> Record:
-    """Derived from NCT00763412: the placebo arm is renamed 'Arm B', typed OTHER and given
-    'Drug: Metformin' instead of placebo; the repaglinide arm is given Metformin too (an add-on
-    design whose labels say nothing)."""
-    record = real(REPAGLINIDE)
-    take_away(record, "1 Placebo")
-    relabel(record, "1 Placebo", "Arm B")
-    arms(record)[0]["type"] = "OTHER"
-    for label in ("Arm B", "2. repaglinide"):
-        give(record, label, "Drug", "Metformin")
-    return record
+    """An add-on design whose labels say nothing: 'Arm B' given Metformin."""
+    return _placebo_replaced("Arm B", "Metformin")
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -230,25 +225,15 @@ def test_a_hand_edit_is_not_a_registry_change_and_is_reported_apart(
     assert not list(tmp_path.glob("*.imported*")) and not list(tmp_path.glob(".*"))
 
 
+@pytest.mark.slow  # a real process
 def test_ctrl_c_during_update_reports_what_was_done_then_exits_130(
     api: Api, tmp_path: Path
 ) -> None:
     api.study(record(A, status="COMPLETED"))
     api.routes[f"/api/v2/studies/{B}"] = [Answer(hang=True)]
-    env = {**os.environ, "STEMCELL_CTGOV_API": api.url}
-    command = [sys.executable, "-m", "stemcell_cli", "import", "ctgov", "--update", str(tmp_path)]
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        while not api.asked(f"/api/v2/studies/{B}") > 1:  # once at import, then the hang
-            assert process.poll() is None, process.communicate()
-            time.sleep(0.02)
-        process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=30)
-    finally:
-        process.kill()
-    assert process.returncode == 130, stderr
+    path = f"/api/v2/studies/{B}"  # asked once at import, then the hang
+    code, stdout, stderr = api.import_then_ctrl_c(["--update", str(tmp_path)], path, times=2)
+    assert code == 130, stderr
     assert "status: RECRUITING -> COMPLETED" in stdout and stdout.rstrip().endswith("[refreshed]")
     assert "1 imported studies: 1 changed" in stderr
     assert stderr.rstrip().endswith("stemcell: interrupted")

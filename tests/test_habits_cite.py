@@ -138,6 +138,7 @@ def test_filters_that_match_nothing_say_so() -> None:
     assert "no studies match --condition cancer" in result.stderr
 
 
+@pytest.mark.slow  # a real process
 def test_the_pipe_from_the_issue_works_in_a_real_shell() -> None:
     env = bundled_env()
     listed = subprocess.run(

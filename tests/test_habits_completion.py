@@ -46,6 +46,7 @@ def as_bash_reads(candidate: str) -> list[str]:
     return done.stdout.splitlines()
 
 
+@pytest.mark.slow  # a real process
 def test_a_multi_word_condition_is_inserted_as_one_argument() -> None:
     candidates = bash("stemcell list --condition type")
     assert "type\\ 2\\ diabetes" in candidates
@@ -54,6 +55,7 @@ def test_a_multi_word_condition_is_inserted_as_one_argument() -> None:
     assert as_bash_reads("type\\ 2\\ diabetes") == ["type 2 diabetes"]
 
 
+@pytest.mark.slow  # a real process
 def test_inside_a_quote_the_candidate_is_written_for_that_quote() -> None:
     assert bash('stemcell list --condition "type 2 d') == [
         "type 2 diabetes",
@@ -62,6 +64,7 @@ def test_inside_a_quote_the_candidate_is_written_for_that_quote() -> None:
     assert open_quote("a 'b") == "'" and open_quote('a "b" c') == ""
 
 
+@pytest.mark.slow  # a real process
 def test_pool_measure_completes_the_measures_that_can_be_pooled() -> None:
     assert bash("stemcell pool --measure dis") == ["disease-progression"]
     (insulin,) = bash("stemcell pool --measure ins")
@@ -82,6 +85,7 @@ def hostile_catalog(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow  # a real process
 def test_zsh_completion_carries_nothing_zsh_would_evaluate(hostile_catalog: Path) -> None:
     env = {
         "_STEMCELL_COMPLETE": "complete_zsh",
@@ -92,6 +96,7 @@ def test_zsh_completion_carries_nothing_zsh_would_evaluate(hostile_catalog: Path
     assert "$(" not in out and "`" not in out and "pwned" not in out
 
 
+@pytest.mark.slow  # a real process
 def test_bash_completion_of_hostile_names_runs_nothing(
     hostile_catalog: Path, tmp_path: Path
 ) -> None:
@@ -110,6 +115,7 @@ def test_bash_completion_of_hostile_names_runs_nothing(
     assert not any(tmp_path.glob("**/pwned"))
 
 
+@pytest.mark.slow  # a real process
 def test_fish_gets_one_candidate_per_line(hostile_catalog: Path) -> None:
     env = {
         "_STEMCELL_COMPLETE": "complete_fish",

@@ -52,6 +52,7 @@ def test_other_formats_are_unchanged_through_a_pipe() -> None:
     assert run("list", "--json").stdout.startswith("[")
 
 
+@pytest.mark.slow  # a real process
 def test_a_real_pipe_gets_lines_and_the_count_on_stderr() -> None:
     env = bundled_env() | {"COLUMNS": "80"}
     done = subprocess.run(

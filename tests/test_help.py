@@ -76,6 +76,7 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # a real process
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_completion_scripts_for_each_shell(shell: str) -> None:
     result = run(
@@ -88,6 +89,7 @@ def test_completion_scripts_for_each_shell(shell: str) -> None:
     assert command.exit_code == 0 and command.stdout == result.stdout
 
 
+@pytest.mark.slow  # a real process
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_click_style_completion_instructions_work_too(shell: str) -> None:
     click_style = run([], {"_STEMCELL_COMPLETE": f"{shell}_source"})
@@ -118,6 +120,7 @@ def complete(line: str) -> list[str]:
     return result.stdout.splitlines()
 
 
+@pytest.mark.slow  # a real process
 def test_completion_of_commands_options_ids_and_conditions() -> None:
     assert complete("stemcell sh") == ["show"]
     assert "--condition" in complete("stemcell list --co")
@@ -129,6 +132,7 @@ def test_completion_of_commands_options_ids_and_conditions() -> None:
     ]
 
 
+@pytest.mark.slow  # a real process
 @pytest.mark.parametrize(
     ("shell", "extra"),
     [("zsh", {}), ("fish", {"_TYPER_COMPLETE_FISH_ACTION": "get-args"})],
@@ -207,6 +211,7 @@ def run_on_a_terminal(args: list[str], env: dict[str, str]) -> str:
     return b"".join(chunks).decode()
 
 
+@pytest.mark.slow  # a real process
 def test_show_on_a_terminal_goes_through_the_pager_unless_told_not_to(tmp_path: Path) -> None:
     got = tmp_path / "paged.txt"
     script = tmp_path / "fake-pager"

@@ -14,7 +14,10 @@ from conftest import BUNDLED, SEED_IDS, bundled_env
 
 from stemcell_cli import __version__
 
-pytestmark = pytest.mark.usefixtures("seed_catalog")  # the nine seed studies
+pytestmark = [
+    pytest.mark.usefixtures("seed_catalog"),  # the nine seed studies
+    pytest.mark.slow,  # every test here runs a real process
+]
 
 
 def entry_point() -> str:

@@ -384,6 +384,7 @@ def _run_on_a_terminal(args: list[str]) -> str:
     return b"".join(chunks).decode("utf-8")
 
 
+@pytest.mark.slow  # a real process
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 @pytest.mark.parametrize("args", [["show", "ms-hsct", "--json"], ["list", "--json"]])
 def test_json_is_identical_on_a_terminal_and_in_a_pipe(args: list[str]) -> None:

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from ..evidence.grading import CONTROLLED
+from ..evidence.controls import CONTROLLED, names_control
 from ..evidence.risk_of_bias import judge
 from ..query import words
 from ..synthesis import (
@@ -56,20 +56,6 @@ if TYPE_CHECKING:
 
 EXPERIMENTAL = {"EXPERIMENTAL"}
 COMPARATOR = {"ACTIVE_COMPARATOR", "PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION"}
-CONTROL_NAMES = {
-    "control",
-    "controls",
-    "control group",
-    "placebo",
-    "placebo group",
-    "sham",
-    "sham group",
-    "untreated",
-    "no treatment",
-    "usual care",
-    "standard care",
-    "comparator",
-}
 NO_COUNTS = "counts (events of total) are needed in both arms; {!r} gives none"
 NNT_METHOD = "1/|RD|, CI from the inverted Newcombe RD limits"
 NO_COMPARATOR_EVENTS = (
@@ -201,9 +187,7 @@ Side = list[tuple["Outcome", "Arm | None"]]
 
 def _sides(study: Study, results: Sequence[Outcome]) -> tuple[Side, Side, str]:
     """(experimental, comparator) results as (outcome, arm or None), and how they were told."""
-    names = CONTROL_NAMES | (
-        {folded(study.design.comparator)} if study.design.comparator else set()
-    )
+    comparator = study.design.comparator
     arms = [(o, _arm_of(study, o.group)) for o in results]
     controls = _control_arms(study)
     exp: Side
@@ -219,7 +203,9 @@ def _sides(study: Study, results: Sequence[Outcome]) -> tuple[Side, Side, str]:
         # intervention (as when the study lists no arms)
         bare = [(o, a) for o, a in arms if a is not None and a.role is None]
         named: Side = [
-            (o, a) for o, a in bare if names & {folded(o.group), folded(a.key), folded(a.label)}
+            (o, a)
+            for o, a in bare
+            if any(names_control(name, comparator) for name in (o.group, a.key, a.label))
         ]
         rest: Side = [x for x in bare if x not in named]
         if named and not ctl:
@@ -227,8 +213,8 @@ def _sides(study: Study, results: Sequence[Outcome]) -> tuple[Side, Side, str]:
         if not exp and len(rest) == 1 and len(ctl) == 1:
             exp = rest
         return exp, ctl, "arm roles" if not bare else "arm roles and names"
-    named_ctl: Side = [(o, None) for o in results if folded(o.group) in names]
-    others: Side = [(o, None) for o in results if folded(o.group) not in names]
+    named_ctl: Side = [(o, None) for o in results if names_control(o.group, comparator)]
+    others: Side = [(o, None) for o in results if not names_control(o.group, comparator)]
     return others, named_ctl, "group names"
 
 

@@ -2,7 +2,7 @@
 
 A record may list an arm once per intervention (the same label twice) and link arms and
 interventions either way (``armGroups[].interventionNames``, ``interventions[].armGroupLabels``);
-both are read. ``control_word`` says which control a label or a name describes.
+both are read. ``Given.control_like`` says which control an intervention is.
 """
 
 from __future__ import annotations
@@ -12,57 +12,13 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..evidence.controls import control_word
 from ..model.vocab import ArmRole
 from .log import Log
 from .record import ARMS, RESULTS, Record, code, norm, slug
 from .results import arm_sizes
 
 _ARM_ROLES = frozenset(typing.get_args(ArmRole))
-
-_CONTROL_WORDS = (
-    ("placebo", r"\bplacebos?\b|\bvehicle\b|\bsaline\b"),
-    ("sham", r"\bsham\b"),
-    (  # "standard adjuvant endocrine therapy", "usual care", "background therapy"
-        "standard-care",
-        r"\b(?:usual|standard|routine|conventional|background)(?: of)?"
-        r"(?: (?!doses?\b|cells?\b|stem\b|mscs?\b|new\b|novel\b)[a-z-]+){0,3}? "
-        r"(?:care|treatments?|therap(?:y|ies)|medications?|regimens?|rehabilitation|procedures?"
-        r"|practice|management)\b|\bbest supportive care\b",
-    ),
-    ("untreated", r"\buntreated\b|\bno (?:treatment|intervention)\b"),
-)
-_COMBINED = re.compile(r"\+|&|\b(?:plus|with|and|add-on|combined|followed)\b", re.IGNORECASE)
-
-
-def says_standard(words: str) -> bool:
-    """Whether a text names standard, usual, routine, conventional or background care."""
-    return re.search(dict(_CONTROL_WORDS)["standard-care"], words.casefold()) is not None
-
-
-def control_word(words: str) -> str | None:
-    """The control a label or name says it is (placebo, sham, standard care), if any."""
-    if _COMBINED.search(words):
-        return None
-    folded = words.casefold()
-    return next((name for name, pattern in _CONTROL_WORDS if re.search(pattern, folded)), None)
-
-
-# words that say nothing about what an arm receives: arm types, schedules, routes, forms
-_FILLER = re.compile(
-    r"\b(?:experimental|active|placebo|sham|comparator|control|arm|group|matching|matched|match|"
-    r"to|of|only|normal|usual|standard|routine|conventional|medical|best|supportive|care|"
-    r"treatment|therapy|vehicle|saline|injections?|infusions?|tablets?|capsules?|oral|iv|sc|"
-    r"intravenous|subcutaneous|weekly|daily|monthly|untreated|no|intervention|patients|cohort|q\d*[dwm]|qd|bid|tid|[\d.]+\s*(?:mg|ml|"
-    r"mg/kg|kg|%)?)\b"
-)
-
-
-def only_control(label: str) -> bool:
-    """Whether a label names a control and nothing else ("Placebo qw", "Saline 0.9% IV"; not
-    "Saline-washed MSC")."""
-    return control_word(label) is not None and not re.sub(
-        r"[\W_]+", "", _FILLER.sub(" ", label.casefold())
-    )
 
 
 @dataclass

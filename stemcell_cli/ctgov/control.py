@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .arms import Group, control_word, only_control, same_treatment, says_standard, treatments
+from ..evidence.controls import control_word, only_control, says_standard
+from .arms import Group, same_treatment, treatments
 from .record import ARMS, DESIGN, IDENT, Record, norm, shorten
 
 _UNITS = (
@@ -58,8 +59,8 @@ def cluster_unit(rec: Record) -> str | None:
     return None
 
 
-Finding = tuple[str, str] | None  # (control, why) for one group
-Signal = Callable[[Group, list[Group]], Finding]
+ControlHit = tuple[str, str] | None  # (control, why) for one group
+Signal = Callable[[Group, list[Group]], ControlHit]
 
 # a NO_INTERVENTION arm is untreated when its description says nothing is given
 _NOTHING = re.compile(
@@ -80,14 +81,14 @@ def _by_role(role: str, control: str) -> Signal:
     return lambda g, _: (control, f"arm type {role}") if role in g.roles else None
 
 
-def _by_type(group: Group, _: list[Group]) -> Finding:
+def _by_type(group: Group, _: list[Group]) -> ControlHit:
     typed = [g.name for g in group.given if g.type == "PLACEBO"]
     if typed and len(typed) == len(group.given):
         return "placebo", f"intervention type PLACEBO ({', '.join(typed)})"
     return None
 
 
-def _by_words(group: Group, _: list[Group]) -> Finding:
+def _by_words(group: Group, _: list[Group]) -> ControlHit:
     """The label or the intervention names say placebo, sham or standard care; a label counts
     when it names nothing else ("Placebo qw") or the arm receives nothing else ("Saline-washed
     MSC" given MSC is no control). A label that says nothing ("Arm B") lets the arm's
@@ -106,7 +107,7 @@ def _by_words(group: Group, _: list[Group]) -> Finding:
     return None
 
 
-def _add_on(group: Group, groups: list[Group]) -> Finding:
+def _add_on(group: Group, groups: list[Group]) -> ControlHit:
     """An arm that receives only part of what another arm receives: the add-on's control."""
     mine = treatments(group)
     other = next((g for g in groups if mine and mine < treatments(g) and _adds(g, mine)), None)
@@ -123,7 +124,7 @@ def _adds(group: Group, given: frozenset[str]) -> bool:
     return any(norm(g.name) not in given and not g.control_like for g in group.given)
 
 
-def _no_intervention(group: Group, _: list[Group]) -> Finding:
+def _no_intervention(group: Group, _: list[Group]) -> ControlHit:
     """A NO_INTERVENTION arm is untreated only when nothing is given: an arm whose description
     or interventions name what it receives ("colonoscopy without the software") has standard
     care."""
@@ -140,7 +141,7 @@ def _no_intervention(group: Group, _: list[Group]) -> Finding:
     )
 
 
-def _active(group: Group, groups: list[Group]) -> Finding:
+def _active(group: Group, groups: list[Group]) -> ControlHit:
     """An ACTIVE_COMPARATOR arm given something else than the other arms."""
     if "ACTIVE_COMPARATOR" in group.roles and not same_treatment(groups):
         return "active", "arm type ACTIVE_COMPARATOR"

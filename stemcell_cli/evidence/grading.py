@@ -14,11 +14,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from .controls import CONTROLLED
+
 if TYPE_CHECKING:
     from ..model.descriptor import Study
 
 
-CONTROLLED = {"placebo", "sham", "untreated", "standard-care", "active", "delayed-start"}
 SMALL_SAMPLE = 50
 SHORT_FOLLOW_UP_MONTHS = 12
 
