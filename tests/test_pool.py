@@ -261,8 +261,6 @@ def test_a_study_at_two_timepoints_is_counted_once(tmp_path: Path) -> None:
     [
         (["--condition", "pain"], 1, "nothing to pool: none of the 2 selected studies"),
         (["--measure", "relapse"], 1, "no two-arm comparison of an outcome matching 'relapse'"),
-        (["--measure", "progression"], 1, "the only randomized, human comparison"),
-        (["--measure", "insulin", "-f", "svg"], 1, "nothing to pool for 'Insulin dose"),
         (["-f", "svg"], 2, "use it with stemcell pool --measure TEXT"),
         (["--fields", "id"], 2, "--fields does not apply"),
         (["--effect", "hazard"], 2, "Invalid value"),
@@ -273,6 +271,19 @@ def test_nothing_to_pool_is_a_clear_error(args: list[str], code: int, message: s
     assert result.exit_code == code
     assert message in result.stderr and result.stdout == ""
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["table", "svg", "json"])
+def test_a_single_study_is_drawn_and_marked_not_pooled(fmt: str) -> None:
+    result = invoke("pool", "--measure", "progression", "-f", fmt)
+    assert result.exit_code == 0, result.stderr
+    if fmt == "json":
+        data = json.loads(result.stdout)
+        assert data["k"] == 1 and [s["id"] for s in data["studies"]] == ["ms-mist"]
+        assert data["pooled"]["method"] == "FE"
+    else:
+        assert "One study: not pooled" in result.stdout
+        assert "ms-mist" in result.stdout
 
 
 def test_an_empty_catalog_has_nothing_to_pool(catalog_dir: Path) -> None:

@@ -47,6 +47,7 @@ class Contribution:
     measured_as: str | None = None  # continuous: final, change or mixed
     secondary: bool = False
     subgroup: str | None = None
+    events_are: str | None = None  # harmful or desirable (counts): which side is "favours"
 
     @property
     def table(self) -> tuple[int, int, int, int]:
@@ -130,6 +131,7 @@ def _contribution(
         measured_as=measured_as,
         secondary=bool(c.get("secondary")),
         subgroup=subgroup,
+        events_are=c["events_are"],
     )
 
 

@@ -111,14 +111,21 @@ def _pooled(
 ) -> PoolResult:
     fit = METHODS[options.method]
     pooled: list[Analysis] = []
+    alone: list[Analysis] = []  # one study of a kind: drawn, not pooled, when nothing pools
     for body in bodies(studies):
         analysis = analyse(key, body, options.measure, fit, options.ci)
         if analysis is not None and analysis.pooled.k >= 2:
             pooled.append(analysis)
             left_out += [LeftOut(x, NOT_ESTIMABLE) for x in analysis.pooled.excluded]
             continue
+        if analysis is not None:
+            alone.append(analysis)
         why = _alone(body, kind_label(body[0].randomized, body[0].human))
         left_out += [LeftOut(c.study_id, why) for c in body]
+    if not pooled and alone:  # the study's own effect, drawn and marked not pooled
+        drawn = {c.study_id for c in alone[0].used}
+        left_out = [x for x in left_out if x.study_id not in drawn]
+        pooled = alone[:1]
     if not pooled:
         ids = {c.study_id for c in studies}
         raise NothingToPool(

@@ -36,7 +36,9 @@ def favours(a: Analysis) -> tuple[str, str]:
     descriptors do not say whether the events are harmful."""
     groups = {c.groups for c in a.used}
     treated, control = groups.pop() if len(groups) == 1 else ("intervention", "comparator")
-    kinds = {getattr(c, "events_are", None) for c in a.used}
+    if not all(c.counts for c in a.used):  # means or published effects: no events to count
+        return f"Lower with {treated}", f"Higher with {treated}"
+    kinds = {c.events_are for c in a.used}
     if kinds == {"harmful"}:
         return f"Favours {treated}", f"Favours {control}"
     if kinds == {"desirable"}:

@@ -129,11 +129,13 @@ def block(a: Analysis, width: int = 80, ascii_only: bool = False) -> Block:
     p = a.pooled
     forest = forest_lines(a, width, ascii_only)
     heading = (
-        f"{a.outcome}: {p.k} {a.label} comparisons, {a.participants:,} participants; "
+        f"{a.outcome}: {p.k} {a.label} comparison{'' if p.k == 1 else 's'}, "
+        f"{a.participants:,} participants; "
         f"{MEASURE_NAMES[p.measure]}, {p.label} (computed)"
     )
-    notes = [f"Pooled {relative_text(a)}; {p.ci_label}."]  # the prediction interval: under
-    notes += [f"{note[0].upper()}{note[1:]}." for note in p.notes]  # the plot
+    how = "Pooled" if p.k >= 2 else "One study, not pooled:"
+    notes = [f"{how} {relative_text(a)}; {p.ci_label}."]  # the prediction interval: under the plot
+    notes += [f"{note[0].upper()}{note[1:]}." for note in p.notes]
     x = anticipated(a)
     if x is None:  # no counts: a mean difference in words, or no risk to apply a ratio to
         notes.append(f"Absolute effect: {a.absolute['text']}.")
