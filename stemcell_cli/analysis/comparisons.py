@@ -98,19 +98,19 @@ def comparisons(study: Study) -> list[dict[str, Any]]:
     return found
 
 
-def _published_only(
-    study: Study, key: str, outcomes: Sequence[Outcome], published: Sequence[Outcome]
+def _base(
+    study: Study, key: str, outcomes: Sequence[Outcome], results: Sequence[Outcome]
 ) -> dict[str, Any]:
-    """An outcome reported only as a between-group effect (a hazard ratio, a rate ratio):
-    nothing to compute, but it can be pooled on its own scale."""
-    first = published[0]
+    """A comparison's fields before anything is computed: what it is about, its published
+    effects and its risk of bias."""
+    first = results[0]
     return {
         "outcome": first.measure,
         "key": key,
         "endpoint": first.endpoint,
         "timepoint": first.timepoint,
-        "primary": any(o.primary for o in published),
-        "events_are": None,
+        "primary": any(o.primary for o in results),
+        "events_are": next((o.events_are for o in results if o.events_are), None),
         "published": [_published(o) for o in outcomes if o.effect],
         "computed": False,
         "reason": None,
@@ -123,6 +123,17 @@ def _published_only(
         "absolute": None,
         "notes": [],
         "risk_of_bias": judge(study, first),
+        "kind": None,
+        "secondary": False,
+    }
+
+
+def _published_only(
+    study: Study, key: str, outcomes: Sequence[Outcome], published: Sequence[Outcome]
+) -> dict[str, Any]:
+    """An outcome reported only as a between-group effect (a hazard ratio, a rate ratio):
+    nothing to compute, but it can be pooled on its own scale."""
+    return _base(study, key, outcomes, published) | {
         "kind": "published",
         "secondary": _secondary(study, published),
     }
@@ -221,29 +232,7 @@ def _sides(study: Study, results: Sequence[Outcome]) -> tuple[Side, Side, str]:
 def _comparison(
     study: Study, key: str, outcomes: Sequence[Outcome], results: Sequence[Outcome]
 ) -> dict[str, Any]:
-    first = results[0]
-    base: dict[str, Any] = {
-        "outcome": first.measure,
-        "key": key,
-        "endpoint": first.endpoint,
-        "timepoint": first.timepoint,
-        "primary": any(o.primary for o in results),
-        "events_are": next((o.events_are for o in results if o.events_are), None),
-        "published": [_published(o) for o in outcomes if o.effect],
-        "computed": False,
-        "reason": None,
-        "experimental": None,
-        "comparator": None,
-        "compared": None,
-        "matched_by": None,
-        "effects": [],
-        "number_needed": None,
-        "absolute": None,
-        "notes": [],
-        "risk_of_bias": judge(study, first),
-        "kind": None,
-        "secondary": False,
-    }
+    base = _base(study, key, outcomes, results)
     counted = [o for o in results if o.counts]
     measured = {id(o): continuous_arm(o) for o in results}
     means = [o for o in results if isinstance(measured[id(o)], dict)]

@@ -65,27 +65,15 @@ def _effects(a: Analysis) -> tuple[list[str], list[float], list[float], list[str
 def subgroups(a: Analysis, options: PoolOptions) -> Subgroups:
     """Each subgroup pooled, and RevMan's test for the difference between them."""
     labels, yi, vi, groups = _effects(a)
-    return pool_subgroups(
-        yi,
-        vi,
-        groups,
-        labels=labels,
-        measure=a.measure,
-        method=a.pooled.method,  # type: ignore[arg-type]
-        ci=options.ci,  # type: ignore[arg-type]
-        pi="handbook",
-    )
+    return pool_subgroups(yi, vi, groups, labels=labels, **_same_as(a, options))
 
 
 def omitted(a: Analysis, options: PoolOptions) -> tuple[Omitted, ...]:
     """The pooled estimate with each study left out in turn."""
     labels, yi, vi, _ = _effects(a)
-    return leave_one_out(
-        yi,
-        vi,
-        labels=labels,
-        measure=a.measure,
-        method=a.pooled.method,  # type: ignore[arg-type]
-        ci=options.ci,  # type: ignore[arg-type]
-        pi="handbook",
-    )
+    return leave_one_out(yi, vi, labels=labels, **_same_as(a, options))
+
+
+def _same_as(a: Analysis, options: PoolOptions) -> dict[str, Any]:
+    """The measure, model, CI and prediction-interval methods of the main analysis."""
+    return {"measure": a.measure, "method": a.pooled.method, "ci": options.ci, "pi": "handbook"}
