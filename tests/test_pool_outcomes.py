@@ -228,3 +228,36 @@ def test_a_bad_data_row_names_its_line_and_column(tmp_path: Path) -> None:
     result = invoke("pool", "--data", str(table))
     assert result.exit_code == 1
     assert "line 2" in result.stderr and "events_ctl" in result.stderr
+
+
+def test_subgroups_are_drawn_each_with_its_diamond(tmp_path: Path) -> None:
+    write_bcg(tmp_path)
+    for i, group in enumerate(ALLOC, 1):
+        path = tmp_path / f"bcg-{i:02d}.yaml"
+        text = path.read_text().replace("name: Demo cells", f"name: Demo cells\n  route: {group}")
+        path.write_text(text)
+    args = ("pool", "--studies-dir", str(tmp_path), "--measure", "tuberculosis", "--by", "route")
+    out = invoke(*args, env={"COLUMNS": "100"}).stdout
+    drawn = out.split("Subgroups by route: each pooled, with its diamond", 1)[1]
+    for name, k in (("random", 7), ("alternate", 2), ("systematic", 4)):
+        assert f"\n{name}:\n" in drawn
+        assert f"Subtotal ({k} studies)" in drawn
+    assert drawn.count("◆") >= 3
+
+
+def test_final_values_and_changes_are_never_mixed_in_an_smd(catalog_dir: Path) -> None:
+    write_normand(catalog_dir)
+    changed = catalog_dir / "normand-1.yaml"
+    changed.write_text(changed.read_text().replace("measured_as: final", "measured_as: change"))
+    smd = invoke(
+        "pool",
+        "--studies-dir",
+        str(catalog_dir),
+        "--measure",
+        "walking distance",
+        "--effect",
+        "smd",
+    )
+    assert smd.exit_code == 1 and "an SMD cannot combine final values with change" in smd.stderr
+    md = pooled(catalog_dir, "--measure", "walking distance")
+    assert any("pooled together as a mean difference" in n for n in md["pooled"]["notes"])

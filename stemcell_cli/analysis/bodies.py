@@ -30,9 +30,11 @@ from ..synthesis import (
     pool,
     regtest,
 )
+from ..synthesis.continuous import mixing_note
+from ..synthesis.estimable import NotEstimable
 from ..synthesis.funnel import MIN_STUDIES
 from .certainty import LEVELS, Certainty, Downgrade, rate_certainty
-from .contributions import Contribution, LeftOut
+from .contributions import Contribution, LeftOut, NothingToPool
 from .measures import CHOICES, default_measure, effect_of
 
 METHODS = {"reml": "REML", "dl": "DL", "fixed": "FE"}
@@ -149,6 +151,14 @@ def analyse(
     except ValueError:  # not estimable (the reason is in the exception)
         return None
     pooled = replace(pooled, excluded=tuple(c.study_id for c, e in found if e is None))
+    kinds = [c.measured_as for c in used if c.means and c.measured_as in ("final", "change")]
+    if measure in ("MD", "SMD") and kinds:
+        try:
+            mixed = mixing_note(kinds, measure)
+        except NotEstimable as problem:  # an SMD never mixes final values and changes
+            raise NothingToPool(f"nothing to pool for {studies[0].outcome!r}: {problem}") from None
+        if mixed:
+            pooled = replace(pooled, notes=(*pooled.notes, mixed))
     first = studies[0]
     funnel = None
     if pooled.k >= MIN_STUDIES:

@@ -14,7 +14,7 @@ from ..analysis.anticipated import anticipated, difference_text
 from ..safe import one_line
 from ..synthesis.effects import MEASURE_NAMES
 from ..views.effect_lines import interval, num, points, whole
-from .forest import ForestRow, ForestSummary, forest_svg, forest_text, from_pooled
+from .forest import ForestFrame, ForestRow, ForestSummary, forest_svg, forest_text, from_pooled
 from .forest_frame import bias_symbols, frame
 from .sof_text import SOF_COLUMNS, SOF_HEADERS, relative_text, sof_table, terminal_row
 
@@ -151,10 +151,47 @@ def block(a: Analysis, width: int = 80, ascii_only: bool = False) -> Block:
 def blocks(result: PoolResult, width: int = 80, ascii_only: bool = False) -> list[Block]:
     """The main analysis, the kinds pooled apart, then what was left out."""
     found = [block(a, width, ascii_only) for a in (result.main, *result.others)]
+    if result.subgroups is not None:
+        heading = f"Subgroups by {result.by}: each pooled, with its diamond"
+        found.insert(1, Block(heading, subgroup_forest(result, width, ascii_only)))
     found[0].notes += sensitivity_lines(result)
     if result.left_out:
         found[-1].notes += [f"Left out: {x.study_id}: {x.reason}" for x in result.left_out]
     return found
+
+
+def subgroup_forest(result: PoolResult, width: int, ascii_only: bool) -> list[str]:
+    """One forest plot per subgroup, its studies and its own pooled diamond, then RevMan's
+    test for the difference between subgroups."""
+    assert result.subgroups is not None
+    a = result.main
+    rows = forest_rows(a)[0]
+    whole_frame = frame(a)
+    small = ForestFrame(whole_frame.decimals, whole_frame.axis_title, whole_frame.favours)
+    lines: list[str] = []
+    for name, p in result.subgroups.groups:
+        members = {s.label for s in p.studies}
+        summary = None
+        if p.k >= 2:
+            summary = ForestSummary(
+                f"Subtotal ({p.k} {plural(p.k, 'study')})", p.estimate, p.lower, p.upper
+            )
+        lines.append(f"{name}:")
+        lines += forest_text(
+            [r for r in rows if r.label in members],
+            summary,
+            log_scale=a.pooled.is_ratio,
+            width=width,
+            ascii_only=ascii_only,
+            frame=small,
+        )
+    test = result.subgroups.test
+    if test is not None:
+        lines.append(
+            f"Test for subgroup differences: Chi² = {test.q:.2f}, df = {test.df} "
+            f"(P = {test.p:.2f}), I² = {test.i2:.0f}%"
+        )
+    return lines
 
 
 def sensitivity_lines(result: PoolResult) -> list[str]:
