@@ -8,7 +8,8 @@
   weight), and said so.
 * Each body is pooled with :func:`synthesis.pool_tables` (one study: its own effect), rated
   with :func:`.certainty.rate_certainty` (with the funnel test from 10 studies), and given
-  anticipated absolute effects per 1,000 from the summed comparator arms' risk.
+  anticipated absolute effects per 1,000 from the median control-group risk (as GRADE
+  suggests, and as the summary of findings states it).
 * Risk of bias comes from the studies' evidence flags (not blinded, retrospective). Being
   non-randomized is not counted again: such a body already starts at low. Animal bodies end
   very low, with an indirectness downgrade that says why.
@@ -18,6 +19,7 @@ The statistics live in :mod:`stemcell_cli.synthesis`; here they are only called 
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any, NamedTuple
@@ -173,7 +175,7 @@ def analyse(
     certainty = _adjust(certainty, pooled.k, first.human)
     risk = None
     if counted:
-        risk = sum(c.table[2] for c in used) / sum(c.table[3] for c in used)
+        risk = statistics.median(c.table[2] / c.table[3] for c in used)  # as GRADE suggests
     return Analysis(
         key,
         first.outcome,
@@ -206,7 +208,7 @@ def _adjust(certainty: Certainty, k: int, human: bool) -> Certainty:
 
 def _absolute(risk: float, pooled: Pooled) -> dict[str, Any]:
     """Risk per 1,000 with the comparator (summed comparator arms) and with the intervention."""
-    source = "comparator risk: events over participants, summed over the comparator arms"
+    source = "comparator risk: the median control-group risk of the pooled studies"
     if pooled.is_ratio:
         relative = Effect(pooled.measure, pooled.estimate, pooled.lower, pooled.upper, "pooled")
         found = asdict(absolute_effects(risk, relative))
