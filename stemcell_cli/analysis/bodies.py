@@ -207,7 +207,8 @@ def _adjust(certainty: Certainty, k: int, human: bool) -> Certainty:
 
 
 def _absolute(risk: float, pooled: Pooled) -> dict[str, Any]:
-    """Risk per 1,000 with the comparator (summed comparator arms) and with the intervention."""
+    """Risk per 1,000 with the comparator (the median control-group risk) and with the
+    intervention."""
     source = "comparator risk: the median control-group risk of the pooled studies"
     if pooled.is_ratio:
         relative = Effect(pooled.measure, pooled.estimate, pooled.lower, pooled.upper, "pooled")
