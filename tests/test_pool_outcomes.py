@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -261,3 +262,19 @@ def test_final_values_and_changes_are_never_mixed_in_an_smd(catalog_dir: Path) -
     assert smd.exit_code == 1 and "an SMD cannot combine final values with change" in smd.stderr
     md = pooled(catalog_dir, "--measure", "walking distance")
     assert any("pooled together as a mean difference" in n for n in md["pooled"]["notes"])
+
+
+def test_a_forest_of_many_studies_draws_the_largest_weights_and_counts_the_rest(
+    tmp_path: Path,
+) -> None:
+    table = tmp_path / "many.csv"
+    rows = [f"s{i:02d},{1 + i % 7},{40 + i},{3 + i % 5},{50 + 2 * i}" for i in range(60)]
+    table.write_text("study,events_exp,total_exp,events_ctl,total_ctl\n" + "\n".join(rows) + "\n")
+    drawn = invoke("pool", "--data", str(table), env={"COLUMNS": "120"}).stdout
+    assert drawn.count("■") == 40
+    assert "60 studies: the 40 of the largest weights are drawn; 20 more" in " ".join(drawn.split())
+    every = invoke("pool", "--data", str(table), "--all", env={"COLUMNS": "120"}).stdout
+    assert every.count("■") == 60 and "not drawn" not in every
+    picture = invoke("pool", "--data", str(table), "-f", "svg").stdout
+    assert "20 more" in picture
+    assert len(set(re.findall(r">(s\d\d) \(", picture))) == 40  # the studies drawn

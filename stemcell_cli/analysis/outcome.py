@@ -32,6 +32,7 @@ from .comparisons import folded
 from .contributions import Contribution, LeftOut, NothingToPool, gather, nothing
 from .sensitivity import subgroup_of
 
+DRAW_LIMIT = 40  # a forest plot of thousands of rows draws the largest weights, counts the rest
 NOT_ESTIMABLE = "not estimable (no events, or all events, in both arms)"
 
 
@@ -49,6 +50,7 @@ class PoolResult:
     by: str | None = None  # the field the subgroups are by
     subgroups: Subgroups | None = None
     omitted: tuple[Omitted, ...] | None = None  # leave-one-out
+    draw_limit: int | None = DRAW_LIMIT  # forest plots draw this many studies at most (None: all)
 
 
 def match_outcome(query: str, found: Sequence[Contribution]) -> str:

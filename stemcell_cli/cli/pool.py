@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from enum import StrEnum
 from typing import Annotated
 
@@ -115,6 +116,15 @@ def pool(
             "summary site): left out by default, and said so.",
         ),
     ] = False,
+    draw_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            rich_help_panel=POOL,
+            help="Draw every study in the forest plot (by default the 40 of the largest "
+            "weights; the others are pooled, counted and said).",
+        ),
+    ] = False,
     data: Annotated[
         str | None,
         typer.Option(
@@ -172,7 +182,8 @@ def pool(
 
         measure_name = options.measure or ""
         table = read_data(data, ratio=is_ratio(measure_name))
-        renderer.pooled(pool_table(table, options, leave_one_out))
+        drawn = pool_table(table, options, leave_one_out)
+        renderer.pooled(replace(drawn, draw_limit=None) if draw_all else drawn)
         return 0
     catalog = origin.load({"record", "facets"} if filters.active() else {"record"})
     selected = 0
@@ -197,5 +208,5 @@ def pool(
         if result.others and output.format is Format.svg:
             kinds = ", ".join(a.label for a in result.others)
             say(f"also pooled apart, not drawn: {kinds} (choose with --design)")
-        renderer.pooled(result)
+        renderer.pooled(replace(result, draw_limit=None) if draw_all else result)
     return finish(catalog)

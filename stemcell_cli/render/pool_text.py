@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..analysis.anticipated import anticipated, difference_text
+from ..analysis.outcome import DRAW_LIMIT
 from ..safe import one_line
 from ..synthesis.effects import MEASURE_NAMES
 from ..views.effect_lines import interval, num, points, whole
@@ -97,16 +98,37 @@ def arm_cells(c: Contribution) -> tuple[str, str]:
     return ("published", "") if c.published else ("given", "")
 
 
-def forest_lines(a: Analysis, width: int, ascii_only: bool) -> list[str]:
-    """The forest plot, every study labelled in full with its counts: when an id does not fit
-    its column, rows are numbered; when ids or counts do not fit, a key under the plot names
-    each study with its counts."""
-    rows, summary = forest_rows(a)
+def bounded(
+    a: Analysis, rows: list[ForestRow], limit: int | None
+) -> tuple[list[ForestRow], ForestFrame]:
+    """At most ``limit`` rows, those of the largest weights in their order, and the plot's
+    frame saying how many more studies (and how much weight) were not drawn."""
+    shown = frame(a)
+    if limit is None or len(rows) <= limit:
+        return rows, shown
+    kept = set(sorted(range(len(rows)), key=lambda i: -(rows[i].weight or 0.0))[:limit])
+    hidden = [r for i, r in enumerate(rows) if i not in kept]
+    share = sum(r.weight or 0.0 for r in hidden)
+    note = (
+        f"{len(rows)} studies: the {limit} of the largest weights are drawn; {len(hidden):,} more "
+        f"({share:.1f}% of the weight) are pooled but not drawn (--all draws every one)."
+    )
+    return [r for i, r in enumerate(rows) if i in kept], replace(shown, below=(note, *shown.below))
+
+
+def forest_lines(
+    a: Analysis, width: int, ascii_only: bool, limit: int | None = DRAW_LIMIT
+) -> list[str]:
+    """The forest plot, every study drawn labelled in full with its counts: when an id does
+    not fit its column, rows are numbered; when ids or counts do not fit, a key under the plot
+    names each study with its counts."""
+    every, summary = forest_rows(a)
+    rows, shown = bounded(a, every, limit)
 
     def draw(rows: list[ForestRow]) -> list[str]:
         log = a.pooled.is_ratio
         return forest_text(
-            rows, summary, log_scale=log, width=width, ascii_only=ascii_only, frame=frame(a)
+            rows, summary, log_scale=log, width=width, ascii_only=ascii_only, frame=shown
         )
 
     lines = draw(rows)
@@ -124,10 +146,12 @@ def forest_lines(a: Analysis, width: int, ascii_only: bool) -> list[str]:
     return [*lines, f"{what}, experimental vs comparator:", *key]
 
 
-def block(a: Analysis, width: int = 80, ascii_only: bool = False) -> Block:
+def block(
+    a: Analysis, width: int = 80, ascii_only: bool = False, limit: int | None = DRAW_LIMIT
+) -> Block:
     """The forest plot and the notes of one analysis."""
     p = a.pooled
-    forest = forest_lines(a, width, ascii_only)
+    forest = forest_lines(a, width, ascii_only, limit)
     heading = (
         f"{a.outcome}: {p.k} {a.label} comparison{'' if p.k == 1 else 's'}, "
         f"{a.participants:,} participants; "
@@ -150,7 +174,8 @@ def block(a: Analysis, width: int = 80, ascii_only: bool = False) -> Block:
 
 def blocks(result: PoolResult, width: int = 80, ascii_only: bool = False) -> list[Block]:
     """The main analysis, the kinds pooled apart, then what was left out."""
-    found = [block(a, width, ascii_only) for a in (result.main, *result.others)]
+    limit = result.draw_limit
+    found = [block(a, width, ascii_only, limit) for a in (result.main, *result.others)]
     if result.subgroups is not None:
         heading = f"Subgroups by {result.by}: each pooled, with its diamond"
         found.insert(1, Block(heading, subgroup_forest(result, width, ascii_only)))
@@ -228,14 +253,15 @@ def plural(n: int, word: str) -> str:
 def svg(result: PoolResult) -> str:
     """The main analysis as a standalone SVG forest plot."""
     a = result.main
-    rows, summary = forest_rows(a, with_counts=True)
+    every, summary = forest_rows(a, with_counts=True)
+    rows, shown = bounded(a, every, result.draw_limit)
     return forest_svg(
         rows,
         summary,
         log_scale=a.pooled.is_ratio,
         title=one_line(f"{a.outcome} ({a.label}); computed, {a.certainty.final} certainty") or "",
         measure_label=a.pooled.measure,
-        frame=frame(a),
+        frame=shown,
     )
 
 
