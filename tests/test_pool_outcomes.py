@@ -278,3 +278,17 @@ def test_a_forest_of_many_studies_draws_the_largest_weights_and_counts_the_rest(
     picture = invoke("pool", "--data", str(table), "-f", "svg").stdout
     assert "20 more" in picture
     assert len(set(re.findall(r">(s\d\d) \(", picture))) == 40  # the studies drawn
+
+
+def test_the_plot_s_sides_can_be_named_and_a_bad_name_is_a_usage_error() -> None:
+    args = ("pool", "--condition", "ms", "--measure", "progression")
+    named = invoke(*args, "--favours", "cells,drugs", env={"COLUMNS": "100"})
+    assert named.exit_code == 0 and "Favours cells | Favours drugs" in named.stdout
+    assert "Favours HSCT | Favours DMT" in invoke(*args, env={"COLUMNS": "100"}).stdout
+    bad = invoke(*args, "--favours", "cells")
+    assert bad.exit_code == 2 and "two names joined by a comma" in bad.stderr
+
+
+def test_the_summary_of_findings_says_the_follow_up() -> None:
+    table = invoke("pool", "--condition", "type 2 diabetes", "-f", "markdown").stdout
+    assert "follow-up fixed 12 months" in table

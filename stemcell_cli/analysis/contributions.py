@@ -48,6 +48,7 @@ class Contribution:
     secondary: bool = False
     subgroup: str | None = None
     events_are: str | None = None  # harmful or desirable (counts): which side is "favours"
+    follow_up: str | None = None  # the study's follow-up, in words ("median 24 months")
 
     @property
     def table(self) -> tuple[int, int, int, int]:
@@ -132,7 +133,17 @@ def _contribution(
         secondary=bool(c.get("secondary")),
         subgroup=subgroup,
         events_are=c["events_are"],
+        follow_up=follow_up_text(design.get("follow_up") or {}),
     )
+
+
+def follow_up_text(follow_up: Mapping[str, Any]) -> str | None:
+    """``median 24 months``, ``12 months``, or the schedule in words; None when not given."""
+    months = follow_up.get("months")
+    if months is None:
+        return follow_up.get("schedule")
+    statistic = follow_up.get("statistic")
+    return f"{statistic + ' ' if statistic else ''}{months:g} months"
 
 
 def study_facts(study_id: str, is_randomized: bool, judged: Mapping[str, Any]) -> StudyFacts:

@@ -51,6 +51,7 @@ class PoolResult:
     subgroups: Subgroups | None = None
     omitted: tuple[Omitted, ...] | None = None  # leave-one-out
     draw_limit: int | None = DRAW_LIMIT  # forest plots draw this many studies at most (None: all)
+    favours: tuple[str, str] | None = None  # the plot's sides, named by the user (--favours)
 
 
 def match_outcome(query: str, found: Sequence[Contribution]) -> str:

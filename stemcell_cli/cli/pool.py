@@ -125,6 +125,16 @@ def pool(
             "weights; the others are pooled, counted and said).",
         ),
     ] = False,
+    favours: Annotated[
+        str | None,
+        typer.Option(
+            "--favours",
+            metavar="A,B",
+            rich_help_panel=POOL,
+            help="Name the forest plot's sides: 'Favours A' left of no effect, 'Favours B' "
+            "right (default: from the arm names and whether the events are harmful).",
+        ),
+    ] = None,
     data: Annotated[
         str | None,
         typer.Option(
@@ -165,6 +175,12 @@ def pool(
         raise UsageError("--fields does not apply to stemcell pool")
     if (by or leave_one_out) and measure is None and data is None:
         raise UsageError("--by and --leave-one-out apply to one outcome: add --measure TEXT")
+    sides = None
+    if favours is not None:
+        parts = [part.strip() for part in favours.split(",")]
+        if len(parts) != 2 or not all(parts):
+            raise UsageError("--favours takes two names joined by a comma: --favours HSCT,DMT")
+        sides = (parts[0], parts[1])
     options = PoolOptions(
         effect.value if effect else None,
         method.value,
@@ -183,7 +199,9 @@ def pool(
         measure_name = options.measure or ""
         table = read_data(data, ratio=is_ratio(measure_name))
         drawn = pool_table(table, options, leave_one_out)
-        renderer.pooled(replace(drawn, draw_limit=None) if draw_all else drawn)
+        renderer.pooled(
+            replace(drawn, draw_limit=None if draw_all else drawn.draw_limit, favours=sides)
+        )
         return 0
     catalog = origin.load({"record", "facets"} if filters.active() else {"record"})
     selected = 0
@@ -208,5 +226,6 @@ def pool(
         if result.others and output.format is Format.svg:
             kinds = ", ".join(a.label for a in result.others)
             say(f"also pooled apart, not drawn: {kinds} (choose with --design)")
-        renderer.pooled(replace(result, draw_limit=None) if draw_all else result)
+        limit = None if draw_all else result.draw_limit
+        renderer.pooled(replace(result, draw_limit=limit, favours=sides))
     return finish(catalog)

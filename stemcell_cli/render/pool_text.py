@@ -99,11 +99,17 @@ def arm_cells(c: Contribution) -> tuple[str, str]:
 
 
 def bounded(
-    a: Analysis, rows: list[ForestRow], limit: int | None
+    a: Analysis,
+    rows: list[ForestRow],
+    limit: int | None,
+    favours: tuple[str, str] | None = None,
 ) -> tuple[list[ForestRow], ForestFrame]:
     """At most ``limit`` rows, those of the largest weights in their order, and the plot's
-    frame saying how many more studies (and how much weight) were not drawn."""
+    frame saying how many more studies (and how much weight) were not drawn; its sides named
+    ``favours`` when given."""
     shown = frame(a)
+    if favours is not None:
+        shown = replace(shown, favours=(f"Favours {favours[0]}", f"Favours {favours[1]}"))
     if limit is None or len(rows) <= limit:
         return rows, shown
     kept = set(sorted(range(len(rows)), key=lambda i: -(rows[i].weight or 0.0))[:limit])
@@ -117,13 +123,17 @@ def bounded(
 
 
 def forest_lines(
-    a: Analysis, width: int, ascii_only: bool, limit: int | None = DRAW_LIMIT
+    a: Analysis,
+    width: int,
+    ascii_only: bool,
+    limit: int | None = DRAW_LIMIT,
+    favours: tuple[str, str] | None = None,
 ) -> list[str]:
     """The forest plot, every study drawn labelled in full with its counts: when an id does
     not fit its column, rows are numbered; when ids or counts do not fit, a key under the plot
     names each study with its counts."""
     every, summary = forest_rows(a)
-    rows, shown = bounded(a, every, limit)
+    rows, shown = bounded(a, every, limit, favours)
 
     def draw(rows: list[ForestRow]) -> list[str]:
         log = a.pooled.is_ratio
@@ -147,11 +157,15 @@ def forest_lines(
 
 
 def block(
-    a: Analysis, width: int = 80, ascii_only: bool = False, limit: int | None = DRAW_LIMIT
+    a: Analysis,
+    width: int = 80,
+    ascii_only: bool = False,
+    limit: int | None = DRAW_LIMIT,
+    favours: tuple[str, str] | None = None,
 ) -> Block:
     """The forest plot and the notes of one analysis."""
     p = a.pooled
-    forest = forest_lines(a, width, ascii_only, limit)
+    forest = forest_lines(a, width, ascii_only, limit, favours)
     heading = (
         f"{a.outcome}: {p.k} {a.label} comparison{'' if p.k == 1 else 's'}, "
         f"{a.participants:,} participants; "
@@ -174,8 +188,8 @@ def block(
 
 def blocks(result: PoolResult, width: int = 80, ascii_only: bool = False) -> list[Block]:
     """The main analysis, the kinds pooled apart, then what was left out."""
-    limit = result.draw_limit
-    found = [block(a, width, ascii_only, limit) for a in (result.main, *result.others)]
+    limit, favours = result.draw_limit, result.favours
+    found = [block(a, width, ascii_only, limit, favours) for a in (result.main, *result.others)]
     if result.subgroups is not None:
         heading = f"Subgroups by {result.by}: each pooled, with its diamond"
         found.insert(1, Block(heading, subgroup_forest(result, width, ascii_only)))
@@ -254,7 +268,7 @@ def svg(result: PoolResult) -> str:
     """The main analysis as a standalone SVG forest plot."""
     a = result.main
     every, summary = forest_rows(a, with_counts=True)
-    rows, shown = bounded(a, every, result.draw_limit)
+    rows, shown = bounded(a, every, result.draw_limit, result.favours)
     return forest_svg(
         rows,
         summary,

@@ -66,11 +66,13 @@ def letter(n: int) -> str:
 
 
 def outcome_cell(a: Analysis) -> str:
-    """The measure, when it was assessed, the kind of evidence and the studies."""
+    """The measure, when it was assessed, the follow-up, the kind of evidence and the studies."""
     times = list(dict.fromkeys(c.timepoint for c in a.used if c.timepoint))
     when = f"; assessed {', '.join(times)}" if times else ""
+    spans = list(dict.fromkeys(c.follow_up for c in a.used if c.follow_up))
+    followed = f"; follow-up {', '.join(spans)}" if spans else ""
     ids = ", ".join(c.study_id for c in a.used)
-    return f"{a.outcome}{when} ({a.label}; {ids})"
+    return f"{a.outcome}{when}{followed} ({a.label}; {ids})"
 
 
 def comments(a: Analysis) -> str:
