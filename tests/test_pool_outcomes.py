@@ -292,3 +292,11 @@ def test_the_plot_s_sides_can_be_named_and_a_bad_name_is_a_usage_error() -> None
 def test_the_summary_of_findings_says_the_follow_up() -> None:
     table = invoke("pool", "--condition", "type 2 diabetes", "-f", "markdown").stdout
     assert "follow-up fixed 12 months" in table
+
+
+def test_secondary_figures_pooled_on_request_are_named_in_the_text() -> None:
+    args = ("pool", "--condition", "covid", "--measure", "all-cause-mortality")
+    text = " ".join(invoke(*args, "--include-secondary", env={"COLUMNS": "100"}).stdout.split())
+    assert "Figures resting only on a secondary source are pooled (--include-secondary):" in text
+    assert "covid-msc-lanzoni, covid-msc-monsel, covid-msc-rebelatto" in text
+    assert "secondary source are pooled" not in invoke(*args).stdout

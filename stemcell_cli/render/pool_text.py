@@ -174,6 +174,11 @@ def block(
     how = "Pooled" if p.k >= 2 else "One study, not pooled:"
     notes = [f"{how} {relative_text(a)}; {p.ci_label}."]  # the prediction interval: under the plot
     notes += [f"{note[0].upper()}{note[1:]}." for note in p.notes]
+    if secondary := [c.study_id for c in a.used if c.secondary]:
+        notes.append(
+            f"Figures resting only on a secondary source are pooled (--include-secondary): "
+            f"{', '.join(secondary)}."
+        )
     x = anticipated(a)
     if x is None:  # no counts: a mean difference in words, or no risk to apply a ratio to
         notes.append(f"Absolute effect: {a.absolute['text']}.")
