@@ -1,0 +1,110 @@
+"""``stemcell report`` over many studies: forest plots bounded as ``pool``'s are, and a page
+whose size grows in step with the number of studies (each card about its own study)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import invoke
+from test_report import Page
+from twoarm import write_two_arm
+
+
+def two_arm_catalog(folder: Path, count: int) -> Path:
+    """``count`` randomized two-arm studies of one outcome, of varied sizes (so of varied
+    weights), none judged low risk in every RoB 2 domain."""
+    for i in range(count):
+        n = 40 + (i * 37) % 200
+        write_two_arm(folder, f"trial-{i:03d}", 5 + i % 7, n, 12 + i % 11, n + 3)
+    return folder
+
+
+def report(folder: Path, *args: str) -> str:
+    result = invoke("report", "--studies-dir", str(folder), *args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def drawn_rows(svg: str) -> list[str]:
+    """The study labels a forest plot draws: ``trial-007 (6/77 vs 13/80)``."""
+    return re.findall(r">(trial-\d+ \(\d+/\d+ vs \d+/\d+\))</text>", svg)
+
+
+@pytest.fixture(scope="module")
+def sixty(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return two_arm_catalog(tmp_path_factory.mktemp("sixty"), 60)
+
+
+def test_a_forest_plot_of_60_studies_draws_40_and_says_how_many_more_were_pooled(
+    sixty: Path,
+) -> None:
+    html = report(sixty)
+    svgs = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert len(svgs) == 1
+    rows = drawn_rows(svgs[0])
+    assert len(rows) == 40 and len(set(rows)) == 40
+    said = re.search(
+        r"60 studies: the 40 of the largest weights are drawn; 20 more \((\d+\.\d)% of the "
+        r"weight\) are pooled but not drawn",
+        svgs[0],
+    )
+    assert said is not None and 0 < float(said.group(1)) < 50
+    words = Page(html).words()
+    assert "60 randomized, human comparisons" in words  # the pooled figures count every study
+    # the table beside the plot gives the numbers drawn, then the rest counted
+    table = html[html.index("The numbers of forest plot 1") :]
+    table = table[: table.index("</table>")]
+    assert table.count('<tr><th scope="row">trial-') == 40
+    assert f"20 more studies ({said.group(1)}% of the weight), pooled but not drawn" in Page(
+        table
+    ).words()
+
+
+def test_the_largest_weights_are_the_ones_drawn(sixty: Path) -> None:
+    html = report(sixty)
+    table = html[html.index("The numbers of forest plot 1") :]
+    table = table[: table.index("</table>")]
+    weights = [float(w) for w in re.findall(r"<td>(\d+\.\d)%</td>", table)]
+    smallest_drawn = min(weights[:-1]) if weights else 0.0  # the last one: the rest, in all
+    assert len(weights) == 41
+    hidden_share = weights[-1]
+    assert smallest_drawn * 20 >= hidden_share - 0.1  # none of the 20 left out outweighs one drawn
+
+
+def test_all_draws_every_study(sixty: Path) -> None:
+    html = report(sixty, "--all")
+    svg = re.findall(r"<svg.*?</svg>", html, re.S)[0]
+    assert len(drawn_rows(svg)) == 60 and "pooled but not drawn" not in html
+
+
+def test_a_card_in_a_large_body_gives_its_rating_and_points_to_the_reasons(sixty: Path) -> None:
+    html = report(sixty)
+    start = html.index('id="study-trial-007"')
+    card = html[start : html.index("</article>", start)]
+    words = Page(card).words()
+    assert "Tuberculosis (randomized, human): ⊕" in words
+    assert "down 1 for risk of bias" in words
+    assert "trial-008" not in card  # no other study's judgements repeated in this card
+    assert 'href="#forest-1"' in card  # the reasons in full, under the forest plot
+    reasons = Page(html[html.index('id="forest-1"') : html.index('id="studies"')]).words()
+    assert "Down 1 for risk of bias: studies at some risk hold" in reasons
+    assert "trial-008 (some concerns" in reasons
+
+
+def test_the_page_grows_in_step_with_the_number_of_studies(tmp_path: Path) -> None:
+    """Bytes per study of the brief of 80 studies stay within 15% of those of 20 studies."""
+    small = len(report(two_arm_catalog(tmp_path / "20", 20)).encode())
+    large = len(report(two_arm_catalog(tmp_path / "80", 80)).encode())
+    assert large / 80 < 1.15 * small / 20, (small / 20, large / 80)
+
+
+def test_a_measure_found_in_one_study_draws_it_unpooled(tmp_path: Path) -> None:
+    folder = tmp_path / "one"
+    write_two_arm(folder, "trial-solo", 4, 60, 11, 62, measure="Relapse")
+    write_two_arm(folder, "trial-pair", 4, 60, 11, 62)
+    html = report(folder, "--measure", "relapse")
+    words = Page(html).words()
+    assert "Forest plot 1: Relapse" in words
+    assert "trial-solo 4/60 11/62 100.0%" in words and "Pooled (" not in words
