@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import invoke
+from conftest import invoke, write_study
 from test_report import Page
 from twoarm import write_two_arm
 
@@ -57,20 +57,26 @@ def test_a_forest_plot_of_60_studies_draws_40_and_says_how_many_more_were_pooled
     table = html[html.index("The numbers of forest plot 1") :]
     table = table[: table.index("</table>")]
     assert table.count('<tr><th scope="row">trial-') == 40
-    assert f"20 more studies ({said.group(1)}% of the weight), pooled but not drawn" in Page(
-        table
-    ).words()
+    assert (
+        f"20 more studies ({said.group(1)}% of the weight), pooled but not drawn"
+        in Page(table).words()
+    )
 
 
-def test_the_largest_weights_are_the_ones_drawn(sixty: Path) -> None:
-    html = report(sixty)
+def weights(html: str) -> dict[str, float]:
+    """Study id -> its weight, from the table of forest plot 1."""
     table = html[html.index("The numbers of forest plot 1") :]
     table = table[: table.index("</table>")]
-    weights = [float(w) for w in re.findall(r"<td>(\d+\.\d)%</td>", table)]
-    smallest_drawn = min(weights[:-1]) if weights else 0.0  # the last one: the rest, in all
-    assert len(weights) == 41
-    hidden_share = weights[-1]
-    assert smallest_drawn * 20 >= hidden_share - 0.1  # none of the 20 left out outweighs one drawn
+    found = re.findall(r'<th scope="row">(trial-\d+)</th>.*?<td>(\d+\.\d)%</td>', table)
+    return {study: float(weight) for study, weight in found}
+
+
+def test_the_studies_drawn_are_those_of_the_largest_weights(sixty: Path) -> None:
+    every = weights(report(sixty, "--all"))
+    drawn = weights(report(sixty))
+    assert len(every) == 60 and len(drawn) == 40 and drawn.items() <= every.items()
+    hidden = [w for study, w in every.items() if study not in drawn]
+    assert min(drawn.values()) >= max(hidden)
 
 
 def test_all_draws_every_study(sixty: Path) -> None:
@@ -79,13 +85,17 @@ def test_all_draws_every_study(sixty: Path) -> None:
     assert len(drawn_rows(svg)) == 60 and "pooled but not drawn" not in html
 
 
-def test_a_card_in_a_large_body_gives_its_rating_and_points_to_the_reasons(sixty: Path) -> None:
-    html = report(sixty)
+@pytest.mark.parametrize("measure", [(), ("--measure", "tuberculosis")])
+def test_a_card_in_a_large_body_gives_its_rating_and_points_to_the_reasons(
+    sixty: Path, measure: tuple[str, ...]
+) -> None:
+    html = report(sixty, *measure)
     start = html.index('id="study-trial-007"')
     card = html[start : html.index("</article>", start)]
     words = Page(card).words()
     assert "Tuberculosis (randomized, human): ⊕" in words
     assert "down 1 for risk of bias" in words
+    assert "the reasons, over 60 studies, are given under forest plot 1" in words
     assert "trial-008" not in card  # no other study's judgements repeated in this card
     assert 'href="#forest-1"' in card  # the reasons in full, under the forest plot
     reasons = Page(html[html.index('id="forest-1"') : html.index('id="studies"')]).words()
@@ -108,3 +118,13 @@ def test_a_measure_found_in_one_study_draws_it_unpooled(tmp_path: Path) -> None:
     words = Page(html).words()
     assert "Forest plot 1: Relapse" in words
     assert "trial-solo 4/60 11/62 100.0%" in words and "Pooled (" not in words
+
+
+def test_citation_keys_stay_distinct_from_studies_left_out_of_the_brief(tmp_path: Path) -> None:
+    """The brief of one study keys its citation apart from an unselected study that shares
+    its first author and year, as ``cite`` does."""
+    paper = {"title": "Cells", "journal": "J Cells", "date": "2019", "authors": ["Smith J"]}
+    write_study(tmp_path, id="smith-a", publication=paper)
+    write_study(tmp_path, id="smith-b", publication=paper, condition={"name": "stroke"})
+    words = Page(report(tmp_path, "--condition", "diabetes")).words()
+    assert "[smith2019-smith-a]" in words and "smith-b" not in words

@@ -52,6 +52,15 @@ def report(
         MethodChoice,
         typer.Option(rich_help_panel=POOL, help="REML, DerSimonian-Laird or fixed effect."),
     ] = MethodChoice.reml,
+    draw_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            rich_help_panel=POOL,
+            help="Draw every study in the forest plots (by default the 40 of the largest "
+            "weights; the others are pooled, counted and said).",
+        ),
+    ] = False,
     *,
     origin: Origin,
     filters: Filters,
@@ -69,6 +78,7 @@ def report(
     import datetime
 
     from .. import __version__
+    from ..analysis.outcome import DRAW_LIMIT
     from ..files import write_atomic
     from ..render.brief import build_report
     from ..render.html import brief
@@ -85,17 +95,19 @@ def report(
     if not chosen:
         finish(catalog)
         return 1
+    selected = {e.id for e in chosen}
     page = brief(
         build_report(
             chosen,
             filters,
             measure=measure,
             total=len(everything),
-            universe=[e.study for e in everything],
+            universe=[e.study for e in everything if e.id not in selected],
             date=datetime.date.today().isoformat(),
             version=__version__,
             effect=effect.value if effect else None,
             method=method.value,
+            draw_limit=None if draw_all else DRAW_LIMIT,
         )
     )
     if output is None:

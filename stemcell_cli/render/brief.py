@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..analysis.bodies import PoolOptions
 from ..analysis.contributions import NothingToPool
 from ..analysis.findings import summary_of_findings
-from ..analysis.outcome import pool_outcome
+from ..analysis.outcome import DRAW_LIMIT, pool_outcome
 from ..cite.references import references
 from ..evidence.grading import ANIMALS
 from ..query import Filters
@@ -47,6 +47,7 @@ class Report:
     pool_notes: list[str] = field(default_factory=list)
     measure: str | None = None
     method: str = "reml"
+    draw_limit: int | None = DRAW_LIMIT  # forest plots draw this many studies at most (None: all)
 
 
 def filters_in_words(filters: Filters) -> list[str]:
@@ -93,8 +94,10 @@ def build_report(
     version: str,
     effect: str | None = None,
     method: str = "reml",
+    draw_limit: int | None = DRAW_LIMIT,
 ) -> Report:
-    """The brief of the selected ``entries`` (``universe``: every study, for citation keys).
+    """The brief of the selected ``entries`` (``universe``: the catalog's other studies, whose
+    citation keys theirs must not clash with; the selected ones may be among them).
 
     Raises ``NothingToPool`` when a measure is asked for and cannot be pooled.
     """
@@ -115,6 +118,7 @@ def build_report(
         version=version,
         measure=measure,
         method=method,
+        draw_limit=draw_limit,
     )
     records = [json.loads(e.record) for e in entries]
     options = PoolOptions(effect, method)

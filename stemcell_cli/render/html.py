@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from ..analysis.outcome import DRAW_LIMIT
 from ..evidence.grading import CAUTION, LEVEL_MEANING, LEVEL_SCALE, assess, level_word
 from ..safe import markdown_url, one_line, xml_text
 from ..views.describe import citation, design, follow_up, population
 from ..views.effect_lines import TITLE as EFFECTS
 from ..views.show import Section, certainty_text, view_sections
-from .forest import ci_text, forest_svg
+from .forest import ForestFrame, ci_text, forest_svg
 from .html_style import STYLE
-from .pool_text import SOF_HEADERS, block, forest_rows, sof_table
+from .pool_text import SOF_HEADERS, block, bounded, forest_rows, sof_table
 
 if TYPE_CHECKING:
     from ..analysis.bodies import Analysis
@@ -120,10 +121,13 @@ def _sof(report: Report) -> str:
     )
 
 
-def forest_figure(a: Analysis, number: int) -> str:
+def forest_figure(a: Analysis, number: int, limit: int | None = DRAW_LIMIT) -> str:
     """One pooled outcome: the SVG forest plot with a title and description for screen
-    readers, then the same numbers as a table (the plot's text alternative)."""
-    rows, summary = forest_rows(a, with_counts=True)
+    readers, then the same numbers as a table (the plot's text alternative). Over ``limit``
+    studies, both show those of the largest weights and count the rest, as ``pool`` does."""
+    every, summary = forest_rows(a, with_counts=True)
+    rows, shown = bounded(a, every, limit)
+    hidden = len(every) - len(rows)
     p = a.pooled
     title = one_line(f"{a.outcome} ({a.label}); computed, {a.certainty.final} certainty") or ""
     svg = forest_svg(
@@ -131,12 +135,15 @@ def forest_figure(a: Analysis, number: int) -> str:
         summary,
         log_scale=p.is_ratio,
         title=title,
+        # the brief's plots carry no frame; a bounded one says what it leaves out
+        frame=ForestFrame(below=shown.below[:1]) if hidden else None,
         measure_label=p.measure,
     )
     svg = svg[svg.index("<svg") :]  # inline: no XML declaration
+    gives = "the numbers drawn" if hidden else "every number"
     label = (
         f"Forest plot {number}: {title}. Pooled {p.measure} "
-        f"{ci_text(p.estimate, p.lower, p.upper)}; the table below gives every number."
+        f"{ci_text(p.estimate, p.lower, p.upper)}; the table below gives {gives}."
     )
     opening_end = svg.index(">")
     svg = (
@@ -152,9 +159,15 @@ def forest_figure(a: Analysis, number: int) -> str:
             "" if r.weight is None else f"{r.weight:.1f}%",
             ci_text(r.estimate, r.lower, r.upper),
         )
-        for r in forest_rows(a)[0]
+        for r in bounded(a, forest_rows(a)[0], limit)[0]
     ]
-    numbers.append((summary.label, "", "", "100%", ci_text(p.estimate, p.lower, p.upper)))  # type: ignore[union-attr]
+    if hidden:
+        drawn = {id(r) for r in rows}
+        share = sum(r.weight or 0.0 for r in every if id(r) not in drawn)
+        rest = f"{hidden:,} more {'study' if hidden == 1 else 'studies'} ({share:.1f}% of the "
+        numbers.append((rest + "weight), pooled but not drawn", "", "", f"{share:.1f}%", ""))
+    if summary is not None:  # one study is not pooled
+        numbers.append((summary.label, "", "", "100%", ci_text(p.estimate, p.lower, p.upper)))
     headers = (
         "Study",
         "Experimental (events/total)",
@@ -162,7 +175,7 @@ def forest_figure(a: Analysis, number: int) -> str:
         "Weight",
         f"{p.measure} [95% CI]",
     )
-    b = block(a)
+    b = block(a, limit=limit)
     return (
         f'<figure class="forest" id="forest-{number}"><figcaption>{text(b.heading)}</figcaption>'
         f'<div class="plot">{svg}</div>'
@@ -175,7 +188,9 @@ def forest_figure(a: Analysis, number: int) -> str:
 def _forests(report: Report) -> str:
     if not report.analyses:
         return ""
-    figures = "".join(forest_figure(a, i) for i, a in enumerate(report.analyses, 1))
+    figures = "".join(
+        forest_figure(a, i, report.draw_limit) for i, a in enumerate(report.analyses, 1)
+    )
     notes = bullets(text(n) for n in report.pool_notes)
     legend = (
         "<p>Squares: each study's effect, their area proportional to its weight; lines: 95% "
@@ -184,19 +199,32 @@ def _forests(report: Report) -> str:
     return f'<section id="forests"><h2>Pooled outcomes</h2>{legend}{figures}{notes}</section>'
 
 
-def rated_lines(study_id: str, analyses: Iterable[Analysis]) -> list[str]:
-    """The certainty of each rated outcome this study is part of, with its reasons."""
+def rated_lines(
+    analyses: Iterable[Analysis], where: dict[int, str] | None = None, limit: int = DRAW_LIMIT
+) -> list[str]:
+    """The certainty of each rated outcome a study is part of (``analyses``), with its
+    reasons, as HTML. Over ``limit`` studies a reason names many of them: the line names the
+    domains and links to where the reasons are given in full (``where``: by ``id()`` of the
+    analysis, the anchor of its forest plot; else the summary of findings' notes)."""
     out = []
     for a in analyses:
-        if study_id not in {c.study_id for c in a.studies}:
-            continue
         c = a.certainty
-        why = "; ".join(
-            f"down {d.levels} for {d.domain}: {d.reason}" for d in c.downgrades if d.levels
+        rating = f"{a.outcome} ({a.label}): {c.symbols} ({c.label}); started {c.start}"
+        downs = [d for d in c.downgrades if d.levels]
+        if a.pooled.k <= limit or not downs:
+            why = "; ".join(f"down {d.levels} for {d.domain}: {d.reason}" for d in downs)
+            out.append(text(rating + (f"; {why}" if why else "; no downgrade")))
+            continue
+        why = ", ".join(f"down {d.levels} for {d.domain}" for d in downs)
+        anchor = (where or {}).get(id(a), "findings")
+        place = (
+            f"under forest plot {anchor.removeprefix('forest-')}"
+            if anchor != "findings"
+            else "in the notes of the summary of findings"
         )
         out.append(
-            f"{a.outcome} ({a.label}): {c.symbols} ({c.label}); started {c.start}"
-            + (f"; {why}" if why else "; no downgrade")
+            f"{text(f'{rating}; {why}')}: the reasons, over {a.pooled.k:,} studies, are "
+            f'given <a href="#{anchor}">{place}</a>'
         )
     return out
 
@@ -215,8 +243,11 @@ def _discrepancies(study: Study) -> str:
     return tag("section", "".join(parts))
 
 
-def card(study: Study, view: dict, analyses: Sequence[Analysis]) -> str:
-    """One study: the verdict first, then what it found and how far to trust it."""
+def card(
+    study: Study, view: dict, analyses: Sequence[Analysis], where: dict[int, str] | None = None
+) -> str:
+    """One study: the verdict first, then what it found and how far to trust it
+    (``analyses``: the rated outcomes it is part of; ``where``: see :func:`rated_lines`)."""
     evidence = assess(study)
     level = evidence.level
     badge = f"Evidence level {level_word(level)}"
@@ -230,7 +261,7 @@ def card(study: Study, view: dict, analyses: Sequence[Analysis]) -> str:
     found = ["<h4>What it found</h4>", f'<p class="headline">{text(study.headline)}</p>']
     if study.summary:
         found.append(f"<p>{text(study.summary)}</p>")
-    rated = rated_lines(study.id, analyses)
+    rated = rated_lines(analyses, where)
     strength = [
         f"<dt>Level</dt><dd>{text(level_word(level))} (1 strongest … 5 weakest, not a score): "
         f"{text(LEVEL_MEANING[level])}</dd>",
@@ -249,8 +280,7 @@ def card(study: Study, view: dict, analyses: Sequence[Analysis]) -> str:
         "<section><h4>How strong is this evidence?</h4>",
         tag("dl", "".join(strength)),
         (
-            "<p>Rated certainty of the outcomes it contributes to:</p>"
-            + bullets(text(x) for x in rated)
+            "<p>Rated certainty of the outcomes it contributes to:</p>" + bullets(rated)
             if rated
             else ""
         ),
@@ -316,11 +346,26 @@ def _methods(report: Report) -> str:
     )
 
 
-def brief(report: Report) -> str:
-    """The whole page."""
+def rated_by_study(report: Report) -> tuple[dict[str, list[Analysis]], dict[int, str]]:
+    """Each study's rated outcomes (the summary of findings' rows, then the other outcomes
+    drawn), in one pass over the analyses; and the anchor of each drawn one."""
     analyses = list(report.findings.rows) if report.findings else []
     analyses += [a for a in report.analyses if a not in analyses]
-    cards = "".join(card(s, report.views[s.id], analyses) for s in report.studies)
+    rated: dict[str, list[Analysis]] = {}
+    for a in analyses:
+        for study_id in dict.fromkeys(c.study_id for c in a.studies):
+            rated.setdefault(study_id, []).append(a)
+    drawn = {id(a): f"forest-{i}" for i, a in enumerate(report.analyses, 1)}
+    for a in analyses:  # a summary row drawn as an equal analysis (with --measure)
+        if id(a) not in drawn and a in report.analyses:
+            drawn[id(a)] = f"forest-{report.analyses.index(a) + 1}"
+    return rated, drawn
+
+
+def brief(report: Report) -> str:
+    """The whole page."""
+    rated, where = rated_by_study(report)
+    cards = "".join(card(s, report.views[s.id], rated.get(s.id, []), where) for s in report.studies)
     refs = "".join(
         reference_html(r, s) for r, s in zip(report.references, report.studies, strict=True)
     )
