@@ -7,9 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import invoke, write_study
+from conftest import invoke, make_study, write_study
 from test_report import Page
 from twoarm import write_two_arm
+
+from stemcell_cli.cite.references import reference_for, stored_reference
+from stemcell_cli.model.descriptor import Study
+from stemcell_cli.render.brief import other_reference
+from stemcell_cli.store.catalog import bundled_dir, load_catalog
+from stemcell_cli.store.entry import Entry
 
 
 def two_arm_catalog(folder: Path, count: int) -> Path:
@@ -128,3 +134,37 @@ def test_citation_keys_stay_distinct_from_studies_left_out_of_the_brief(tmp_path
     write_study(tmp_path, id="smith-b", publication=paper, condition={"name": "stroke"})
     words = Page(report(tmp_path, "--condition", "diabetes")).words()
     assert "[smith2019-smith-a]" in words and "smith-b" not in words
+
+
+def test_a_reference_read_from_the_stored_record_is_the_one_the_model_gives() -> None:
+    """Studies left out of a brief are keyed from their stored records, without the model:
+    every bundled study (articles, registry records, web pages), a bare document and an
+    expert's video give the same reference both ways."""
+    catalog = load_catalog([bundled_dir()], cache=False)
+    entries = list(catalog.sorted_entries())
+    made = [
+        make_study(id="bare-doc", publication={"date": "2020-03", "authors": ["Roe, A."]}),
+        make_study(
+            id="expert-video",
+            kind="expert-opinion",
+            design={"type": "expert-opinion"},
+            opinion={"question": "Does it work?", "expert": "Dr Who", "answer_gist": "Not yet"},
+            sources=[{"key": "talk", "kind": "video", "url": "https://example.org/v"}],
+        ),
+    ]
+    for fields in made:
+        study = Study.model_validate(fields)
+        entries.append(Entry(study, f"{study.id}.yaml"))
+    kinds = set()
+    for entry in entries:
+        expected = reference_for(entry.study)
+        assert stored_reference(entry.record) == expected, entry.id
+        kinds.add(expected.type.name)
+    assert kinds == {"article", "registry-record", "web-page", "document"}
+
+
+def test_a_damaged_record_is_keyed_from_the_model() -> None:
+    study = Study.model_validate(make_study(publication={"title": "T", "authors": ["Roe, A."]}))
+    entry = Entry(study, "demo-study.yaml")
+    entry.__dict__["record"] = '{"id": "demo-study", "publication": 3}'
+    assert other_reference(entry) == reference_for(study)

@@ -102,7 +102,7 @@ def report(
             filters,
             measure=measure,
             total=len(everything),
-            universe=[e.study for e in everything if e.id not in selected],
+            others=[e for e in everything if e.id not in selected],
             date=datetime.date.today().isoformat(),
             version=__version__,
             effect=effect.value if effect else None,

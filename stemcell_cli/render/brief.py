@@ -8,7 +8,7 @@ in ``show``, ``compare``, ``pool`` and ``report``. The HTML is written by :mod:`
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,7 @@ from ..analysis.bodies import PoolOptions
 from ..analysis.contributions import NothingToPool
 from ..analysis.findings import summary_of_findings
 from ..analysis.outcome import DRAW_LIMIT, pool_outcome
-from ..cite.references import references
+from ..cite.references import assign_keys, reference_for, stored_reference
 from ..evidence.grading import ANIMALS
 from ..query import Filters
 from ..views.describe import code_words
@@ -83,25 +83,36 @@ def question(filters: Filters, measure: str | None, selected: int, total: int) -
     return f"{what}{about}, and how far can it be trusted?"
 
 
+def other_reference(entry: Entry) -> Reference:
+    """The reference of a study not in the brief, for its citation key: from the stored
+    record, or from the model when the record is damaged."""
+    try:
+        return stored_reference(entry.record)
+    except (ValueError, TypeError, AttributeError):
+        return reference_for(entry.study)
+
+
 def build_report(
     entries: Sequence[Entry],
     filters: Filters,
     *,
     measure: str | None,
     total: int,
-    universe: Sequence[Study],
+    others: Sequence[Entry],
     date: str,
     version: str,
     effect: str | None = None,
     method: str = "reml",
     draw_limit: int | None = DRAW_LIMIT,
 ) -> Report:
-    """The brief of the selected ``entries`` (``universe``: the catalog's other studies, whose
-    citation keys theirs must not clash with; the selected ones may be among them).
+    """The brief of the selected ``entries`` (``others``: the catalog's other studies, whose
+    citation keys theirs must not clash with).
 
     Raises ``NothingToPool`` when a measure is asked for and cannot be pooled.
     """
     studies = [e.study for e in entries]
+    cited = [reference_for(s) for s in studies]
+    assign_keys(cited, [other_reference(e) for e in others])  # the keys `cite` would give
     command = " ".join(
         x
         for x in ("stemcell report", filters.describe(), measure and f"--measure {measure!r}")
@@ -112,7 +123,7 @@ def build_report(
         command=command,
         studies=studies,
         views={e.id: e.show_view for e in entries},
-        references=references(studies, universe),
+        references=cited,
         total=total,
         date=date,
         version=version,
@@ -120,17 +131,21 @@ def build_report(
         method=method,
         draw_limit=draw_limit,
     )
-    records = [json.loads(e.record) for e in entries]
+
+    def records() -> Iterator[dict]:
+        """The stored records, parsed one at a time as the analysis reads them."""
+        return (json.loads(e.record) for e in entries)
+
     options = PoolOptions(effect, method)
     try:
-        report.findings = summary_of_findings(records, options)
+        report.findings = summary_of_findings(records(), options)
     except NothingToPool as error:
         report.no_findings = str(error)
     if measure is None:
         rows = report.findings.rows if report.findings else ()
         report.analyses = [a for a in rows if a.pooled.k >= 2]
         return report
-    result = pool_outcome(records, measure, options)
+    result = pool_outcome(records(), measure, options)
     report.analyses = [result.main, *result.others]
     report.pool_notes = [f"Left out: {x.study_id}: {x.reason}" for x in result.left_out]
     if report.findings is not None:
