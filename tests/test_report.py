@@ -16,6 +16,7 @@ from twoarm import write_bcg
 from stemcell_cli import __version__
 from stemcell_cli.cite.references import references
 from stemcell_cli.model.descriptor import Study
+from stemcell_cli.render.brief import StudyBrief
 from stemcell_cli.render.html import card, reference_html
 from stemcell_cli.views.show import show_view
 
@@ -181,7 +182,7 @@ def card_html(value: str) -> str:
     """A study's card with ``value`` as its title, headline and limitation."""
     fields = {"title": value, "headline": value, "limitations": [value]}
     study = Study.model_validate(make_study(**fields))
-    return card(study, show_view(study), [])
+    return card(StudyBrief.of(study, show_view(study)), [])
 
 
 TAGS = Page(card_html("plain words")).names()
@@ -205,7 +206,7 @@ def test_a_source_address_with_quotes_and_brackets_stays_one_link() -> None:
     study = Study.model_validate(
         make_study(sources=[{"key": "paper", "kind": "paper", "url": url}])
     )
-    html = reference_html(references([study])[0], study)
+    html = reference_html(references([study])[0], StudyBrief.of(study, show_view(study)))
     links = [a for t, a in Page(html).tags if t == "a"]
     assert links[-1] == {
         "href": "https://x.example/a%22b%3Cc%3E%27d%22onmouseover=x",

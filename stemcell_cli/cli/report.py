@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..errors import StemcellError
-from ..query import Filters, select
+from ..query import Filters
 from .app import command, finish, say
 from .complete import measure_names
 from .options import Origin, catalog_options, filter_options
@@ -80,29 +80,26 @@ def report(
     from .. import __version__
     from ..analysis.outcome import DRAW_LIMIT
     from ..files import write_atomic
-    from ..render.brief import build_report
+    from ..render.brief import build_report, select_studies
     from ..render.html import brief
     from .studies import count_note
 
     if output is not None and output.exists() and not force:
         raise StemcellError(f"{output} exists: not replaced (use --force to replace it)")
-    catalog = origin.load()
-    everything = catalog.sorted_entries()
-    chosen = select(everything, filters)
-    count_note(
-        len(everything), filters, len(chosen), len(chosen), " in the brief", lambda: everything
-    )
-    if not chosen:
+    views = {"record", "facets"} if filters.active() else {"record"}
+    catalog = origin.load(views)
+    chosen = select_studies(catalog.stream(), filters)  # one pass; no model kept
+    matched = len(chosen.studies)
+    everything = lambda: origin.load().sorted_entries()  # noqa: E731 - the stream is spent
+    count_note(chosen.total, filters, matched, matched, " in the brief", everything)
+    if not matched:
         finish(catalog)
         return 1
-    selected = {e.id for e in chosen}
     page = brief(
         build_report(
             chosen,
             filters,
             measure=measure,
-            total=len(everything),
-            others=[e for e in everything if e.id not in selected],
             date=datetime.date.today().isoformat(),
             version=__version__,
             effect=effect.value if effect else None,

@@ -8,7 +8,8 @@ in ``show``, ``compare``, ``pool`` and ``report``. The HTML is written by :mod:`
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -17,16 +18,91 @@ from ..analysis.contributions import NothingToPool
 from ..analysis.findings import summary_of_findings
 from ..analysis.outcome import DRAW_LIMIT, pool_outcome
 from ..cite.references import assign_keys, reference_for, stored_reference
-from ..evidence.grading import ANIMALS
+from ..evidence.grading import ANIMALS, Evidence, assess
 from ..query import Filters
-from ..views.describe import code_words
+from ..views.describe import citation, code_words, design, follow_up, population
+from ..views.effect_lines import TITLE as EFFECTS
+from ..views.show import Section, view_sections
 
 if TYPE_CHECKING:
     from ..analysis.bodies import Analysis
     from ..analysis.findings import Findings
     from ..cite.references import Reference
-    from ..model.descriptor import Study
+    from ..model.descriptor import Discrepancy, Source, Study
     from ..store.entry import Entry
+
+CARD_SECTIONS = ("Intervention", "Expert opinion", "Outcomes", EFFECTS, "Safety", "Limitations")
+NOT_GIVEN = "Not in the sources"
+
+
+@dataclass(frozen=True)
+class StudyBrief:
+    """What the brief shows of one study, its card and its citation, kept without the model
+    (a brief of thousands of studies holds these, not thousands of models and views)."""
+
+    id: str
+    title: str
+    headline: str
+    summary: str | None
+    evidence: Evidence
+    facts: tuple[str, ...]  # design, participants, follow-up (an animal study says so first)
+    sections: dict[str, Section]  # the show view's sections a card shows, by title
+    discrepancies: tuple[Discrepancy, ...]
+    sources: tuple[Source, ...]
+    citation: str  # in words, from the publication ("—" when it gives none)
+
+    @classmethod
+    def of(cls, study: Study, view: dict) -> StudyBrief:
+        """The brief of ``study``, whose show view is ``view``."""
+        facts = [
+            f"Design: {design(study)}",
+            f"Participants: {population(study)}",
+            f"Follow-up: {follow_up(study)}",
+        ]
+        if study.population.species and study.population.species != "human":
+            facts.insert(0, f"Animal study ({study.population.species}), not people")
+        shown = (*CARD_SECTIONS, NOT_GIVEN)
+        return cls(
+            id=study.id,
+            title=study.title,
+            headline=study.headline,
+            summary=study.summary,
+            evidence=assess(study),
+            facts=tuple(facts),
+            sections={s.title: s for s in view_sections(view) if s.title in shown},
+            discrepancies=tuple(study.discrepancies),
+            sources=tuple(study.sources),
+            citation=citation(study),
+        )
+
+
+@dataclass
+class Selection:
+    """The selected studies of one pass over the catalog, with what the analyses need."""
+
+    studies: list[StudyBrief] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)  # keyed against the catalog
+    records: list[bytes] = field(default_factory=list)  # the stored JSON records, deflated
+    total: int = 0  # studies in the catalog
+
+
+def select_studies(entries: Iterable[Entry], filters: Filters) -> Selection:
+    """One pass over the catalog's ``entries``: each selected study's brief, reference and
+    record are kept, and of the others only their citation key's base (so that the keys are
+    those ``cite`` gives); no model or view is kept."""
+    chosen = Selection()
+    others: list[Reference] = []
+    for entry in entries:
+        chosen.total += 1
+        if filters.active() and not filters.match(entry.facets):
+            others.append(other_reference(entry))
+            continue
+        study = entry.study
+        chosen.studies.append(StudyBrief.of(study, entry.show_view))
+        chosen.references.append(reference_for(study))
+        chosen.records.append(zlib.compress(entry.record.encode(), 1))  # a tenth of the size
+    assign_keys(chosen.references, others)
+    return chosen
 
 
 @dataclass
@@ -35,8 +111,7 @@ class Report:
 
     question: str
     command: str
-    studies: list[Study]
-    views: dict[str, dict]  # study id -> its show view
+    studies: list[StudyBrief]
     references: list[Reference]
     total: int  # studies in the catalog
     date: str
@@ -93,38 +168,31 @@ def other_reference(entry: Entry) -> Reference:
 
 
 def build_report(
-    entries: Sequence[Entry],
+    chosen: Selection,
     filters: Filters,
     *,
     measure: str | None,
-    total: int,
-    others: Sequence[Entry],
     date: str,
     version: str,
     effect: str | None = None,
     method: str = "reml",
     draw_limit: int | None = DRAW_LIMIT,
 ) -> Report:
-    """The brief of the selected ``entries`` (``others``: the catalog's other studies, whose
-    citation keys theirs must not clash with).
+    """The brief of the ``chosen`` studies.
 
     Raises ``NothingToPool`` when a measure is asked for and cannot be pooled.
     """
-    studies = [e.study for e in entries]
-    cited = [reference_for(s) for s in studies]
-    assign_keys(cited, [other_reference(e) for e in others])  # the keys `cite` would give
     command = " ".join(
         x
         for x in ("stemcell report", filters.describe(), measure and f"--measure {measure!r}")
         if x
     )
     report = Report(
-        question=question(filters, measure, len(studies), total),
+        question=question(filters, measure, len(chosen.studies), chosen.total),
         command=command,
-        studies=studies,
-        views={e.id: e.show_view for e in entries},
-        references=cited,
-        total=total,
+        studies=chosen.studies,
+        references=chosen.references,
+        total=chosen.total,
         date=date,
         version=version,
         measure=measure,
@@ -134,7 +202,7 @@ def build_report(
 
     def records() -> Iterator[dict]:
         """The stored records, parsed one at a time as the analysis reads them."""
-        return (json.loads(e.record) for e in entries)
+        return (json.loads(zlib.decompress(record)) for record in chosen.records)
 
     options = PoolOptions(effect, method)
     try:

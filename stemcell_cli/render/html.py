@@ -11,11 +11,10 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from ..analysis.outcome import DRAW_LIMIT
-from ..evidence.grading import CAUTION, LEVEL_MEANING, LEVEL_SCALE, assess, level_word
+from ..evidence.grading import CAUTION, LEVEL_MEANING, LEVEL_SCALE, level_word
 from ..safe import markdown_url, one_line, xml_text
-from ..views.describe import citation, design, follow_up, population
-from ..views.effect_lines import TITLE as EFFECTS
-from ..views.show import Section, certainty_text, view_sections
+from ..views.show import Section, certainty_text
+from .brief import CARD_SECTIONS, NOT_GIVEN
 from .forest import ForestFrame, ci_text, forest_svg
 from .html_style import STYLE
 from .pool_text import SOF_HEADERS, block, bounded, forest_rows, sof_table
@@ -23,12 +22,9 @@ from .pool_text import SOF_HEADERS, block, bounded, forest_rows, sof_table
 if TYPE_CHECKING:
     from ..analysis.bodies import Analysis
     from ..cite.references import Reference
-    from ..model.descriptor import Study
-    from .brief import Report
+    from .brief import Report, StudyBrief
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
-CARD_SECTIONS = ("Intervention", "Expert opinion", "Outcomes", EFFECTS, "Safety", "Limitations")
-NOT_GIVEN = "Not in the sources"
 POOLING = {
     "reml": "random effects by REML (as metafor)",
     "dl": "random effects by DerSimonian-Laird",
@@ -229,7 +225,7 @@ def rated_lines(
     return out
 
 
-def _discrepancies(study: Study) -> str:
+def _discrepancies(study: StudyBrief) -> str:
     """What the headline or news said beside what the paper or registry says."""
     if not study.discrepancies:
         return ""
@@ -244,20 +240,13 @@ def _discrepancies(study: Study) -> str:
 
 
 def card(
-    study: Study, view: dict, analyses: Sequence[Analysis], where: dict[int, str] | None = None
+    study: StudyBrief, analyses: Sequence[Analysis], where: dict[int, str] | None = None
 ) -> str:
     """One study: the verdict first, then what it found and how far to trust it
     (``analyses``: the rated outcomes it is part of; ``where``: see :func:`rated_lines`)."""
-    evidence = assess(study)
+    evidence = study.evidence
     level = evidence.level
     badge = f"Evidence level {level_word(level)}"
-    facts = [
-        f"Design: {design(study)}",
-        f"Participants: {population(study)}",
-        f"Follow-up: {follow_up(study)}",
-    ]
-    if study.population.species and study.population.species != "human":
-        facts.insert(0, f"Animal study ({study.population.species}), not people")
     found = ["<h4>What it found</h4>", f'<p class="headline">{text(study.headline)}</p>']
     if study.summary:
         found.append(f"<p>{text(study.summary)}</p>")
@@ -270,12 +259,12 @@ def card(
     cautions = [
         f"<strong>{text(CAUTION[f.code])}</strong>: {text(f.reason)}" for f in evidence.flags
     ]
-    sections = {s.title: s for s in view_sections(view)}
+    sections = study.sections
     body = [
         f'<article class="card" id="study-{text(study.id)}">',
         f"<h3>{text(study.title)} <code>{text(study.id)}</code></h3>",
         f'<p class="badges"><span class="badge level-{text(level)}">{text(badge)}</span></p>',
-        bullets(text(x) for x in facts),
+        bullets(text(x) for x in study.facts),
         *found,
         "<section><h4>How strong is this evidence?</h4>",
         tag("dl", "".join(strength)),
@@ -298,9 +287,9 @@ def card(
     return "".join(body)
 
 
-def reference_html(ref: Reference, study: Study) -> str:
+def reference_html(ref: Reference, study: StudyBrief) -> str:
     """One citation: the reference in words, then its links (DOI, PubMed, sources)."""
-    words = citation(study)
+    words = study.citation
     if words == "—":
         words = ". ".join(x for x in (ref.title, ref.container) if x) or study.title
     links = []
@@ -365,7 +354,7 @@ def rated_by_study(report: Report) -> tuple[dict[str, list[Analysis]], dict[int,
 def brief(report: Report) -> str:
     """The whole page."""
     rated, where = rated_by_study(report)
-    cards = "".join(card(s, report.views[s.id], rated.get(s.id, []), where) for s in report.studies)
+    cards = "".join(card(s, rated.get(s.id, []), where) for s in report.studies)
     refs = "".join(
         reference_html(r, s) for r, s in zip(report.references, report.studies, strict=True)
     )
