@@ -8,6 +8,10 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 def size_text(n: int) -> str:
@@ -42,8 +46,9 @@ def read_bounded(path: Path, limit: int) -> bytes:
     return data
 
 
-def write_atomic(target: Path, text: str, *, replace: bool = False) -> None:
-    """Write ``text`` to ``target`` via a synced temporary file in the same folder.
+def write_atomic(target: Path, text: str | Iterable[str], *, replace: bool = False) -> None:
+    """Write ``text`` (or its pieces, one after another) to ``target`` via a synced temporary
+    file in the same folder.
 
     Without ``replace`` an existing ``target`` is left alone (``FileExistsError``), even
     one created meanwhile; the temporary file never outlives the call.
@@ -52,7 +57,8 @@ def write_atomic(target: Path, text: str, *, replace: bool = False) -> None:
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as stream:
-            stream.write(text.encode("utf-8"))
+            for piece in [text] if isinstance(text, str) else text:
+                stream.write(piece.encode("utf-8"))
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp, mode)

@@ -168,3 +168,12 @@ def test_a_damaged_record_is_keyed_from_the_model() -> None:
     entry = Entry(study, "demo-study.yaml")
     entry.__dict__["record"] = '{"id": "demo-study", "publication": 3}'
     assert other_reference(entry) == reference_for(study)
+
+
+def test_the_page_written_to_a_file_in_pieces_is_the_page_on_stdout(
+    sixty: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "brief.html"
+    result = invoke("report", "--studies-dir", str(sixty), "-o", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert target.read_text(encoding="utf-8") == report(sixty)

@@ -81,7 +81,7 @@ def report(
     from ..analysis.outcome import DRAW_LIMIT
     from ..files import write_atomic
     from ..render.brief import build_report, select_studies
-    from ..render.html import brief
+    from ..render.html import brief_parts
     from .studies import count_note
 
     if output is not None and output.exists() and not force:
@@ -95,7 +95,7 @@ def report(
     if not matched:
         finish(catalog)
         return 1
-    page = brief(
+    page = brief_parts(
         build_report(
             chosen,
             filters,
@@ -108,7 +108,8 @@ def report(
         )
     )
     if output is None:
-        sys.stdout.write(page)
+        for piece in page:
+            sys.stdout.write(piece)
     else:
         try:
             write_atomic(output, page, replace=force)

@@ -353,11 +353,13 @@ def rated_by_study(report: Report) -> tuple[dict[str, list[Analysis]], dict[int,
 
 def brief(report: Report) -> str:
     """The whole page."""
+    return "".join(brief_parts(report))
+
+
+def brief_parts(report: Report) -> list[str]:
+    """The page in pieces, one per card and citation among them, to be written one after
+    another (a page of thousands of studies is never copied whole)."""
     rated, where = rated_by_study(report)
-    cards = "".join(card(s, rated.get(s.id, []), where) for s in report.studies)
-    refs = "".join(
-        reference_html(r, s) for r, s in zip(report.references, report.studies, strict=True)
-    )
     contents = bullets(
         f'<a href="#{anchor}">{name}</a>'
         for anchor, name in (
@@ -369,7 +371,7 @@ def brief(report: Report) -> str:
         )
         if anchor != "forests" or report.analyses
     )
-    return f"""<!DOCTYPE html>
+    head = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -391,8 +393,8 @@ rules, and says where it came from; a study's level describes its design, not a 
 <main>
 {_sof(report)}
 {_forests(report)}
-<section id="studies"><h2>The studies</h2>{cards}</section>
-<section id="citations"><h2>Citations</h2><ol class="refs">{refs}</ol></section>
+<section id="studies"><h2>The studies</h2>"""
+    foot = f"""
 {_methods(report)}
 </main>
 <footer><p>Made on {text(report.date)} by stemcell {text(report.version)}. A summary to read
@@ -400,3 +402,11 @@ with the sources, not medical advice.</p></footer>
 </body>
 </html>
 """
+    return [
+        head,
+        *(card(s, rated.get(s.id, []), where) for s in report.studies),
+        '</section>\n<section id="citations"><h2>Citations</h2><ol class="refs">',
+        *(reference_html(r, s) for r, s in zip(report.references, report.studies, strict=True)),
+        "</ol></section>",
+        foot,
+    ]
