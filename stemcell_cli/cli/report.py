@@ -86,7 +86,7 @@ def report(
 
     if output is not None and output.exists() and not force:
         raise StemcellError(f"{output} exists: not replaced (use --force to replace it)")
-    views = {"record", "facets"} if filters.active() else {"record"}
+    views = {"record", "pooling", "facets"} if filters.active() else {"record", "pooling"}
     catalog = origin.load(views)
     chosen = select_studies(catalog.stream(), filters)  # one pass; no model kept
     matched = len(chosen.studies)

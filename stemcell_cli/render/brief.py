@@ -1,15 +1,14 @@
 """What ``stemcell report`` puts in its evidence brief, gathered from the library as plain data.
 
-The selected studies' records go through the same analyses as ``stemcell pool`` (a summary of
-findings; with a measure, that outcome pooled kind by kind), so one outcome has one certainty
-in ``show``, ``compare``, ``pool`` and ``report``. The HTML is written by :mod:`.html`.
+The selected studies' pooling views (what pooling reads of their records) go through the same
+analyses as ``stemcell pool`` (a summary of findings; with a measure, that outcome pooled kind
+by kind), so one outcome has one certainty in ``show``, ``compare``, ``pool`` and ``report``.
+The HTML is written by :mod:`.html`.
 """
 
 from __future__ import annotations
 
-import json
-import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -82,14 +81,14 @@ class Selection:
 
     studies: list[StudyBrief] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)  # keyed against the catalog
-    records: list[bytes] = field(default_factory=list)  # the stored JSON records, deflated
+    records: list[dict] = field(default_factory=list)  # what pooling reads of each record
     total: int = 0  # studies in the catalog
 
 
 def select_studies(entries: Iterable[Entry], filters: Filters) -> Selection:
     """One pass over the catalog's ``entries``: each selected study's brief, reference and
-    record are kept, and of the others only their citation key's base (so that the keys are
-    those ``cite`` gives); no model or view is kept."""
+    pooling view are kept, and of the others only their citation key's base (so that the keys
+    are those ``cite`` gives); no model, record or show view is kept."""
     chosen = Selection()
     others: list[Reference] = []
     for entry in entries:
@@ -100,7 +99,7 @@ def select_studies(entries: Iterable[Entry], filters: Filters) -> Selection:
         study = entry.study
         chosen.studies.append(StudyBrief.of(study, entry.show_view))
         chosen.references.append(reference_for(study))
-        chosen.records.append(zlib.compress(entry.record.encode(), 1))  # a tenth of the size
+        chosen.records.append(entry.pooling)
     assign_keys(chosen.references, others)
     return chosen
 
@@ -200,20 +199,16 @@ def build_report(
         draw_limit=draw_limit,
     )
 
-    def records() -> Iterator[dict]:
-        """The stored records, parsed one at a time as the analysis reads them."""
-        return (json.loads(zlib.decompress(record)) for record in chosen.records)
-
     options = PoolOptions(effect, method)
     try:
-        report.findings = summary_of_findings(records(), options)
+        report.findings = summary_of_findings(chosen.records, options)
     except NothingToPool as error:
         report.no_findings = str(error)
     if measure is None:
         rows = report.findings.rows if report.findings else ()
         report.analyses = [a for a in rows if a.pooled.k >= 2]
         return report
-    result = pool_outcome(records(), measure, options)
+    result = pool_outcome(chosen.records, measure, options)
     report.analyses = [result.main, *result.others]
     report.pool_notes = [f"Left out: {x.study_id}: {x.reason}" for x in result.left_out]
     if report.findings is not None:
