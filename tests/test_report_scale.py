@@ -7,8 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from chromium import Browser
 from conftest import invoke, make_study, write_study
 from test_report import Page
+from test_report_browser import check
 from twoarm import write_two_arm
 
 from stemcell_cli.cite.references import reference_for, stored_reference
@@ -177,3 +179,17 @@ def test_the_page_written_to_a_file_in_pieces_is_the_page_on_stdout(
     result = invoke("report", "--studies-dir", str(sixty), "-o", str(target))
     assert result.exit_code == 0 and result.stdout == ""
     assert target.read_text(encoding="utf-8") == report(sixty)
+
+
+def test_the_brief_of_60_studies_loads_cleanly_in_a_real_browser(
+    sixty: Path, tmp_path: Path
+) -> None:
+    """The bounded plot and the cards that link to it load in headless Chromium on a phone
+    and print on A4 as the bundled briefs do: no request, no console error, nothing too wide."""
+    page = tmp_path / "sixty.html"
+    page.write_text(report(sixty), encoding="utf-8")
+    browser = Browser()
+    try:
+        check(browser.visit(page))
+    finally:
+        browser.close()
