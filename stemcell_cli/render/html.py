@@ -199,8 +199,8 @@ def rated_lines(
     analyses: Iterable[Analysis], where: dict[int, str] | None = None, limit: int = DRAW_LIMIT
 ) -> list[str]:
     """The certainty of each rated outcome a study is part of (``analyses``), with its
-    reasons, as HTML. Over ``limit`` studies a reason names many of them: the line names the
-    domains and links to where the reasons are given in full (``where``: by ``id()`` of the
+    reasons, as HTML. Over ``limit`` studies (reasons that name other studies), the line names
+    the domains and links to where the reasons are given (``where``: by ``id()`` of the
     analysis, the anchor of its forest plot; else the summary of findings' notes)."""
     out = []
     for a in analyses:
@@ -349,11 +349,6 @@ def rated_by_study(report: Report) -> tuple[dict[str, list[Analysis]], dict[int,
         if id(a) not in drawn and a in report.analyses:
             drawn[id(a)] = f"forest-{report.analyses.index(a) + 1}"
     return rated, drawn
-
-
-def brief(report: Report) -> str:
-    """The whole page."""
-    return "".join(brief_parts(report))
 
 
 def brief_parts(report: Report) -> list[str]:
