@@ -55,7 +55,17 @@ def scaled(w: Sequence[float]) -> tuple[float, list[float]]:
 
 
 def _intercept_only(x: Sequence[Row]) -> bool:
-    return len(x[0]) == 1 and all(row == INTERCEPT for row in x)
+    return len(x[0]) == 1 and x.count(INTERCEPT) == len(x)
+
+
+def _columns(x: Sequence[Row]) -> list[list[float]]:
+    """The columns of x, and the products of each pair of them: ``products[r][c]`` is the
+    column of xᵢᵣ·xᵢ꜀ (sums over i run at C speed on these)."""
+    return [list(column) for column in zip(*x, strict=True)]
+
+
+def _products(columns: Sequence[Sequence[float]]) -> list[list[list[float]]]:
+    return [[list(map(operator.mul, a, b)) for b in columns] for a in columns]
 
 
 def wls(y: Sequence[float], w: Sequence[float], x: Sequence[Row]) -> Fit:
@@ -66,22 +76,20 @@ def wls(y: Sequence[float], w: Sequence[float], x: Sequence[Row]) -> Fit:
         total = math.fsum(u)
         mean = math.fsum(map(operator.mul, u, y)) / total
         return Fit((mean,), ((1.0 / total / m,),), tuple(yi - mean for yi in y))
-    xtwx = [
-        [math.fsum(ui * xi[r] * xi[c] for ui, xi in zip(u, x, strict=True)) for c in range(p)]
-        for r in range(p)
-    ]
-    xtwy = [
-        math.fsum(ui * xi[r] * yi for ui, xi, yi in zip(u, x, y, strict=True)) for r in range(p)
-    ]
+    columns = _columns(x)
+    products = _products(columns)
+    xtwx = [[math.fsum(map(operator.mul, u, products[r][c])) for c in range(p)] for r in range(p)]
+    uy = list(map(operator.mul, u, y))
+    xtwy = [math.fsum(map(operator.mul, uy, columns[r])) for r in range(p)]
     try:
         inv = _inverse(xtwx)
     except ZeroDivisionError:
         raise NotEstimable("not estimable: the weighted design is singular") from None
     beta = tuple(math.fsum(inv[r][c] * xtwy[c] for c in range(p)) for r in range(p))
-    resid = tuple(
-        yi - sum(b * xv for b, xv in zip(beta, xi, strict=True))
-        for yi, xi in zip(y, x, strict=True)
-    )
+    fitted = [0.0] * len(y)
+    for b, column in zip(beta, columns, strict=True):
+        fitted = [f + b * xv for f, xv in zip(fitted, column, strict=True)]
+    resid = tuple(map(operator.sub, y, fitted))
     vcov = tuple(tuple(value / m for value in row) for row in inv)
     return Fit(beta, vcov, resid)
 
@@ -156,15 +164,11 @@ def _traces(w: Sequence[float], x: Sequence[Row], vcov: Sequence[Row]) -> tuple[
     # P = W − W X A X'W with A = (X'WX)⁻¹: tr P = Σw − tr(AB), tr PP = Σw² − 2 tr(AC) +
     # tr(ABAB), with B = X'W²X and C = X'W³X (p × p: linear in k, not quadratic)
     cols = range(len(x[0]))
+    products = _products(_columns(x))
 
     def gram(power: int) -> list[list[float]]:
-        return [
-            [
-                math.fsum(wi**power * xi[r] * xi[c] for wi, xi in zip(w, x, strict=True))
-                for c in cols
-            ]
-            for r in cols
-        ]
+        wp = [wi**power for wi in w]
+        return [[math.fsum(map(operator.mul, wp, products[r][c])) for c in cols] for r in cols]
 
     def times(a: Sequence[Sequence[float]], b: Sequence[Sequence[float]]) -> list[list[float]]:
         return [[math.fsum(a[r][i] * b[i][c] for i in cols) for c in cols] for r in cols]
