@@ -4,8 +4,11 @@ fills left out, labels with room, cells cut to a few lines (…) with --wide and
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
+from conftest import bundled_env
 from typer.testing import CliRunner
 
 from stemcell_cli.cli.app import app
@@ -81,3 +84,36 @@ def test_compact_level_and_certainty_are_explained_once_below() -> None:
     assert out.count("the primary outcome's rating as `stemcell pool` gives it") == 1
     assert out.count("+ low · ? some concerns or not reported · − high") == 1
     assert "1 strongest · 2 strong" in out and "4 · weak" in out
+
+
+def test_through_a_pipe_about_25_lines_a_study_at_80_columns() -> None:
+    env = {k: v for k, v in bundled_env().items() if k != "COLUMNS"}  # a pipe: 80 columns
+    result = subprocess.run(
+        [sys.executable, "-m", "stemcell_cli", "compare", "--condition", "ms"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    lines = result.stdout.splitlines()
+    assert len(lines) <= 25 * 4 and max(len(line) for line in lines) <= 80
+    flat = " ".join(result.stdout.split())
+    assert "Other outcomes" in flat and "--wide shows everything" in flat
+    assert result.stderr == "4 of 9 studies compared\n"
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_limitations_take_one_line_and_cautions_two(columns: int) -> None:
+    lines = compare("ms-mist", "spms-hsct-qa", columns=columns).splitlines()
+
+    def height(label: str) -> int:  # the lines of the first row with this label
+        at = next(n for n, line in enumerate(lines) if line.startswith(f" {label}"))
+        ends = (n for n in range(at + 1, len(lines)) if lines[n][:2].strip())
+        return next(ends, len(lines)) - at
+
+    at = next(n for n, line in enumerate(lines) if line.startswith(" Limitations"))
+    assert lines[at].rstrip().endswith("…") and height("Limitations") == 1
+    assert height("Cautions") <= 2 and height("Safety") <= 2
+    full = json.loads(compare("ms-mist", "spms-hsct-qa", "--json"))
+    (limitations,) = [r for r in full["rows"] if r["label"] == "Limitations"]
+    assert all(len(v) > 80 for v in limitations["values"].values())  # JSON keeps them whole

@@ -37,10 +37,13 @@ COMPARE_NOTE = (
     "gives it, else the design's starting point. Risk of bias (RoB 2), domains in the order "
     f"{ROB_ORDER}: {ROB_KEY}. {LEVEL_SCALE}."
 )
+# compact: a rule above these sections (the study and its design, the people and what they
+# were given, read as one)
+RULED = {"Evidence", "Population", "Outcomes", "Caveats"}
 CELL_LINES = 2  # lines a compact cell may take
 PRIMARY_LINES = 6  # ... and a primary endpoint's: its measure, then its results, ...
 PRIMARY_EACH = 2  # ... each in at most two lines
-CAVEAT_LINES = 1  # ... and safety, limitations and disagreements: long free text
+CAVEAT_LINES = 1  # ... and the limitations and the topics the sources disagree on
 
 
 def render(console: Console, comparison: Comparison, wide: bool) -> None:
@@ -109,8 +112,8 @@ def _part(
 ) -> Table:
     """One table of a comparison: the columns ``sizes`` names, as wide as it says; a row empty
     in every one of them is left out. ``--wide``: every line, the section named above its
-    first row, a rule between rows. Compact: cells and labels cut (ending in …), rules only
-    between sections."""
+    first row, a rule between rows. Compact: cells and labels cut (ending in …), a rule
+    above some sections only."""
     rows = [r for r in rows if any(r.cells[n] for n in sizes)]
     grid = Table(
         box=box.HORIZONTALS,
@@ -124,27 +127,31 @@ def _part(
     for i, row in enumerate(rows):
         lines = None if wide else row_lines(row)
         each = None if wide or row.label != PRIMARY else PRIMARY_EACH
-        label = text(clip(row.label, label_width, lines))
+        label = text(clip(row.label, label_width, lines and max(lines, 2)))
         if wide and (i == 0 or rows[i - 1].section != row.section):
             label = Text.assemble(text(row.section.upper(), "cyan"), "\n", label)
         cells = row.bars if bars and row.bars else row.cells
         grid.add_row(
             label,
             *(text(clip(cells[n], width, lines, each)) for n, width in sizes.items()),
-            end_section=not wide and i + 1 < len(rows) and rows[i + 1].section != row.section,
+            end_section=not wide and i + 1 < len(rows) and _ruled(row, rows[i + 1]),
         )
     return grid
+
+
+def _ruled(row: Row, below: Row) -> bool:
+    return below.section != row.section and below.section in RULED
 
 
 def row_lines(row: Row) -> int:
     """How many lines a row's cells may take in compact ``compare``."""
     if row.label == PRIMARY:
         return PRIMARY_LINES
-    return CAVEAT_LINES if row.section == "Caveats" else CELL_LINES
+    return CAVEAT_LINES if row.field in ("limitations", "discrepancies") else CELL_LINES
 
 
 def compact_rows(rows: Sequence[Row]) -> list[Row]:
-    """The rows as compact ``compare`` shows them: the year beside the title; the level
+    """The rows as compact ``compare`` shows them: the year before the title; the level
     without its meaning and the certainty without its note (both said once, under the
     table); the cautions and the disagreements on one line; the outcomes that only one of the
     studies has named in one row."""
@@ -157,9 +164,10 @@ def compact_rows(rows: Sequence[Row]) -> list[Row]:
         cells = row.cells
         if row.label == "Year" and "Title" in by_label:
             continue
-        if row.label == "Title" and "Year" in by_label:
+        if row.label == "Title" and "Year" in by_label:  # the year first: a title is cut
             years = by_label["Year"].cells
-            cells = tuple(f"{t} ({y})" if y else t for t, y in zip(cells, years, strict=True))
+            cells = tuple(f"{y} · {t}" if y else t for t, y in zip(cells, years, strict=True))
+            row = replace(row, label="Study")
         elif row.label == "Level":
             cells = tuple(c.split(":", 1)[0] for c in cells)
         elif row.label == "Certainty":
@@ -170,6 +178,7 @@ def compact_rows(rows: Sequence[Row]) -> list[Row]:
             cells = tuple(c.replace("\n", ", ") for c in cells)
         elif row.field == "discrepancies":
             cells = tuple(c.replace("\n", "; ") for c in cells)
+            row = replace(row, label="Sources differ")  # on one line
         elif row.field == "outcomes" and row.label != PRIMARY and sum(map(bool, cells)) < 2:
             for n, cell in enumerate(cells):
                 if cell:
