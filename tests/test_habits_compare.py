@@ -117,3 +117,10 @@ def test_limitations_take_one_line_and_cautions_two(columns: int) -> None:
     full = json.loads(compare("ms-mist", "spms-hsct-qa", "--json"))
     (limitations,) = [r for r in full["rows"] if r["label"] == "Limitations"]
     assert all(len(v) > 80 for v in limitations["values"].values())  # JSON keeps them whole
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_a_study_without_a_primary_endpoint_still_shows_a_result(columns: int) -> None:
+    out = compare("ms-hsct", "ms-mist", columns=columns)
+    assert "Survival" in out  # ms-hsct flags no primary outcome: its first one has a row
+    assert "Other outcomes" in out  # ... and the rest are named below it

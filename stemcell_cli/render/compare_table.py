@@ -153,15 +153,17 @@ def row_lines(row: Row) -> int:
 def compact_rows(rows: Sequence[Row]) -> list[Row]:
     """The rows as compact ``compare`` shows them: the year before the title; the level
     without its meaning and the certainty without its note (both said once, under the
-    table); the cautions and the disagreements on one line; the outcomes that only one of the
-    studies has named in one row."""
+    table); the cautions and the disagreements run together; the outcomes as
+    :func:`compact_outcomes` picks them."""
     by_label = {r.label: r for r in rows if r.field != "outcomes"}
-    count = len(rows[0].cells) if rows else 0
+    outcomes = [r for r in rows if r.field == "outcomes"]
     out: list[Row] = []
-    others: list[list[str]] = [[] for _ in range(count)]
-    folded_at = None  # where the first outcome row left to "Other outcomes" was
     for row in rows:
         cells = row.cells
+        if row.field == "outcomes":
+            if row is outcomes[0]:
+                out += compact_outcomes(outcomes)
+            continue
         if row.label == "Year" and "Title" in by_label:
             continue
         if row.label == "Title" and "Year" in by_label:  # the year first: a title is cut
@@ -179,17 +181,27 @@ def compact_rows(rows: Sequence[Row]) -> list[Row]:
         elif row.field == "discrepancies":
             cells = tuple(c.replace("\n", "; ") for c in cells)
             row = replace(row, label="Sources differ")  # on one line
-        elif row.field == "outcomes" and row.label != PRIMARY and sum(map(bool, cells)) < 2:
-            for n, cell in enumerate(cells):
-                if cell:
-                    others[n].append(row.label)
-            folded_at = len(out) if folded_at is None else folded_at
-            continue
         out.append(replace(row, cells=cells, bars=()))
+    return out
+
+
+def compact_outcomes(rows: Sequence[Row]) -> list[Row]:
+    """The outcome rows worth a row of their own: the primary endpoints, the outcomes two or
+    more of the studies share, and for a study that has neither, its first outcome; then one
+    row, "Other outcomes", that counts and names each study's other outcomes."""
+    kept = [r.label == PRIMARY or sum(map(bool, r.cells)) >= 2 for r in rows]
+    for n in range(len(rows[0].cells) if rows else 0):
+        mine = [i for i, r in enumerate(rows) if r.cells[n]]
+        if mine and not any(kept[i] for i in mine):
+            kept[mine[0]] = True
+    others = [
+        [r.label for r, k in zip(rows, kept, strict=True) if r.cells[n] and not k]
+        for n in range(len(rows[0].cells) if rows else 0)
+    ]
+    out = [replace(r, bars=()) for r, k in zip(rows, kept, strict=True) if k]
     if any(others):
         cells = tuple(f"{len(o)} more: " + "; ".join(o) if o else "" for o in others)
-        shown = [n + 1 for n, r in enumerate(out) if r.field == "outcomes"]
-        out.insert(max(shown, default=folded_at or 0), Row("outcomes", "Outcomes", OTHER, cells))
+        out.append(Row("outcomes", "Outcomes", OTHER, cells))
     return out
 
 
