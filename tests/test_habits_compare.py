@@ -86,6 +86,7 @@ def test_compact_level_and_certainty_are_explained_once_below() -> None:
     assert "1 strongest · 2 strong" in out and "4 · weak" in out
 
 
+@pytest.mark.slow  # a real process
 def test_through_a_pipe_about_25_lines_a_study_at_80_columns() -> None:
     env = {k: v for k, v in bundled_env().items() if k != "COLUMNS"}  # a pipe: 80 columns
     result = subprocess.run(

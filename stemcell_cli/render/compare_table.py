@@ -1,10 +1,11 @@
 """``compare`` as terminal tables: one column per study, continued in further tables when the
 terminal is too narrow for all of them.
 
-Compact (the default) keeps a study to about 25 lines: the year beside the title, the cautions
-on one line, the primary endpoints and the outcomes two or more of the compared studies share
-on rows of their own (the rest named in one row, "Other outcomes"), every cell cut to a line or
-two ending in …. ``--wide`` shows every row and every line, as JSON, CSV and markdown do.
+Compact (the default) keeps a study to about 25 lines: the year before the title, the
+cautions run together, the primary endpoints and the outcomes two or more of the compared
+studies share on rows of their own (the rest named in one row, "Other outcomes"), every cell
+cut to a line or two ending in …. ``--wide`` shows every row and every line, as JSON, CSV and
+markdown do.
 """
 
 from __future__ import annotations
