@@ -125,3 +125,12 @@ def test_a_study_without_a_primary_endpoint_still_shows_a_result(columns: int) -
     out = compare("ms-hsct", "ms-mist", columns=columns)
     assert "Survival" in out  # ms-hsct flags no primary outcome: its first one has a row
     assert "Other outcomes" in out  # ... and the rest are named below it
+
+
+def test_the_tables_share_the_studies_out_evenly() -> None:
+    out = compare("--condition", "ms", columns=80).splitlines()
+    ids = {"ms-hsct", "ms-mist", "ms-ram-ms", "spms-hsct-qa"}
+    headers = [line.split() for line in out if line.split() and set(line.split()) <= ids]
+    assert [len(h) for h in headers] == [2, 2]  # not three and one
+    three = compare("--condition", "type 2 diabetes", columns=80).splitlines()
+    assert sum(1 for line in three if "t2d-bmsc " in line and "t2d-ucmsc-rct" in line) == 1
