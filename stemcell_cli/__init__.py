@@ -3,7 +3,7 @@
 The folders are the layers, each importing only those listed before it:
 
 - the package root: errors, the cleaners of unsafe text (``safe``), JSON text, filters
-  (``query``), progress and Ctrl-C handling;
+  (``query``), short lists in words (``words``), progress and Ctrl-C handling;
 - ``model``: the descriptor (pydantic models, vocabularies, schema, template);
 - ``evidence``: grading one study; ``synthesis``: pure statistics on plain numbers (imports
   nothing else of stemcell); ``analysis``: comparisons and pooled bodies of evidence;

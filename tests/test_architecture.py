@@ -104,7 +104,7 @@ def test_the_library_never_imports_the_cli_or_typer() -> None:
 
 # The layers, lowest first: a module imports only modules of its own layer or the ones before.
 LAYERS = (
-    ("errors", "safe", "files", "jsontext", "query", "progress", "interrupts", ""),
+    ("errors", "safe", "files", "jsontext", "query", "progress", "interrupts", "words", ""),
     ("model",),
     ("evidence", "synthesis"),
     ("analysis",),

@@ -105,7 +105,7 @@ def test_an_interrupted_update_leaves_no_state(catalog_dir: Path) -> None:
     index.keep_state(b"s" * 16, index.version())
 
     def rows():
-        yield IndexRow(str(catalog_dir / "a.yaml"), 1, 1, 1, 1, None, "[]", *[None] * 5)
+        yield IndexRow(str(catalog_dir / "a.yaml"), 1, 1, 1, 1, None, "[]", *[None] * 6)
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):

@@ -350,6 +350,6 @@ def test_ctrl_c_inside_a_transaction_goes_on_even_when_the_rollback_fails(
 
     db.db = RollbackFails()
     monkeypatch.setattr(db, "_packed", interrupted)
-    row = index.IndexRow(str(catalog_dir / "demo-study.yaml"), 1, 2, 3, 4, None, "[]", *[None] * 5)
+    row = index.IndexRow(str(catalog_dir / "demo-study.yaml"), 1, 2, 3, 4, None, "[]", *[None] * 6)
     with pytest.raises(KeyboardInterrupt):
         db.update([row], [], {})

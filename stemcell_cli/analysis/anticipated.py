@@ -46,7 +46,7 @@ def anticipated(a: Analysis) -> Anticipated | None:
     basis = (
         "the study's control-group risk"
         if len(risks) == 1
-        else f"median control-group risk of the {len(risks)} pooled studies"
+        else f"median control-group risk of the {len(risks):,} pooled studies"
     )
     p = a.pooled
     if risk > 0 and p.is_ratio:

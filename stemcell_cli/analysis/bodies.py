@@ -59,6 +59,7 @@ class PoolOptions(NamedTuple):
 
 DEFAULT = PoolOptions()
 SECONDARY = "rests only on a secondary source (a review's table, a summary site): left out"
+NOT_ESTIMABLE = "not estimable (no events, or all events, in both arms)"
 HIGH_RISK = "at high risk of bias for this outcome: left out (--exclude-high-risk)"
 
 

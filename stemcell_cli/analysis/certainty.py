@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from ..synthesis.funnel import MIN_STUDIES, RegtestResult
 from ..synthesis.pooling import Pooled
+from ..words import listed
 
 LEVELS = ("very low", "low", "moderate", "high")
 SYMBOLS = {"very low": "⊕◯◯◯", "low": "⊕⊕◯◯", "moderate": "⊕⊕⊕◯", "high": "⊕⊕⊕⊕"}
@@ -42,7 +43,7 @@ WIDE = 10.0  # an interval whose upper bound is more than this times its lower i
 FUNNEL_P = 0.10
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StudyFacts:
     """What the rating needs to know about one study (same order as the pooled studies):
     its RoB 2 overall judgement for the outcome and the domains behind it."""
@@ -120,10 +121,12 @@ def _risk_of_bias(pooled: Pooled, studies: Sequence[StudyFacts]) -> Downgrade | 
     for found, levels, what in ((high, 2, "at high risk of bias"), (some, 1, "at some risk")):
         share = sum(weight for _, weight in found)
         if share > ROB_SHARE:
+            alike: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+            for facts, _ in found:  # studies with the same concerns named together
+                alike.setdefault((facts.risk_of_bias, facts.concerns), []).append(facts.label)
             names = "; ".join(
-                f"{facts.label} ({facts.risk_of_bias.replace('-', ' ')}: "
-                f"{', '.join(facts.concerns)})"
-                for facts, _ in found
+                f"{listed(labels)} ({level.replace('-', ' ')}: {', '.join(concerns)})"
+                for (level, concerns), labels in alike.items()
             )
             return Downgrade(
                 "risk of bias",

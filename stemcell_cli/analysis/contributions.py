@@ -8,6 +8,8 @@ randomized or not, in people or animals, and its risk-of-bias flags (from the re
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +27,7 @@ class NothingToPool(StemcellError):
 Means = tuple[tuple[float, float, int], tuple[float, float, int]]  # (mean, SD, n) per arm
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contribution:
     """One study's comparison of one outcome, with what the rating needs: per-arm counts
     (a 2×2 table), or per-arm means, or only published effects (hazard ratios ...), or an
@@ -66,7 +68,7 @@ class Contribution:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LeftOut:
     """A study (or one comparison of it) not in a body of evidence, and why."""
 
@@ -94,13 +96,26 @@ def gather(
         gathered.selected += 1
         every = record["comparisons"]
         gathered.skipped += [
-            LeftOut(record["id"], f"{c['outcome']}: {c['reason']}") for c in every if c["reason"]
+            LeftOut(record["id"], _not_computed(c["outcome"], c["reason"]))
+            for c in every
+            if c["reason"]
         ]
         usable = [c for c in every if c["computed"] or c["published"]]
         if usable:
             subgroup = by(record) if by else None
             gathered.found += [_contribution(record, c, subgroup) for c in usable]
     return gathered
+
+
+@functools.lru_cache(maxsize=4096)
+def _not_computed(outcome: str, reason: str) -> str:
+    """One text for each (outcome, reason), however many studies give it."""
+    return f"{outcome}: {reason}"
+
+
+def _shared(text: str | None) -> str | None:
+    """One copy of a text many contributions repeat (outcomes, groups, follow-up)."""
+    return None if text is None else sys.intern(text)
 
 
 def _contribution(
@@ -119,10 +134,10 @@ def _contribution(
     return Contribution(
         record["id"],
         record["title"],
-        c["outcome"],
-        c["key"],
-        c["timepoint"],
-        (e.get("group") or "", k.get("group") or ""),
+        sys.intern(c["outcome"]),
+        sys.intern(c["key"]),
+        _shared(c["timepoint"]),
+        (sys.intern(e.get("group") or ""), sys.intern(k.get("group") or "")),
         is_randomized,
         record["kind"] == "clinical",
         study_facts(record["id"], is_randomized, c["risk_of_bias"]),
@@ -131,9 +146,9 @@ def _contribution(
         means,
         measured_as=measured_as,
         secondary=bool(c.get("secondary")),
-        subgroup=subgroup,
+        subgroup=_shared(subgroup),
         events_are=c["events_are"],
-        follow_up=follow_up_text(design.get("follow_up") or {}),
+        follow_up=_shared(follow_up_text(design.get("follow_up") or {})),
     )
 
 
@@ -150,16 +165,24 @@ def study_facts(study_id: str, is_randomized: bool, judged: Mapping[str, Any]) -
     """What the rating needs from a comparison's RoB 2 judgements: the overall judgement and
     the domains behind it. A non-randomized study's randomization domain is not counted again
     (its body of evidence already starts at low)."""
-    domains = dict(judged["domains"])
-    if not is_randomized:
-        domains.pop("randomization", None)
-    concerns = tuple(
-        f"{DOMAINS[name]} {d['judgement'].replace('-', ' ')}"
-        for name, d in domains.items()
-        if d["judgement"] != "low"
+    judgements = tuple(
+        (name, d["judgement"])
+        for name, d in judged["domains"].items()
+        if is_randomized or name != "randomization"
     )
-    level = overall(d["judgement"] for d in domains.values())
-    return StudyFacts(study_id, is_randomized, level, concerns)
+    return StudyFacts(study_id, is_randomized, *_rated(judgements))
+
+
+@functools.lru_cache(maxsize=1024)
+def _rated(judgements: tuple[tuple[str, str], ...]) -> tuple[str, tuple[str, ...]]:
+    """The overall judgement and the concerns (domains not at low risk), one copy for each set
+    of judgements however many studies share it."""
+    concerns = tuple(
+        f"{DOMAINS[name]} {judgement.replace('-', ' ')}"
+        for name, judgement in judgements
+        if judgement != "low"
+    )
+    return overall(judgement for _, judgement in judgements), concerns
 
 
 def nothing(gathered: Gathered) -> NothingToPool:

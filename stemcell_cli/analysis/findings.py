@@ -7,7 +7,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .bodies import DEFAULT, METHODS, Analysis, PoolOptions, analyse, bodies, screen, single
+from .bodies import (
+    DEFAULT,
+    METHODS,
+    NOT_ESTIMABLE,
+    Analysis,
+    PoolOptions,
+    analyse,
+    bodies,
+    screen,
+    single,
+)
 from .contributions import LeftOut, NothingToPool, gather, nothing
 
 
@@ -42,6 +52,10 @@ def summary_of_findings(
                 left_out += [LeftOut(c.study_id, f"{c.outcome}: not estimable") for c in body]
             else:
                 rows.append(analysis)
+                left_out += [
+                    LeftOut(x, f"{analysis.outcome}: {NOT_ESTIMABLE}")
+                    for x in analysis.pooled.excluded
+                ]
     if not rows:
         why = "; ".join(f"{x.study_id}: {x.reason}" for x in left_out[:5])
         more = f" (and {len(left_out) - 5} more)" if len(left_out) > 5 else ""

@@ -20,6 +20,7 @@ from . import sensitivity
 from .bodies import (
     DEFAULT,
     METHODS,
+    NOT_ESTIMABLE,
     Analysis,
     PoolOptions,
     analyse,
@@ -33,7 +34,6 @@ from .contributions import Contribution, LeftOut, NothingToPool, gather, nothing
 from .sensitivity import subgroup_of
 
 DRAW_LIMIT = 40  # a forest plot of thousands of rows draws the largest weights, counts the rest
-NOT_ESTIMABLE = "not estimable (no events, or all events, in both arms)"
 
 
 @dataclass(frozen=True)

@@ -203,15 +203,17 @@ def pool(
             replace(drawn, draw_limit=None if draw_all else drawn.draw_limit, favours=sides)
         )
         return 0
-    catalog = origin.load({"record", "facets"} if filters.active() else {"record"})
+    view = "record" if by else "pooling"  # --by may name any field of the record
+    catalog = origin.load({view, "facets"} if filters.active() else {view})
     selected = 0
 
     def records() -> Iterator[dict]:
-        """The selected studies' stored records, parsed one at a time as the analysis reads."""
+        """The selected studies' stored records (or only what pooling reads of them), parsed
+        one at a time as the analysis reads."""
         nonlocal selected
         for entry in matching(catalog.stream(), filters):
             selected += 1
-            yield json.loads(entry.record)
+            yield json.loads(entry.record) if by else entry.pooling
 
     try:
         if measure is None:

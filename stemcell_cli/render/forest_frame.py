@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..evidence.risk_of_bias import DOMAINS
 from ..synthesis.effects import MEASURE_NAMES
+from ..words import listed
 from .forest import ROB_SYMBOLS, ForestFrame, fixed, overall_text
 
 if TYPE_CHECKING:
@@ -65,13 +66,13 @@ def frame(a: Analysis) -> ForestFrame:
             below.append("Prediction interval: not computed (random effects with 3+ studies).")
     else:
         below.append("One study: not pooled.")
-    zero = [c.study_id for c in a.used if p.is_ratio and 0 in c.table]
-    zero = [s for s in zero if s not in p.excluded]
-    if zero:
-        below.append(f"Zero cells in {', '.join(zero)}: {ZERO_CELLS}.")
+    excluded = set(p.excluded)
+    zero = (c.study_id for c in a.used if p.is_ratio and 0 in c.table)
+    if zero_cells := listed(s for s in zero if s not in excluded):
+        below.append(f"Zero cells in {zero_cells}: {ZERO_CELLS}.")
     if p.excluded:
         below.append(
             f"Left out, not estimable (no events, or all events, in both arms): "
-            f"{', '.join(p.excluded)}."
+            f"{listed(p.excluded)}."
         )
     return ForestFrame(decimals, axis, favours(a), tuple(below))

@@ -15,9 +15,17 @@ from ..analysis.outcome import DRAW_LIMIT
 from ..safe import one_line
 from ..synthesis.effects import MEASURE_NAMES
 from ..views.effect_lines import interval, num, points, whole
+from ..words import listed
 from .forest import ForestFrame, ForestRow, ForestSummary, forest_svg, forest_text, from_pooled
 from .forest_frame import bias_symbols, frame
-from .sof_text import SOF_COLUMNS, SOF_HEADERS, relative_text, sof_table, terminal_row
+from .sof_text import (
+    SOF_COLUMNS,
+    SOF_HEADERS,
+    left_out_lines,
+    relative_text,
+    sof_table,
+    terminal_row,
+)
 
 if TYPE_CHECKING:
     from ..analysis.bodies import Analysis
@@ -174,10 +182,10 @@ def block(
     how = "Pooled" if p.k >= 2 else "One study, not pooled:"
     notes = [f"{how} {relative_text(a)}; {p.ci_label}."]  # the prediction interval: under the plot
     notes += [f"{note[0].upper()}{note[1:]}." for note in p.notes]
-    if secondary := [c.study_id for c in a.used if c.secondary]:
+    if secondary := listed(c.study_id for c in a.used if c.secondary):
         notes.append(
             f"Figures resting only on a secondary source are pooled (--include-secondary): "
-            f"{', '.join(secondary)}."
+            f"{secondary}."
         )
     x = anticipated(a)
     if x is None:  # no counts: a mean difference in words, or no risk to apply a ratio to
@@ -200,7 +208,7 @@ def blocks(result: PoolResult, width: int = 80, ascii_only: bool = False) -> lis
         found.insert(1, Block(heading, subgroup_forest(result, width, ascii_only)))
     found[0].notes += sensitivity_lines(result)
     if result.left_out:
-        found[-1].notes += [f"Left out: {x.study_id}: {x.reason}" for x in result.left_out]
+        found[-1].notes += left_out_lines(result.left_out)
     return found
 
 

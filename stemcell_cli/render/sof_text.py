@@ -9,14 +9,17 @@ ratio, how the comparator risk was taken). Footnotes give each downgrade with it
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..analysis.anticipated import anticipated, difference_text
 from ..analysis.certainty import LABEL, SYMBOLS
 from ..views.effect_lines import interval, num, points, published_line, whole
+from ..words import SHOWN, listed
 
 if TYPE_CHECKING:
     from ..analysis.bodies import Analysis
+    from ..analysis.contributions import LeftOut
     from ..analysis.findings import Findings
 
 SOF_HEADERS = (
@@ -71,7 +74,7 @@ def outcome_cell(a: Analysis) -> str:
     when = f"; assessed {', '.join(times)}" if times else ""
     spans = list(dict.fromkeys(c.follow_up for c in a.used if c.follow_up))
     followed = f"; follow-up {', '.join(spans)}" if spans else ""
-    ids = ", ".join(c.study_id for c in a.used)
+    ids = listed(c.study_id for c in a.used)
     return f"{a.outcome}{when}{followed} ({a.label}; {ids})"
 
 
@@ -81,10 +84,13 @@ def comments(a: Analysis) -> str:
     x = anticipated(a)
     p = a.pooled
     parts = []
-    for c in a.used:
-        for published in c.published:
-            why = BETTER.get(published["measure"], "published")
-            parts.append(f"{c.study_id}: published {published_line(published)} ({why})")
+    published = (
+        f"{c.study_id}: published {published_line(p)} ({BETTER.get(p['measure'], 'published')})"
+        for c in a.used
+        for p in c.published
+    )
+    if said := listed(published, sep=". ", more="more published effects"):
+        parts.append(said)
     how = f"Pooled, {p.label}" if p.k >= 2 else "One study, not pooled"
     if x is None:
         parts.append(how)
@@ -125,9 +131,9 @@ def sof_table(findings: Findings) -> tuple[list[tuple[str, ...]], list[str]]:
     )
     notes.append(f"{LEGEND}.")
     notes.append(f"Computed by stemcell from the descriptors' figures; certainty is {LABEL}.")
-    notes += [f"Left out: {x.study_id}: {x.reason}" for x in findings.left_out]
+    notes += left_out_lines(findings.left_out)
     if findings.not_computed:
-        ids = ", ".join(dict.fromkeys(x.study_id for x in findings.not_computed))
+        ids = listed(dict.fromkeys(x.study_id for x in findings.not_computed))
         count = plural(len(findings.not_computed), "two-arm outcome")
         was = "was" if len(findings.not_computed) == 1 else "were"
         notes.append(
@@ -135,6 +141,14 @@ def sof_table(findings: Findings) -> tuple[list[tuple[str, ...]], list[str]]:
             "`stemcell show ID` says why."
         )
     return rows, notes
+
+
+def left_out_lines(left_out: Sequence[LeftOut]) -> list[str]:
+    """``Left out: ID: why``, one line each for the first few, then how many more."""
+    lines = [f"Left out: {x.study_id}: {x.reason}" for x in left_out[:SHOWN]]
+    if len(left_out) > SHOWN:
+        lines.append(f"Left out: {len(left_out) - SHOWN:,} more (--json lists every one)")
+    return lines
 
 
 def terminal_row(row: tuple[str, ...]) -> tuple[str, ...]:

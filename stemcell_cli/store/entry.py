@@ -71,6 +71,11 @@ class Entry:
         return self._view("facets")
 
     @cached_view
+    def pooling(self) -> dict:
+        """What ``pool`` reads of the record."""
+        return self._view("pooling")
+
+    @cached_view
     def show_view(self) -> dict:
         """What ``show`` displays."""
         return self._view("show_view")

@@ -35,7 +35,7 @@ from .problems import Problem, problems_from_text, problems_to_text
 from .walk import display_prefix
 
 T = TypeVar("T")
-FORMAT = 12  # 12: a computed effect on its outcome's compare row (11: comparisons rated)
+FORMAT = 13  # 13: a computed effect on its outcome's compare row; 12: the pooling view
 VERSION = f"{FORMAT}:{SCHEMA_VERSION}:{__version__}"
 RAW = -15  # raw deflate: no header or checksum (SQLite keeps its pages sound; damage is
 # still caught, as a stream that does not end where the stored bytes do)
@@ -65,6 +65,7 @@ class IndexRow(NamedTuple):
     record: str | bytes | None
     summary: str | bytes | None
     facets: str | bytes | None
+    pooling: str | bytes | None
     show_view: str | bytes | None
     compare_column: str | bytes | None
 
@@ -84,6 +85,7 @@ class StoredStudy(NamedTuple):
     record: bytes | None
     summary: bytes | None
     facets: bytes | None
+    pooling: bytes | None
 
 
 FIELDS = IndexRow._fields

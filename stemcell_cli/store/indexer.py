@@ -58,13 +58,13 @@ def index_row(path: str, now: int) -> IndexRow:
         size, mtime_ns, ctime_ns, inode = stamp_of(os.stat(path))
     except OSError as error:
         problem = Problem(path, f"cannot read: {error.strerror or error}")
-        return IndexRow(path, -1, 0, 0, 0, None, problems_to_text([problem]), *[None] * 5)
+        return IndexRow(path, -1, 0, 0, 0, None, problems_to_text([problem]), *[None] * 6)
     if racy(mtime_ns, now) or racy(ctime_ns, now):
         size = -1
     stamp = (size, mtime_ns, ctime_ns, inode)
     study, problems = load_study(Path(path), expect_id=study_stem(Path(path)))
     if study is None:
-        return IndexRow(path, *stamp, None, problems_to_text(problems), *[None] * 5)
+        return IndexRow(path, *stamp, None, problems_to_text(problems), *[None] * 6)
     views = Entry(study, path).stored()
     return IndexRow(path, *stamp, study.id, problems_to_text(problems), *views)
 

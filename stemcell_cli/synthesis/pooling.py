@@ -44,7 +44,7 @@ INTERCEPT: tuple[float, ...] = (1.0,)
 FEW_STUDIES = 5  # fewer than this under random effects: tau² (and the CI) are imprecise
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StudyRow:
     """One study in a pooled analysis: its effect with 95 % CI and its weight (percent)."""
 

@@ -2,6 +2,7 @@
 
 - ``record``: the JSON record (descriptor fields plus ``evidence``) for json, jsonl and csv;
 - ``listing``: the row ``list`` shows, and the facets the filters look at;
+- ``pooling``: the record cut to what ``pool`` reads (its comparisons and the design);
 - ``show``: the sections ``show`` displays;
 - ``compare``: the study's column of a comparison, and the alignment of columns.
 
@@ -23,6 +24,7 @@ class StoredViews(NamedTuple, Generic[T]):
     record: T
     summary: T
     facets: T
+    pooling: T
     show_view: T
     compare_column: T
 

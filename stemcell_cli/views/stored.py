@@ -12,6 +12,7 @@ from ..query import Facets
 from . import StoredViews
 from .compare import column
 from .listing import SUMMARY_HEADERS, facets, summary_row
+from .pooling import pooling_record
 from .record import study_record
 from .show import Section, show_view
 
@@ -19,10 +20,21 @@ if TYPE_CHECKING:
     from ..model.descriptor import Study
 
 
+_last_record: list[tuple[Study, dict[str, Any]]] = []
+
+
+def _record_of(study: Study) -> dict[str, Any]:
+    """The study's record, computed once for the views built from it one after the other."""
+    if not _last_record or _last_record[0][0] is not study:
+        _last_record[:] = [(study, study_record(study))]
+    return _last_record[0][1]
+
+
 BUILDERS: StoredViews[Callable[[Study], Any]] = StoredViews(
-    record=lambda study: dumps(study_record(study)),  # kept as the JSON text it is output as
+    record=lambda study: dumps(_record_of(study)),  # kept as the JSON text it is output as
     summary=summary_row,
     facets=facets,
+    pooling=lambda study: pooling_record(_record_of(study)),
     show_view=show_view,
     compare_column=column,
 )
@@ -47,6 +59,12 @@ def _facets(value: Any) -> Facets:
     return Facets(**value)
 
 
+def _pooling(value: Any) -> dict:
+    if not {"id", "kind", "design", "comparisons"} <= value.keys():
+        raise ValueError("not a pooling view")
+    return value
+
+
 def _show(value: Any) -> dict:
     if not {"id", "title", "headline", "summary"} <= value.keys():
         raise ValueError("not a show view")
@@ -65,6 +83,7 @@ _DECODERS: StoredViews[Callable[[Any], Any]] = StoredViews(
     record=lambda value: value,  # never decoded: a record is kept and served as its text
     summary=_summary,
     facets=_facets,
+    pooling=_pooling,
     show_view=_show,
     compare_column=_compare,
 )
