@@ -208,7 +208,7 @@ def pool(
     k = len(yi)
     names = list(labels) if labels is not None else [f"Study {i + 1}" for i in range(k)]
     _check(yi, vi, names)
-    x = [INTERCEPT] * k
+    x = _wls.design([INTERCEPT] * k)
     q = _wls.q_statistic(yi, vi, x) if k > 1 else 0.0
     df = k - 1
     iterations = 0
