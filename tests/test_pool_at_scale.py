@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import BUNDLED, invoke
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,7 +17,6 @@ from stemcell_cli.store.catalog import load_catalog
 from stemcell_cli.synthesis import pool
 from stemcell_cli.views.pooling import pooling_record
 from stemcell_cli.words import SHOWN, listed
-from tests.conftest import BUNDLED, invoke
 
 ORIGINAL = (BUNDLED / "t2d-bmsc-bhansali.yaml").read_text(encoding="utf-8")
 COPIES = 60

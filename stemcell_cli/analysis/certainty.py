@@ -53,6 +53,7 @@ class StudyFacts:
     randomized: bool
     risk_of_bias: str = "low"  # low, some-concerns or high
     concerns: tuple[str, ...] = ()  # the domains that are not low
+    judgements: tuple[tuple[str, str], ...] = ()  # (domain, judgement) as judged
 
 
 @dataclass(frozen=True)

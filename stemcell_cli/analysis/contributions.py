@@ -203,7 +203,7 @@ def _facts(
     study_id: str, is_randomized: bool, judgements: tuple[tuple[str, str], ...]
 ) -> StudyFacts:
     """One object for a study's comparisons judged alike (they come one after the other)."""
-    return StudyFacts(study_id, is_randomized, *_rated(judgements))
+    return StudyFacts(study_id, is_randomized, *_rated(judgements), judgements)
 
 
 @functools.lru_cache(maxsize=1024)
