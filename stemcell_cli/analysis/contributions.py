@@ -3,7 +3,9 @@
 A *contribution* is one study's computed two-arm comparison of one outcome (the record's
 ``comparisons``, see :mod:`.comparisons`) with what the rating needs to know about the study:
 randomized or not, in people or animals, and its risk-of-bias flags (from the record's
-``evidence``). Records are plain JSON-ready dicts: the descriptor model is never rebuilt.
+``evidence``). Records are plain JSON-ready dicts (the whole record, or its pooling view): the
+descriptor model is never rebuilt. What thousands of contributions repeat (outcome names,
+groups, follow-up, risk-of-bias concerns) is kept once.
 """
 
 from __future__ import annotations
