@@ -155,8 +155,59 @@ def descriptor(i: int, rng: random.Random) -> dict:
     return study
 
 
-def build_catalog(folder: Path, size: int, clone: str | None = None) -> list[str]:
-    """Write ``size`` descriptors into ``folder`` (synthetic, or copies of a bundled one)."""
+def two_arm_descriptor(i: int, rng: random.Random) -> dict:
+    """One synthetic randomized trial of cells against placebo in type 2 diabetes: counts and
+    means with SD in both arms, varied by index (so that pooling them finds heterogeneity)."""
+    study = descriptor(i, rng)
+    n = rng.randint(20, 400)
+    arms = {"treated": (n // 2, 0.2 + 0.5 * rng.random()), "placebo": (n - n // 2, 0.2)}
+    study["id"] = f"two-arm-{i:06d}"
+    study["condition"] = {"name": "type 2 diabetes", "synonyms": ["T2D", "diabetes"]}
+    study["design"] |= {"type": "randomized-trial", "allocation": "RANDOMIZED"}
+    study["design"] |= {"control": "placebo", "masking": "DOUBLE"}
+    study["population"]["n"] = n
+    study["arms"] = [
+        {"key": "treated", "label": "Cells", "role": "EXPERIMENTAL", "n": arms["treated"][0]},
+        {"key": "placebo", "label": "Placebo", "role": "PLACEBO_COMPARATOR"},
+    ]
+    study["arms"][1]["n"] = arms["placebo"][0]
+    study["outcomes"] = [
+        outcome
+        for group, (size, risk) in arms.items()
+        for outcome in (
+            {
+                "measure": "Responders",
+                "group": group,
+                "timepoint": "12 months",
+                "primary": True,
+                "counts": {"events": sum(rng.random() < risk for _ in range(size)), "total": size},
+                "events_are": "desirable",
+                "source": "paper",
+            },
+            {
+                "measure": "Change in HbA1c",
+                "group": group,
+                "timepoint": "12 months",
+                "estimate": {
+                    "value": round(rng.gauss(-0.8 if group == "treated" else -0.3, 0.3), 2),
+                    "statistic": "mean",
+                    "sd": round(rng.uniform(0.6, 1.4), 2),
+                    "n": size,
+                    "unit": "%",
+                    "measured_as": "change",
+                },
+                "source": "paper",
+            },
+        )
+    ]
+    return study
+
+
+def build_catalog(
+    folder: Path, size: int, clone: str | None = None, make: Callable[..., dict] = descriptor
+) -> list[str]:
+    """Write ``size`` descriptors into ``folder`` (made by ``make``, or copies of a bundled
+    one)."""
     rng = random.Random(size)
     folder.mkdir(parents=True)
     original = (BUNDLED / f"{clone}.yaml").read_text(encoding="utf-8") if clone else ""
@@ -166,7 +217,7 @@ def build_catalog(folder: Path, size: int, clone: str | None = None) -> list[str
             study_id = f"{clone}-{i:06d}"
             text = original.replace(f"id: {clone}\n", f"id: {study_id}\n", 1)
         else:
-            study = descriptor(i, rng)
+            study = make(i, rng)
             study_id = study["id"]
             text = yaml.safe_dump(study, sort_keys=False, allow_unicode=True)
         (folder / f"{study_id}.yaml").write_text(text, encoding="utf-8")
@@ -411,6 +462,63 @@ def bench_data(runs: int, work: Path) -> None:
     print(f"\npool --data of 1,000 rows: {seconds:.3f} s ({cpu:.3f} s CPU, {mib} MiB); target 1 s")
 
 
+def output_of(argv: list[str], env: dict[str, str]) -> str:
+    """What a command writes to stdout."""
+    return subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
+
+
+def bench_pool(sizes: list[int], runs: int, work: Path) -> None:
+    """``pool`` at registry scale, on catalogs of two-arm trials (all of one condition): a warm
+    summary of findings against a warm ``list --json`` of the same catalog (CPU and peak
+    memory), how its peak memory grows with the catalog, the bounded forest plot of one
+    outcome (text lines, SVG size), and ``report`` of 1,000 studies against ``pool`` of them."""
+    stemcell = [sys.executable, "-m", "stemcell_cli"]
+    summary = [*stemcell, "pool", "--condition", "diabetes"]
+    forest = [*stemcell, "pool", "--measure", "responders"]
+    print("\n# pool over catalogs of two-arm trials (warm index; medians, highest peak)")
+    print(f"{'studies':>9}{'list CPU s':>12}{'pool CPU s':>12}{'x list':>8}", end="")
+    print(f"{'list MiB':>10}{'pool MiB':>10}{'x list':>8}{'forest lines':>14}{'svg KiB':>9}")
+    peaks = {}
+    for size in sizes:
+        folder = work / f"two-arm-{size}"
+        build_catalog(folder, size, make=two_arm_descriptor)
+        env = dict(os.environ, XDG_CACHE_HOME=str(work / f"cache-two-arm-{size}"))
+        env["STEMCELL_STUDIES_DIR"] = str(folder)
+        listing = [*stemcell, "list", "--json"]
+        run(listing, env)  # the cold build
+        time.sleep(2.1)  # past the index's "changed just now" window, so the runs are warm
+        run(listing, env)
+        listed = median_of(runs, lambda a=listing, e=env: run(a, e))
+        pooled = median_of(runs, lambda e=env: run(summary, e))
+        peaks[size] = pooled[2]
+        lines = output_of(forest, env).count("\n")
+        svg = len(output_of([*forest, "-f", "svg"], env).encode()) / 1024
+        print(
+            f"{size:>9,}{listed[1]:>12.3f}{pooled[1]:>12.3f}{pooled[1] / listed[1]:>8.2f}"
+            f"{listed[2]:>10}{pooled[2]:>10}{pooled[2] / listed[2]:>8.2f}{lines:>14}{svg:>9.0f}"
+        )
+        if size == 10_000:
+            pool_count, list_count = instructions(summary, env), instructions(listing, env)
+            if pool_count is not None and list_count is not None:
+                print(
+                    f"{'':>9}in instructions (valgrind): pool {pool_count / 1e9:.2f} G, "
+                    f"list --json {list_count / 1e9:.2f} G: {pool_count / list_count:.2f}x"
+                )
+        if size == 1000:
+            brief = [*stemcell, "report", "--condition", "diabetes"]
+            reported = median_of(runs, lambda b=brief, e=env: run(b, e))
+            print(
+                f"{'':>9}report of the 1,000: {reported[0]:.2f} s = {reported[0] / pooled[0]:.2f}x "
+                f"the warm pool ({pooled[0]:.2f} s); {reported[2]} MiB"
+            )
+    if len(peaks) > 1:
+        low, high = min(peaks), max(peaks)
+        print(
+            f"pool's peak memory from {low:,} to {high:,} studies: {peaks[low]} to {peaks[high]} "
+            f"MiB ({peaks[high] - peaks[low]} MiB apart; target under 20)"
+        )
+
+
 def piped_against_file(stemcell: list[str], env: dict[str, str], work: Path) -> None:
     """Wall time of ``list --json | cat`` against ``list --json > file`` (medians of 11
     alternating runs, each through the same shell)."""
@@ -435,11 +543,18 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated catalog sizes")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--clone", metavar="ID", help="copy this bundled descriptor instead")
+    parser.add_argument(
+        "--pool-sizes", default="1000,10000", help="sizes of the two-arm catalogs pool is run on"
+    )
+    parser.add_argument("--only-pool", action="store_true", help="run the pool figures alone")
     args = parser.parse_args()
     package = importlib.util.find_spec("stemcell_cli").submodule_search_locations[0]
     compileall.compile_dir(package, quiet=1)  # as pip install does: no run is timed compiling
     with tempfile.TemporaryDirectory(prefix="stemcell-bench-") as tmp:
         work = Path(tmp)
+        bench_pool([int(s) for s in args.pool_sizes.split(",")], args.runs, work)
+        if args.only_pool:
+            return
         bench_bundled(args.runs, work)
         bench_data(args.runs, work)
         for size in (int(s) for s in args.sizes.split(",")):

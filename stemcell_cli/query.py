@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set
 from typing import NamedTuple, Protocol, TypeVar
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -39,11 +40,21 @@ def phrase_in(query: str, texts: Iterable[str | None]) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=1024)
+def _short_word_set(text: str) -> frozenset[str]:
+    return frozenset(word_set(text))
+
+
+def _words_of(text: str | None) -> Set[str]:
+    """:func:`word_set`, kept for short texts (names of conditions, repeated study after study)."""
+    return _short_word_set(text) if text is not None and len(text) <= 100 else word_set(text)
+
+
 def words_in(query: str, texts: Iterable[str | None]) -> bool:
     """Whether every word of the query is a whole word of one of the texts, in any order (a
     plural matching its singular)."""
-    wanted = word_set(query)
-    return bool(wanted) and any(wanted <= word_set(text) for text in texts)
+    wanted = _words_of(query)
+    return bool(wanted) and any(wanted <= _words_of(text) for text in texts)
 
 
 def missing_words(query: str, texts: Iterable[str | None]) -> list[str]:

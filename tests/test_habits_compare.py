@@ -4,8 +4,11 @@ fills left out, labels with room, cells cut to a few lines (…) with --wide and
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
+from conftest import bundled_env
 from typer.testing import CliRunner
 
 from stemcell_cli.cli.app import app
@@ -31,16 +34,13 @@ def test_three_type_2_diabetes_studies_fit_in_100_lines_at_80_columns() -> None:
 def test_about_25_lines_per_study(columns: int) -> None:
     for condition, studies in (("ms", 4), ("type 2 diabetes", 3)):
         lines = compare("--condition", condition, columns=columns).splitlines()
-        # MIST's richer descriptor (issue 24) made ms 33 lines a study at 80 columns: above
-        # the issue's "about 25"; a tighter compare is still to do (issue 22). Issue 21 added
-        # the certainty's downgrades (2 lines) and a risk-of-bias row: 35.
-        assert len(lines) <= 35 * studies, (condition, columns, len(lines))
+        assert len(lines) <= 25 * studies, (condition, columns, len(lines))
 
 
 @pytest.mark.parametrize("columns", WIDTHS)
 def test_the_primary_endpoints_share_one_row(columns: int) -> None:
     out = compare("--condition", "type 2 diabetes", columns=columns).splitlines()
-    labels = [line for line in out if line.startswith("  Primary")]
+    labels = [line for line in out if line.strip().startswith("Primary")]
     assert len(labels) == (1 if columns >= 80 else 3)  # one row in each block
     data = json.loads(compare("--condition", "type 2 diabetes", "--json"))
     (primary,) = [r for r in data["rows"] if r["label"] == "Primary endpoint"]
@@ -84,3 +84,53 @@ def test_compact_level_and_certainty_are_explained_once_below() -> None:
     assert out.count("the primary outcome's rating as `stemcell pool` gives it") == 1
     assert out.count("+ low · ? some concerns or not reported · − high") == 1
     assert "1 strongest · 2 strong" in out and "4 · weak" in out
+
+
+@pytest.mark.slow  # a real process
+def test_through_a_pipe_about_25_lines_a_study_at_80_columns() -> None:
+    env = {k: v for k, v in bundled_env().items() if k != "COLUMNS"}  # a pipe: 80 columns
+    result = subprocess.run(
+        [sys.executable, "-m", "stemcell_cli", "compare", "--condition", "ms"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    lines = result.stdout.splitlines()
+    assert len(lines) <= 25 * 4 and max(len(line) for line in lines) <= 80
+    flat = " ".join(result.stdout.split())
+    assert "Other outcomes" in flat and "--wide shows everything" in flat
+    assert result.stderr == "4 of 9 studies compared\n"
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_limitations_take_one_line_and_cautions_two(columns: int) -> None:
+    lines = compare("ms-mist", "spms-hsct-qa", columns=columns).splitlines()
+
+    def height(label: str) -> int:  # the lines of the first row with this label
+        at = next(n for n, line in enumerate(lines) if line.startswith(f" {label}"))
+        ends = (n for n in range(at + 1, len(lines)) if lines[n][:2].strip())
+        return next(ends, len(lines)) - at
+
+    at = next(n for n, line in enumerate(lines) if line.startswith(" Limitations"))
+    assert lines[at].rstrip().endswith("…") and height("Limitations") == 1
+    assert height("Cautions") <= 2 and height("Safety") <= 2
+    full = json.loads(compare("ms-mist", "spms-hsct-qa", "--json"))
+    (limitations,) = [r for r in full["rows"] if r["label"] == "Limitations"]
+    assert all(len(v) > 80 for v in limitations["values"].values())  # JSON keeps them whole
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_a_study_without_a_primary_endpoint_still_shows_a_result(columns: int) -> None:
+    out = compare("ms-hsct", "ms-mist", columns=columns)
+    assert "Survival" in out  # ms-hsct flags no primary outcome: its first one has a row
+    assert "Other outcomes" in out  # ... and the rest are named below it
+
+
+def test_the_tables_share_the_studies_out_evenly() -> None:
+    out = compare("--condition", "ms", columns=80).splitlines()
+    ids = {"ms-hsct", "ms-mist", "ms-ram-ms", "spms-hsct-qa"}
+    headers = [line.split() for line in out if line.split() and set(line.split()) <= ids]
+    assert [len(h) for h in headers] == [2, 2]  # not three and one
+    three = compare("--condition", "type 2 diabetes", columns=80).splitlines()
+    assert sum(1 for line in three if "t2d-bmsc " in line and "t2d-ucmsc-rct" in line) == 1

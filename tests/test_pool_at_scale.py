@@ -7,14 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import BUNDLED, invoke
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stemcell_cli.analysis.certainty import I2_LIMIT, _inconsistency
 from stemcell_cli.analysis.contributions import gather
 from stemcell_cli.store.catalog import load_catalog
+from stemcell_cli.synthesis import pool
 from stemcell_cli.views.pooling import pooling_record
 from stemcell_cli.words import SHOWN, listed
-from tests.conftest import BUNDLED, invoke
 
 ORIGINAL = (BUNDLED / "t2d-bmsc-bhansali.yaml").read_text(encoding="utf-8")
 COPIES = 60
@@ -87,3 +89,28 @@ def test_a_list_names_at_most_shown_items_and_counts_the_others(
     assert said.startswith("|".join(items[:named]))
     rest = len(items) - named
     assert said.endswith(f" and {rest:,} more") if rest else said == "|".join(items)
+
+
+def _first_apart(rows: list[tuple[str, float, float]]) -> tuple[str, str] | None:
+    """The first pair (i < j, in order) whose intervals do not overlap, found the slow way."""
+    for i, (a, low_a, high_a) in enumerate(rows):
+        for b, low_b, high_b in rows[i + 1 :]:
+            if high_a < low_b or high_b < low_a:
+                return a, b
+    return None
+
+
+@given(st.lists(st.tuples(st.floats(-3, 3), st.floats(0.001, 2)), min_size=2, max_size=25))
+def test_the_inconsistency_check_names_the_first_pair_apart_as_a_scan_of_every_pair_would(
+    effects: list[tuple[float, float]],
+) -> None:
+    labels = [f"s{i}" for i in range(len(effects))]
+    pooled = pool([y for y, _ in effects], [v for _, v in effects], measure="MD", labels=labels)
+    found = _inconsistency(pooled)
+    rows = [(r.label, r.lower, r.upper) for r in pooled.studies]
+    expected = _first_apart(rows) if pooled.i2 > I2_LIMIT else None
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert f"95% CIs of {expected[0]} and {expected[1]} do not overlap" in found.reason

@@ -300,3 +300,14 @@ def test_secondary_figures_pooled_on_request_are_named_in_the_text() -> None:
     assert "Figures resting only on a secondary source are pooled (--include-secondary):" in text
     assert "covid-msc-lanzoni, covid-msc-monsel, covid-msc-rebelatto" in text
     assert "secondary source are pooled" not in invoke(*args).stdout
+
+
+@pytest.mark.usefixtures("seed_catalog")
+def test_the_forest_draws_each_domains_own_judgement() -> None:
+    """MIST's RoB 2 for progression: randomization, deviations and missing data some concerns,
+    measurement low, reporting not reported: one symbol each, in that order."""
+    out = invoke("pool", "--measure", "disease progression", env={"COLUMNS": "100"}).stdout
+    (row,) = [line for line in out.splitlines() if line.startswith("ms-mist")]
+    assert " ???+? " in row
+    said = " ".join(out.split())
+    assert "measurement of the outcome" not in said.partition("Down 1 for risk of bias")[2][:400]

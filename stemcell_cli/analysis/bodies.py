@@ -135,16 +135,26 @@ def analyse(
     directly: see :mod:`.measures`), fixed effect when only one study is estimable; None when
     no study gives an estimable effect."""
     measure = measure or default_measure(list(studies))
-    found = [(c, effect_of(c, measure)) for c in studies]
-    used = [c for c, e in found if e is not None]
-    effects = [e for _, e in found if e is not None]
+    used: list[Contribution] = []
+    yi: list[float] = []
+    vi: list[float] = []
+    excluded: list[str] = []
+    counted = True  # every effect from counts
+    for c in studies:
+        if (effect := effect_of(c, measure)) is None:
+            excluded.append(c.study_id)
+        else:
+            used.append(c)
+            yi.append(effect[0])
+            vi.append(effect[1])
+            counted = counted and effect[2] == "counts"
     if not used:
         return None
     fit = method if len(used) >= 2 else "FE"
     try:
         pooled = pool(
-            [e[0] for e in effects],
-            [e[1] for e in effects],
+            yi,
+            vi,
             measure=measure,
             method=fit,  # type: ignore[arg-type]
             labels=[c.study_id for c in used],
@@ -153,7 +163,7 @@ def analyse(
         )
     except ValueError:  # not estimable (the reason is in the exception)
         return None
-    pooled = replace(pooled, excluded=tuple(c.study_id for c, e in found if e is None))
+    pooled = replace(pooled, excluded=tuple(excluded))
     kinds = [c.measured_as for c in used if c.means and c.measured_as in ("final", "change")]
     if measure in ("MD", "SMD") and kinds:
         try:
@@ -166,7 +176,6 @@ def analyse(
     funnel = None
     if pooled.k >= MIN_STUDIES:
         funnel = regtest([s.yi for s in pooled.studies], [s.vi for s in pooled.studies])
-    counted = all(e[2] == "counts" for e in effects)
     events = sum(c.table[0] + c.table[2] for c in used) if counted else None
     people = [c.participants for c in used]
     participants = None if counted or None in people else sum(p or 0 for p in people)

@@ -24,6 +24,7 @@ The rating never goes below "very low".
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -52,6 +53,7 @@ class StudyFacts:
     randomized: bool
     risk_of_bias: str = "low"  # low, some-concerns or high
     concerns: tuple[str, ...] = ()  # the domains that are not low
+    judgements: tuple[tuple[str, str], ...] = ()  # (domain, judgement) as judged
 
 
 @dataclass(frozen=True)
@@ -140,15 +142,24 @@ def _inconsistency(pooled: Pooled) -> Downgrade | None:
     if pooled.i2 <= I2_LIMIT:
         return None
     rows = pooled.studies
-    for i, first in enumerate(rows):
-        for second in rows[i + 1 :]:
-            if first.upper < second.lower or second.upper < first.lower:
-                return Downgrade(
-                    "inconsistency",
-                    f"I² = {pooled.i2:.0f}% (above 50%) and the 95% CIs of {first.label} and "
-                    f"{second.label} do not overlap",
-                    1,
-                )
+    lows, highs = [r.lower for r in rows], [r.upper for r in rows]
+    # the first pair (i < j) whose CIs do not overlap: i is the first row that some later row
+    # lies wholly above or below (suffix extremes), j the first such later row
+    top, bottom = -math.inf, math.inf
+    later: list[tuple[float, float]] = []  # (largest lower, smallest upper) of rows after i
+    for low, high in zip(reversed(lows), reversed(highs), strict=True):
+        later.append((top, bottom))
+        top, bottom = max(top, low), min(bottom, high)
+    later.reverse()
+    for i, (top, bottom) in enumerate(later):
+        if highs[i] < top or bottom < lows[i]:
+            j = next(j for j in range(i + 1, len(rows)) if highs[i] < lows[j] or highs[j] < lows[i])
+            return Downgrade(
+                "inconsistency",
+                f"I² = {pooled.i2:.0f}% (above 50%) and the 95% CIs of {rows[i].label} and "
+                f"{rows[j].label} do not overlap",
+                1,
+            )
     return None
 
 

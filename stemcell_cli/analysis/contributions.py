@@ -3,7 +3,9 @@
 A *contribution* is one study's computed two-arm comparison of one outcome (the record's
 ``comparisons``, see :mod:`.comparisons`) with what the rating needs to know about the study:
 randomized or not, in people or animals, and its risk-of-bias flags (from the record's
-``evidence``). Records are plain JSON-ready dicts: the descriptor model is never rebuilt.
+``evidence``). Records are plain JSON-ready dicts (the whole record, or its pooling view): the
+descriptor model is never rebuilt. What thousands of contributions repeat (outcome names,
+groups, follow-up, risk-of-bias concerns) is kept once.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import functools
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import StemcellError
 from ..evidence.grading import randomized
@@ -27,7 +29,7 @@ class NothingToPool(StemcellError):
 Means = tuple[tuple[float, float, int], tuple[float, float, int]]  # (mean, SD, n) per arm
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: thousands are made, and a frozen init is slow
 class Contribution:
     """One study's comparison of one outcome, with what the rating needs: per-arm counts
     (a 2×2 table), or per-arm means, or only published effects (hazard ratios ...), or an
@@ -102,9 +104,32 @@ def gather(
         ]
         usable = [c for c in every if c["computed"] or c["published"]]
         if usable:
-            subgroup = by(record) if by else None
-            gathered.found += [_contribution(record, c, subgroup) for c in usable]
+            study = _study(record, by(record) if by else None)
+            gathered.found += [_contribution(study, c) for c in usable]
     return gathered
+
+
+class _Study(NamedTuple):
+    """What a study's contributions share, read once per record."""
+
+    id: str
+    title: str
+    randomized: bool
+    human: bool
+    follow_up: str | None
+    subgroup: str | None
+
+
+def _study(record: Mapping[str, Any], subgroup: str | None) -> _Study:
+    design = record["design"]
+    return _Study(
+        record["id"],
+        record["title"],
+        randomized(design["allocation"], design["type"]),
+        record["kind"] == "clinical",
+        _shared(follow_up_text(design.get("follow_up") or {})),
+        _shared(subgroup),
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -113,16 +138,18 @@ def _not_computed(outcome: str, reason: str) -> str:
     return f"{outcome}: {reason}"
 
 
+@functools.lru_cache(maxsize=1024)
+def _pair(experimental: str, comparator: str) -> tuple[str, str]:
+    """One (experimental, comparator) pair of group names for all the studies that share it."""
+    return experimental, comparator
+
+
 def _shared(text: str | None) -> str | None:
     """One copy of a text many contributions repeat (outcomes, groups, follow-up)."""
     return None if text is None else sys.intern(text)
 
 
-def _contribution(
-    record: Mapping[str, Any], c: Mapping[str, Any], subgroup: str | None
-) -> Contribution:
-    design = record["design"]
-    is_randomized = randomized(design["allocation"], design["type"])
+def _contribution(study: _Study, c: Mapping[str, Any]) -> Contribution:
     e, k = c["experimental"] or {}, c["comparator"] or {}
     counts = means = measured_as = None
     if c["computed"] and c["kind"] == "counts":
@@ -132,23 +159,23 @@ def _contribution(
         kinds = {e["measured_as"], k["measured_as"]}
         measured_as = kinds.pop() if len(kinds) == 1 else "mixed"
     return Contribution(
-        record["id"],
-        record["title"],
+        study.id,
+        study.title,
         sys.intern(c["outcome"]),
         sys.intern(c["key"]),
         _shared(c["timepoint"]),
-        (sys.intern(e.get("group") or ""), sys.intern(k.get("group") or "")),
-        is_randomized,
-        record["kind"] == "clinical",
-        study_facts(record["id"], is_randomized, c["risk_of_bias"]),
+        _pair(e.get("group") or "", k.get("group") or ""),
+        study.randomized,
+        study.human,
+        study_facts(study.id, study.randomized, c["risk_of_bias"]),
         tuple(c["published"]),
         counts,
         means,
         measured_as=measured_as,
         secondary=bool(c.get("secondary")),
-        subgroup=_shared(subgroup),
+        subgroup=study.subgroup,
         events_are=c["events_are"],
-        follow_up=_shared(follow_up_text(design.get("follow_up") or {})),
+        follow_up=study.follow_up,
     )
 
 
@@ -170,7 +197,15 @@ def study_facts(study_id: str, is_randomized: bool, judged: Mapping[str, Any]) -
         for name, d in judged["domains"].items()
         if is_randomized or name != "randomization"
     )
-    return StudyFacts(study_id, is_randomized, *_rated(judgements))
+    return _facts(study_id, is_randomized, judgements)
+
+
+@functools.lru_cache(maxsize=16)
+def _facts(
+    study_id: str, is_randomized: bool, judgements: tuple[tuple[str, str], ...]
+) -> StudyFacts:
+    """One object for a study's comparisons judged alike (they come one after the other)."""
+    return StudyFacts(study_id, is_randomized, *_rated(judgements), judgements)
 
 
 @functools.lru_cache(maxsize=1024)

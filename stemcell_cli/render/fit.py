@@ -12,6 +12,10 @@ import re
 import textwrap
 from collections.abc import Iterable, Sequence
 
+from rich.text import Text
+
+from ..safe import visible
+
 _SPACED_PERCENT = re.compile(r"(?<=\d) %")
 _SPACED_N = re.compile(r"\bn = (?=\d)")
 # a number and the word after it (74.4 months, 5 y, 95% CI), a relation with its number and
@@ -92,3 +96,10 @@ def groups(widths: Sequence[int], room: int) -> list[list[int]]:
         result[-1].append(i)
         used += width + CELL_PADDING
     return result
+
+
+def text(value: str, style: str = "", width: int | None = None) -> Text:
+    """Data as literal text: no markup, no emoji codes, no control characters; wrapped to
+    ``width`` (numbers kept with their units) when given."""
+    value = visible(tight(value))
+    return Text(value if width is None else wrap(value, width), style=style)

@@ -21,11 +21,7 @@ ZERO_CELLS = '1/2 added to every cell (metafor escalc add=1/2, to="only0")'
 def bias_symbols(c: Contribution) -> str:
     """One symbol per RoB 2 domain (``+??+?``), from the judgements the rating used. A
     non-randomized study's randomization domain is high (participants were not randomized)."""
-    judged: dict[str, str] = {}
-    for concern in c.facts.concerns:  # "missing outcome data not reported"
-        for name, label in DOMAINS.items():
-            if concern.startswith(label + " "):
-                judged[name] = concern[len(label) + 1 :].replace(" ", "-")
+    judged = dict(c.facts.judgements)
     if not c.randomized:
         judged.setdefault("randomization", "high")
     return "".join(ROB_SYMBOLS.get(judged.get(name, "low"), "?") for name in DOMAINS)

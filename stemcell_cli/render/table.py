@@ -9,7 +9,6 @@ in a second table of columns.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 from rich import box
@@ -19,12 +18,11 @@ from rich.text import Text
 
 from ..evidence.grading import CAUTION, LEVEL_SCALE, level_word
 from ..safe import visible
-from ..views import describe
-from ..views.compare import PRIMARY, Comparison, Row
+from ..views.compare import Comparison
 from ..views.listing import SUMMARY_HEADERS
-from ..views.rating_text import ROB_KEY, ROB_ORDER
-from ..views.show import CERTAINTY_NOTE, Section, view_sections
-from .fit import CELL_PADDING, groups, longest_line, longest_word, share, tight, wrap
+from ..views.show import Section, view_sections
+from .compare_table import render as render_comparison
+from .fit import longest_line, longest_word, share, text, tight
 
 if TYPE_CHECKING:
     from ..analysis.findings import Findings
@@ -42,13 +40,6 @@ MIN_COLUMN = 14  # compare's study columns
 LEVEL_LEGEND = LEVEL_SCALE
 # cautions that leave a study nothing to show: its level is never coloured as good news
 NOTHING_SHOWN = {CAUTION[c] for c in ("no-results", "results-unknown", "withdrawn", "terminated")}
-
-
-def text(value: str, style: str = "", width: int | None = None) -> Text:
-    """Data as literal text: no markup, no emoji codes, no control characters; wrapped to
-    ``width`` (numbers kept with their units) when given."""
-    value = visible(tight(value))
-    return Text(value if width is None else wrap(value, width), style=style)
 
 
 def cut(value: str, width: int) -> str:
@@ -283,113 +274,4 @@ class TableRenderer:
             self.console.print()
 
     def comparison(self, comparison: Comparison) -> None:
-        if not comparison.entries:
-            return
-        rows = comparison.rows if self.wide else tuple(compact_rows(comparison.rows))
-        width = self.console.width
-        labels = [r.label for r in rows]
-        if self.wide:
-            label_width = min(LABEL_WIDTH, max(longest_word(labels), 8))
-        else:  # room for labels: a fifth of the width, at least their longest word
-            label_width = max(longest_word(labels), min(longest_line(labels), width // 5, 22))
-        widths = []
-        for n, entry in enumerate(comparison.entries):
-            cells = [tight(r.cells[n]) for r in rows]
-            widths.append(max(len(entry.id), longest_word(cells), MIN_COLUMN))
-        # each column costs its padding and a divider; the table has an edge on each side
-        room = width - (label_width + CELL_PADDING) - 2
-        bar = describe.BAR_WIDTH + 2
-        has_bars = self.wide and any(any(r.bars) for r in rows)
-        for part in groups([w + 1 for w in widths], room):
-            # bars only where every column of this part can hold one on a line of its own
-            bars = has_bars and sum(max(widths[n], bar) + CELL_PADDING + 1 for n in part) <= room
-            sizes = {n: max(widths[n], bar if bars else 0) for n in part}
-            spare = room - sum(w + CELL_PADDING + 1 for w in sizes.values())
-            for i, n in enumerate(part):  # what is left, shared out
-                sizes[n] += max(0, spare) // len(part) + (i < max(0, spare) % len(part))
-            self._comparison_part(rows, comparison, sizes, label_width, bars)
-        if not self.wide:
-            self.console.print(text(COMPARE_NOTE, width=width))
-
-    def _comparison_part(
-        self,
-        rows: Sequence[Row],
-        comparison: Comparison,
-        sizes: dict[int, int],
-        label_width: int,
-        bars: bool,
-    ) -> None:
-        """One table of a comparison: the columns ``sizes`` names, as wide as it says; a row
-        empty in every one of them is left out. Compact (not ``--wide``): cells and labels
-        cut to a few lines (ending in …), rules only between sections."""
-        rows = [r for r in rows if any(r.cells[n] for n in sizes)]
-        grid = Table(
-            box=box.HORIZONTALS,
-            show_lines=self.wide,
-            caption=text(describe.BAR_LEGEND) if bars else None,
-        )
-        grid.add_column(text(""), style="bold", width=label_width)
-        for n, width in sizes.items():
-            grid.add_column(text(comparison.entries[n].id), width=width, header_style="bold")
-        for i, row in enumerate(rows):
-            lines = None if self.wide else PRIMARY_LINES if row.label == PRIMARY else CELL_LINES
-            if lines and row.label == "Certainty":
-                lines = CERTAINTY_LINES  # the rating and its downgrades; --wide: the outcome
-            each = None if self.wide or row.label != PRIMARY else PRIMARY_EACH
-            label = text(clip(row.label, label_width, lines))
-            if i == 0 or rows[i - 1].section != row.section:
-                label = Text.assemble(text(row.section.upper(), "cyan"), "\n", label)
-            cells = row.bars if bars and row.bars else row.cells
-            last = i + 1 == len(rows) or rows[i + 1].section != row.section
-            grid.add_row(
-                label,
-                *(text(clip(cells[n], width, lines, each)) for n, width in sizes.items()),
-                end_section=last and not self.wide,
-            )
-        self.console.print(grid)
-
-
-COMPARE_NOTE = (
-    "Cells are cut to a few lines (…); --wide shows everything, as do --format json and "
-    "markdown. Certainty: the primary outcome's rating as `stemcell pool` gives it, else the "
-    f"design's starting point. Risk of bias (RoB 2), domains in the order {ROB_ORDER}: "
-    f"{ROB_KEY}. {LEVEL_SCALE}."
-)
-CELL_LINES = 3  # lines a compact comparison cell may take
-CERTAINTY_LINES = 2  # ... and the certainty's: its rating and downgrades come first
-PRIMARY_LINES = 10  # ... and a primary endpoint's: its measure, then its results, ...
-PRIMARY_EACH = 2  # ... each in at most two lines
-
-
-def compact_rows(rows: Sequence[Row]) -> list[Row]:
-    """The rows as compact comparison shows them: the level without its meaning and the
-    certainty without its note (both said once, under the table)."""
-    out = []
-    for row in rows:
-        cells = row.cells
-        if row.label == "Level":
-            cells = tuple(c.split(":", 1)[0] for c in cells)
-        elif row.label == "Certainty":
-            cells = tuple(c.replace(f" ({CERTAINTY_NOTE})", "") for c in cells)
-        elif row.label == "Risk of bias":  # the overall and the symbols; --wide: each domain
-            cells = tuple(c.split("\n", 1)[0] for c in cells)
-        out.append(replace(row, cells=cells, bars=()))
-    return out
-
-
-def clip(value: str, width: int, lines: int | None, each: int | None = None) -> str:
-    """``value`` wrapped to ``width``, at most ``lines`` lines (each of its own lines at most
-    ``each``), a cut line ending in … (None: no limit)."""
-    out: list[str] = []
-    for paragraph in tight(value).split("\n"):
-        out += _cut_lines(wrap(paragraph, width).split("\n"), width, each)
-    return "\n".join(_cut_lines(out, width, lines))
-
-
-def _cut_lines(lines: list[str], width: int, most: int | None) -> list[str]:
-    if most is None or len(lines) <= most:
-        return lines
-    kept = lines[:most]
-    last = kept[-1].removesuffix(" …").removesuffix("…")
-    kept[-1] = last + " …" if len(last) + 2 <= width else last[: max(width - 1, 0)] + "…"
-    return kept
+        render_comparison(self.console, comparison, self.wide)

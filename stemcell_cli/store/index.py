@@ -35,7 +35,7 @@ from .problems import Problem, problems_from_text, problems_to_text
 from .walk import display_prefix
 
 T = TypeVar("T")
-FORMAT = 12  # 12: the pooling view; 11: each comparison rated
+FORMAT = 13  # 13: a computed effect on its outcome's compare row; 12: the pooling view
 VERSION = f"{FORMAT}:{SCHEMA_VERSION}:{__version__}"
 RAW = -15  # raw deflate: no header or checksum (SQLite keeps its pages sound; damage is
 # still caught, as a stream that does not end where the stored bytes do)

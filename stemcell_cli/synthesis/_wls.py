@@ -54,34 +54,57 @@ def scaled(w: Sequence[float]) -> tuple[float, list[float]]:
     return m, [wi / m for wi in w]
 
 
-def _intercept_only(x: Sequence[Row]) -> bool:
-    return len(x[0]) == 1 and all(row == INTERCEPT for row in x)
+class Design:
+    """The design matrix x of one fit (rows of one or two columns), with what every step of
+    the fit reuses: whether it is the intercept alone, its columns, and the products of each
+    pair of columns (``products[r][c]`` is the column of xᵢᵣ·xᵢ꜀, so that sums over i run at
+    C speed). Build it once per fit with :func:`design`."""
+
+    __slots__ = ("columns", "intercept_only", "p", "products", "rows")
+
+    def __init__(self, x: Sequence[Row]) -> None:
+        self.rows = x
+        self.p = len(x[0])
+        self.intercept_only = self.p == 1 and x.count(INTERCEPT) == len(x)
+        self.columns: list[list[float]] = []
+        self.products: list[list[list[float]]] = []
+        if not self.intercept_only:
+            self.columns = [list(column) for column in zip(*x, strict=True)]
+            self.products = [
+                [list(map(operator.mul, a, b)) for b in self.columns] for a in self.columns
+            ]
 
 
-def wls(y: Sequence[float], w: Sequence[float], x: Sequence[Row]) -> Fit:
+X = Sequence[Row] | Design
+
+
+def design(x: X) -> Design:
+    """x as a :class:`Design` (itself when it is one already)."""
+    return x if isinstance(x, Design) else Design(x)
+
+
+def wls(y: Sequence[float], w: Sequence[float], x: X) -> Fit:
     """Weighted least squares of y on the columns of x (one or two columns)."""
-    p = len(x[0])
+    x = design(x)
+    p = x.p
     m, u = scaled(w)
-    if _intercept_only(x):  # the weighted mean, without the general matrix algebra
+    if x.intercept_only:  # the weighted mean, without the general matrix algebra
         total = math.fsum(u)
         mean = math.fsum(map(operator.mul, u, y)) / total
         return Fit((mean,), ((1.0 / total / m,),), tuple(yi - mean for yi in y))
-    xtwx = [
-        [math.fsum(ui * xi[r] * xi[c] for ui, xi in zip(u, x, strict=True)) for c in range(p)]
-        for r in range(p)
-    ]
-    xtwy = [
-        math.fsum(ui * xi[r] * yi for ui, xi, yi in zip(u, x, y, strict=True)) for r in range(p)
-    ]
+    columns, products = x.columns, x.products
+    xtwx = [[math.fsum(map(operator.mul, u, products[r][c])) for c in range(p)] for r in range(p)]
+    uy = list(map(operator.mul, u, y))
+    xtwy = [math.fsum(map(operator.mul, uy, columns[r])) for r in range(p)]
     try:
         inv = _inverse(xtwx)
     except ZeroDivisionError:
         raise NotEstimable("not estimable: the weighted design is singular") from None
     beta = tuple(math.fsum(inv[r][c] * xtwy[c] for c in range(p)) for r in range(p))
-    resid = tuple(
-        yi - sum(b * xv for b, xv in zip(beta, xi, strict=True))
-        for yi, xi in zip(y, x, strict=True)
-    )
+    fitted = [0.0] * len(y)
+    for b, column in zip(beta, columns, strict=True):
+        fitted = [f + b * xv for f, xv in zip(fitted, column, strict=True)]
+    resid = tuple(map(operator.sub, y, fitted))
     vcov = tuple(tuple(value / m for value in row) for row in inv)
     return Fit(beta, vcov, resid)
 
@@ -93,29 +116,31 @@ def _weights(v: Sequence[float], tau2: float = 0.0) -> list[float]:
     return w
 
 
-def _scaled_q(y: Sequence[float], v: Sequence[float], x: Sequence[Row]) -> tuple[float, float]:
+def _scaled_q(y: Sequence[float], v: Sequence[float], x: X) -> tuple[float, float]:
     """(m, Q/m): Cochran's Q divided by the largest inverse-variance weight m."""
     m, u = scaled(_weights(v))
     fit = wls(y, u, x)
     return m, math.fsum(ui * r * r for ui, r in zip(u, fit.residuals, strict=True))
 
 
-def q_statistic(y: Sequence[float], v: Sequence[float], x: Sequence[Row]) -> float:
+def q_statistic(y: Sequence[float], v: Sequence[float], x: X) -> float:
     """Cochran's Q (residual heterogeneity) with inverse-variance weights."""
     m, q_scaled = _scaled_q(y, v, x)
     return q_scaled * m
 
 
-def trace_p(v: Sequence[float], x: Sequence[Row], tau2: float = 0.0) -> float:
+def trace_p(v: Sequence[float], x: X, tau2: float = 0.0) -> float:
     """tr(P) at a given tau²."""
+    x = design(x)
     m, u = scaled(_weights(v, tau2))
     fit = wls([0.0] * len(v), u, x)
     return _traces(u, x, fit.vcov)[0] * m
 
 
-def tau2_dl(y: Sequence[float], v: Sequence[float], x: Sequence[Row]) -> float:
+def tau2_dl(y: Sequence[float], v: Sequence[float], x: X) -> float:
     """DerSimonian–Laird: max(0, (Q − (k − p)) / tr(P)) with P at tau² = 0."""
-    df = len(y) - len(x[0])
+    x = design(x)
+    df = len(y) - x.p
     if df <= 0:
         return 0.0
     m, q_scaled = _scaled_q(y, v, x)
@@ -137,13 +162,14 @@ def _others(values: Sequence[float], total: float) -> list[float]:
     return out
 
 
-def _traces(w: Sequence[float], x: Sequence[Row], vcov: Sequence[Row]) -> tuple[float, float]:
+def _traces(w: Sequence[float], x: X, vcov: Sequence[Row]) -> tuple[float, float]:
     """(tr P, tr PP); closed form for an intercept-only model (P = W − w wᵀ/Σw).
 
     Pᵢᵢ = wᵢ(S − wᵢ)/S and Pᵢⱼ = −wᵢwⱼ/S, so tr P = Σ wᵢ(S − wᵢ)/S and
     tr PP = (Σ wᵢ²(S − wᵢ)² + Σ wᵢ²(S₂ − wᵢ²)) / S², every term non-negative.
     """
-    if _intercept_only(x):
+    x = design(x)
+    if x.intercept_only:
         s1 = math.fsum(w)
         squares = [wi * wi for wi in w]
         s2 = math.fsum(squares)
@@ -155,16 +181,12 @@ def _traces(w: Sequence[float], x: Sequence[Row], vcov: Sequence[Row]) -> tuple[
         return tr_p, (diag + off) / (s1 * s1)
     # P = W − W X A X'W with A = (X'WX)⁻¹: tr P = Σw − tr(AB), tr PP = Σw² − 2 tr(AC) +
     # tr(ABAB), with B = X'W²X and C = X'W³X (p × p: linear in k, not quadratic)
-    cols = range(len(x[0]))
+    cols = range(x.p)
+    products = x.products
 
     def gram(power: int) -> list[list[float]]:
-        return [
-            [
-                math.fsum(wi**power * xi[r] * xi[c] for wi, xi in zip(w, x, strict=True))
-                for c in cols
-            ]
-            for r in cols
-        ]
+        wp = [wi**power for wi in w]
+        return [[math.fsum(map(operator.mul, wp, products[r][c])) for c in cols] for r in cols]
 
     def times(a: Sequence[Sequence[float]], b: Sequence[Sequence[float]]) -> list[list[float]]:
         return [[math.fsum(a[r][i] * b[i][c] for i in cols) for c in cols] for r in cols]
@@ -178,7 +200,7 @@ def _traces(w: Sequence[float], x: Sequence[Row], vcov: Sequence[Row]) -> tuple[
     return tr_p, tr_pp
 
 
-def _fisher_step(y: Sequence[float], v: Sequence[float], x: Sequence[Row], tau2: float) -> float:
+def _fisher_step(y: Sequence[float], v: Sequence[float], x: Design, tau2: float) -> float:
     """The Fisher scoring step (y'PPy − tr P) / tr PP at tau², with scaled weights."""
     m, u = scaled(_weights(v, tau2))
     fit = wls(y, u, x)
@@ -193,7 +215,7 @@ def _fisher_step(y: Sequence[float], v: Sequence[float], x: Sequence[Row], tau2:
 
 
 def tau2_reml(
-    y: Sequence[float], v: Sequence[float], x: Sequence[Row], start: float | None = None
+    y: Sequence[float], v: Sequence[float], x: X, start: float | None = None
 ) -> tuple[float, int]:
     """REML tau² by Fisher scoring (as metafor), truncated at 0; returns (tau², iterations).
 
@@ -207,7 +229,8 @@ def tau2_reml(
     No convergence within ``REML_MAX_ITER`` evaluations raises :class:`NotConverged`
     (metafor stops with an error too).
     """
-    if len(y) - len(x[0]) <= 0:
+    x = design(x)
+    if len(y) - x.p <= 0:
         return 0.0, 0
     tau2 = tau2_dl(y, v, x) if start is None else max(0.0, start)
     floor = REML_FLOOR * min(v)
@@ -232,7 +255,7 @@ def tau2_reml(
 def _illinois(
     y: Sequence[float],
     v: Sequence[float],
-    x: Sequence[Row],
+    x: Design,
     a_point: tuple[float, float],
     b_point: tuple[float, float],
     used: int,

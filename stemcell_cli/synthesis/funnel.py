@@ -53,7 +53,7 @@ def regtest(yi: Sequence[float], vi: Sequence[float]) -> RegtestResult:
         if not _wls.finite(value) or value <= 0:
             raise ValueError(f"sampling variance {value!r} must be a positive finite number")
     sei = [math.sqrt(v) for v in vi]
-    x = [(1.0, s) for s in sei]
+    x = _wls.design([(1.0, s) for s in sei])  # built once for every step of the fit
     if max(sei) - min(sei) <= 1e-12 * max(sei):
         return RegtestResult(k, False, note="not assessable: all studies have the same SE")
     try:

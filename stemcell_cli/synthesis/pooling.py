@@ -44,17 +44,31 @@ INTERCEPT: tuple[float, ...] = (1.0,)
 FEW_STUDIES = 5  # fewer than this under random effects: tau² (and the CI) are imprecise
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: thousands are made, and a frozen init is slow
 class StudyRow:
-    """One study in a pooled analysis: its effect with 95 % CI and its weight (percent)."""
+    """One study in a pooled analysis: its effect with 95 % CI (on the reporting scale,
+    computed when asked: thousands of rows keep only yi and vi) and its weight (percent)."""
 
     label: str
     yi: float
     vi: float
-    estimate: float
-    lower: float
-    upper: float
     weight: float
+    ratio: bool = False  # reported exponentiated (RR, OR, HR ...)
+
+    def _reported(self, value: float) -> float:
+        return math.exp(value) if self.ratio else value
+
+    @property
+    def estimate(self) -> float:
+        return self._reported(self.yi)
+
+    @property
+    def lower(self) -> float:
+        return self._reported(self.yi - Z95 * math.sqrt(self.vi))
+
+    @property
+    def upper(self) -> float:
+        return self._reported(self.yi + Z95 * math.sqrt(self.vi))
 
 
 @dataclass(frozen=True)
@@ -194,7 +208,7 @@ def pool(
     k = len(yi)
     names = list(labels) if labels is not None else [f"Study {i + 1}" for i in range(k)]
     _check(yi, vi, names)
-    x = [INTERCEPT] * k
+    x = _wls.design([INTERCEPT] * k)
     q = _wls.q_statistic(yi, vi, x) if k > 1 else 0.0
     df = k - 1
     iterations = 0
@@ -287,12 +301,10 @@ def exp_or_refuse(value: float, what: str) -> float:
 
 
 def _row(measure: str, label: str, yi: float, vi: float, weight: float) -> StudyRow:
-    half = Z95 * math.sqrt(vi)
-    lo, hi = yi - half, yi + half
-    if is_ratio(measure):
-        est, low, high = (exp_or_refuse(v, f"the 95% CI of {label}") for v in (yi, lo, hi))
-        return StudyRow(label, yi, vi, est, low, high, weight)
-    return StudyRow(label, yi, vi, yi, lo, hi, weight)
+    ratio = is_ratio(measure)
+    if ratio:  # refused now, not when drawn: the upper limit is the largest value
+        exp_or_refuse(max(yi, yi + Z95 * math.sqrt(vi)), f"the 95% CI of {label}")
+    return StudyRow(label, yi, vi, weight, ratio)
 
 
 def pool_tables(

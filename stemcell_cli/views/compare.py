@@ -99,8 +99,17 @@ def column(study: Study) -> dict[str, list[list[str]]]:
         )
         for o in study.outcomes
     ]
+    # a computed effect joins the row of the outcome it computes
+    endpoints = {o.measure.casefold(): o.endpoint for o in study.outcomes if o.endpoint}
     outcomes += [
-        outcome_item(measure.casefold() in primary, None, measure, time, text, bar)
+        outcome_item(
+            measure.casefold() in primary,
+            endpoints.get(measure.casefold()),
+            measure,
+            time,
+            text,
+            bar,
+        )
         for measure, time, text, bar in compare_cells(study)
     ]
     tail = [
