@@ -205,19 +205,21 @@ def _facts(
     study_id: str, is_randomized: bool, judgements: tuple[tuple[str, str], ...]
 ) -> StudyFacts:
     """One object for a study's comparisons judged alike (they come one after the other)."""
-    return StudyFacts(study_id, is_randomized, *_rated(judgements), judgements)
+    return StudyFacts(study_id, is_randomized, *_rated(judgements))
 
 
 @functools.lru_cache(maxsize=1024)
-def _rated(judgements: tuple[tuple[str, str], ...]) -> tuple[str, tuple[str, ...]]:
-    """The overall judgement and the concerns (domains not at low risk), one copy for each set
-    of judgements however many studies share it."""
+def _rated(
+    judgements: tuple[tuple[str, str], ...],
+) -> tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The overall judgement, the concerns (domains not at low risk) and the judgements, one
+    copy of each for every study that shares them."""
     concerns = tuple(
         f"{DOMAINS[name]} {judgement.replace('-', ' ')}"
         for name, judgement in judgements
         if judgement != "low"
     )
-    return overall(judgement for _, judgement in judgements), concerns
+    return overall(judgement for _, judgement in judgements), concerns, judgements
 
 
 def nothing(gathered: Gathered) -> NothingToPool:
