@@ -3,6 +3,7 @@
     python bench/run.py                      # 1,000 and 10,000 descriptors, 3 runs each
     python bench/run.py --sizes 1000,10000,100000 --runs 5
     python bench/run.py --sizes 10000 --clone ms-hsct   # 10,000 copies of a bundled study
+    python bench/run.py --only-pool --pool-sizes 1000,10000,100000   # pool at registry scale
 
 Prints one table per catalog size: the median wall time of each command, its ratio to the bare
 parse floor measured in the same run (load every file with yaml.CSafeLoader, nothing else), its
@@ -16,7 +17,9 @@ model (varied conditions, designs, sizes) under a temporary folder and removed a
 index cache lives in its own folder. The package's modules are compiled first, as
 ``pip install`` does, so that no run is timed compiling them. Where valgrind is installed, the
 warm listing and that floor are also counted in instructions, which no other load on the
-machine can disturb.
+machine can disturb. First of all, ``pool`` over catalogs of two-arm trials: its CPU and peak
+memory against a warm ``list --json`` of the same catalog, the size of its bounded forest plot,
+and ``report`` of 1,000 studies against ``pool`` of them.
 """
 
 from __future__ import annotations
