@@ -9,6 +9,7 @@ import math
 import re
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from conftest import invoke, write_study
@@ -244,6 +245,31 @@ def test_subgroups_are_drawn_each_with_its_diamond(tmp_path: Path) -> None:
         assert f"\n{name}:\n" in drawn
         assert f"Subtotal ({k} studies)" in drawn
     assert drawn.count("◆") >= 3
+
+
+def test_the_svg_plot_draws_each_subgroup_with_its_diamond(tmp_path: Path) -> None:
+    write_bcg(tmp_path)
+    for i, group in enumerate(ALLOC, 1):
+        path = tmp_path / f"bcg-{i:02d}.yaml"
+        text = path.read_text().replace("name: Demo cells", f"name: Demo cells\n  route: {group}")
+        path.write_text(text)
+    args = ("pool", "--studies-dir", str(tmp_path), "--measure", "tuberculosis", "--by", "route")
+    root = ElementTree.fromstring(invoke(*args, "-f", "svg").stdout.encode())
+    svg = "{http://www.w3.org/2000/svg}"
+    texts = [t.text for t in root.iter(f"{svg}text")]
+    order = [t for t in texts if t in ("random", "alternate", "systematic") or "Subtotal" in t]
+    assert order == [
+        "random",
+        "Subtotal (7 studies)",
+        "alternate",
+        "Subtotal (2 studies)",
+        "systematic",
+        "Subtotal (4 studies)",
+    ]
+    assert len(list(root.iter(f"{svg}polygon"))) == 4  # three subtotals and the overall
+    assert any(t.startswith("Test for subgroup differences: Chi² = 1.86, df = 2") for t in texts)
+    drawn = [t for t in texts if t.startswith("bcg-")]
+    assert len(drawn) == 13 and texts.index(drawn[0]) > texts.index("random")
 
 
 def test_final_values_and_changes_are_never_mixed_in_an_smd(catalog_dir: Path) -> None:

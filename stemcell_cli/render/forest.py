@@ -171,12 +171,13 @@ class _Scale:
         return [self.null, *inside]
 
 
-def _values(rows: Sequence[ForestRow], summary: ForestSummary | None) -> list[float]:
+def _values(
+    rows: Sequence[ForestRow | ForestSummary | str], summary: ForestSummary | None
+) -> list[float]:
     out: list[float] = []
-    for r in rows:
-        out += [v for v in (r.lower, r.upper) if v is not None]
-    if summary is not None:
-        out += [summary.lower, summary.upper]
+    for r in [*rows, *([summary] if summary else [])]:
+        if not isinstance(r, str):
+            out += [v for v in (r.lower, r.upper) if v is not None]
     return out
 
 
@@ -332,7 +333,7 @@ def svg_ticks(scale: _Scale, x: object) -> list[tuple[float, str]]:
 
 
 def forest_svg(
-    rows: Sequence[ForestRow],
+    rows: Sequence[ForestRow | ForestSummary | str],
     summary: ForestSummary | None = None,
     *,
     log_scale: bool = True,
@@ -341,20 +342,24 @@ def forest_svg(
     frame: ForestFrame | None = None,
 ) -> str:
     """A standalone SVG forest plot: labels, squares whose area is proportional to the
-    weight, CIs, diamond, axis, favours labels, RoB symbols, and the lines under it."""
+    weight, CIs, diamond, axis, favours labels, RoB symbols, and the lines under it. Among
+    the rows, a text is a subgroup's heading and a summary its subtotal's diamond."""
     frame = frame or ForestFrame()
     scale = _Scale(_values(rows, summary), log_scale)
     row_h, top, plot_w = 22, 40 if title else 20, 360
-    labels = [r.label for r in rows] + ([summary.label] if summary else [])
+    every = [*rows, *([summary] if summary else [])]
+    labels = [r if isinstance(r, str) else r.label for r in every]
     left = max(220, 20 + CHAR * max(len(label) for label in labels))
-    effects = [ci_text(r.estimate, r.lower, r.upper, frame.decimals) for r in rows]
-    if summary is not None:
-        effects.append(ci_text(summary.estimate, summary.lower, summary.upper, frame.decimals))
+    effects = [
+        "" if isinstance(r, str) else ci_text(r.estimate, r.lower, r.upper, frame.decimals)
+        for r in every
+    ]
     header = f"{measure_label or 'Effect'} [95% CI]"
     eff_x = left + plot_w + 12
     weight_x = eff_x + CHAR * max(len(e) for e in [*effects, header]) + 14
     bias_x = weight_x + CHAR * 7
-    has_bias = any(r.bias for r in rows)
+    studies = [r for r in rows if isinstance(r, ForestRow)]
+    has_bias = any(r.bias for r in studies)
     right_end = bias_x + (18 * 5 + 10 if has_bias else 0)
     below = [
         *([summary.heterogeneity] if summary and summary.heterogeneity else []),
@@ -388,9 +393,25 @@ def forest_svg(
     put(weight_x, top + 12, "Weight", bold)
     if has_bias:
         put(bias_x, top + 12, "RoB", bold)
-    max_w = max([r.weight for r in rows if r.weight] + [1.0])
+    max_w = max([r.weight for r in studies if r.weight] + [1.0])
+
+    def diamond(s: ForestSummary, yc: float) -> None:
+        pts = (
+            f"{x(s.lower):.1f},{yc:.1f} {x(s.estimate):.1f},{yc - 7:.1f} "
+            f"{x(s.upper):.1f},{yc:.1f} {x(s.estimate):.1f},{yc + 7:.1f}"
+        )
+        out.append(f'<polygon points="{pts}" fill="black"/>')
+
     for i, r in enumerate(rows):
         yc = y0 + i * row_h + row_h / 2
+        if isinstance(r, str):  # a subgroup's heading
+            put(10, yc + 4, r, bold)
+            continue
+        if isinstance(r, ForestSummary):  # its subtotal
+            diamond(r, yc)
+            put(10, yc + 4, r.label, ' font-style="italic"')
+            put(eff_x, yc + 4, effects[i], ' font-style="italic"')
+            continue
         put(10, yc + 4, r.label)
         put(eff_x, yc + 4, effects[i])
         if r.weight is not None:
@@ -413,11 +434,7 @@ def forest_svg(
         )
     if summary is not None:
         yc = y0 + len(rows) * row_h + row_h / 2
-        pts = (
-            f"{x(summary.lower):.1f},{yc:.1f} {x(summary.estimate):.1f},{yc - 7:.1f} "
-            f"{x(summary.upper):.1f},{yc:.1f} {x(summary.estimate):.1f},{yc + 7:.1f}"
-        )
-        out.append(f'<polygon points="{pts}" fill="black"/>')
+        diamond(summary, yc)
         put(10, yc + 4, summary.label, bold)
         put(eff_x, yc + 4, effects[-1], bold)
         put(weight_x, yc + 4, "100%", bold)

@@ -215,35 +215,46 @@ def blocks(result: PoolResult, width: int = 80, ascii_only: bool = False) -> lis
 def subgroup_forest(result: PoolResult, width: int, ascii_only: bool) -> list[str]:
     """One forest plot per subgroup, its studies and its own pooled diamond, then RevMan's
     test for the difference between subgroups."""
-    assert result.subgroups is not None
     a = result.main
     rows = forest_rows(a)[0]
     whole_frame = frame(a)
     small = ForestFrame(whole_frame.decimals, whole_frame.axis_title, whole_frame.favours)
     lines: list[str] = []
-    for name, p in result.subgroups.groups:
-        members = {s.label for s in p.studies}
-        summary = None
-        if p.k >= 2:
-            summary = ForestSummary(
-                f"Subtotal ({p.k} {plural(p.k, 'study')})", p.estimate, p.lower, p.upper
-            )
+    for name, members, subtotal in subgroup_parts(result):
         lines.append(f"{name}:")
         lines += forest_text(
             [r for r in rows if r.label in members],
-            summary,
+            subtotal,
             log_scale=a.pooled.is_ratio,
             width=width,
             ascii_only=ascii_only,
             frame=small,
         )
-    test = result.subgroups.test
-    if test is not None:
-        lines.append(
-            f"Test for subgroup differences: Chi² = {test.q:.2f}, df = {test.df} "
-            f"(P = {test.p:.2f}), I² = {test.i2:.0f}%"
-        )
-    return lines
+    return lines + subgroup_test(result)
+
+
+def subgroup_parts(result: PoolResult) -> list[tuple[str, set[str], ForestSummary | None]]:
+    """Each subgroup: its name, its studies and its subtotal (None for one study)."""
+    assert result.subgroups is not None
+    parts = []
+    for name, p in result.subgroups.groups:
+        subtotal = None
+        if p.k >= 2:
+            label = f"Subtotal ({p.k} {plural(p.k, 'study')})"
+            subtotal = ForestSummary(label, p.estimate, p.lower, p.upper)
+        parts.append((name, {s.label for s in p.studies}, subtotal))
+    return parts
+
+
+def subgroup_test(result: PoolResult) -> list[str]:
+    """RevMan's test for subgroup differences, in a line (none when it was not computed)."""
+    test = result.subgroups.test if result.subgroups is not None else None
+    if test is None:
+        return []
+    return [
+        f"Test for subgroup differences: Chi² = {test.q:.2f}, df = {test.df} "
+        f"(P = {test.p:.2f}), I² = {test.i2:.0f}%"
+    ]
 
 
 def sensitivity_lines(result: PoolResult) -> list[str]:
@@ -278,12 +289,21 @@ def plural(n: int, word: str) -> str:
 
 
 def svg(result: PoolResult) -> str:
-    """The main analysis as a standalone SVG forest plot."""
+    """The main analysis as a standalone SVG forest plot; with subgroups, each subgroup's
+    studies under its name with its subtotal's diamond, and the test for their difference."""
     a = result.main
     every, summary = forest_rows(a, with_counts=True)
     rows, shown = bounded(a, every, result.draw_limit, result.favours)
+    items: list[ForestRow | ForestSummary | str] = list(rows)
+    if result.subgroups is not None:
+        study_of = {id(r): s.label for r, s in zip(every, a.pooled.studies, strict=True)}
+        items = []
+        for name, members, subtotal in subgroup_parts(result):
+            items += [name, *(r for r in rows if study_of[id(r)] in members)]
+            items += [subtotal] if subtotal else []
+        shown = replace(shown, below=(*subgroup_test(result), *shown.below))
     return forest_svg(
-        rows,
+        items,
         summary,
         log_scale=a.pooled.is_ratio,
         title=one_line(f"{a.outcome} ({a.label}); computed, {a.certainty.final} certainty") or "",
