@@ -125,14 +125,18 @@ def test_published_hazard_ratios_pool_by_generic_inverse_variance(catalog_dir: P
     assert pooled(catalog_dir, "--measure", "progression", "--effect", "hr")["pooled"] == p
 
 
+def write_bcg_by_route(folder: Path) -> None:
+    """The BCG trials with the allocation of each as its route (for --by route)."""
+    write_bcg(folder)
+    for i, group in enumerate(ALLOC, 1):
+        path = folder / f"bcg-{i:02d}.yaml"
+        text = path.read_text().replace("name: Demo cells", f"name: Demo cells\n  route: {group}")
+        path.write_text(text)
+
+
 @pytest.mark.parametrize("method", ["DL", "REML"])
 def test_subgroups_follow_revman(tmp_path: Path, method: str) -> None:
-    write_bcg(tmp_path)
-    for i, group in enumerate(ALLOC, 1):  # the allocation of each BCG trial, as the route
-        path = tmp_path / f"bcg-{i:02d}.yaml"
-        path.write_text(
-            path.read_text().replace("name: Demo cells", f"name: Demo cells\n  route: {group}")
-        )
+    write_bcg_by_route(tmp_path)
     data = pooled(
         tmp_path, "--measure", "tuberculosis", "--by", "route", "--method", method.lower()
     )
@@ -233,11 +237,7 @@ def test_a_bad_data_row_names_its_line_and_column(tmp_path: Path) -> None:
 
 
 def test_subgroups_are_drawn_each_with_its_diamond(tmp_path: Path) -> None:
-    write_bcg(tmp_path)
-    for i, group in enumerate(ALLOC, 1):
-        path = tmp_path / f"bcg-{i:02d}.yaml"
-        text = path.read_text().replace("name: Demo cells", f"name: Demo cells\n  route: {group}")
-        path.write_text(text)
+    write_bcg_by_route(tmp_path)
     args = ("pool", "--studies-dir", str(tmp_path), "--measure", "tuberculosis", "--by", "route")
     out = invoke(*args, env={"COLUMNS": "100"}).stdout
     drawn = out.split("Subgroups by route: each pooled, with its diamond", 1)[1]
@@ -248,11 +248,7 @@ def test_subgroups_are_drawn_each_with_its_diamond(tmp_path: Path) -> None:
 
 
 def test_the_svg_plot_draws_each_subgroup_with_its_diamond(tmp_path: Path) -> None:
-    write_bcg(tmp_path)
-    for i, group in enumerate(ALLOC, 1):
-        path = tmp_path / f"bcg-{i:02d}.yaml"
-        text = path.read_text().replace("name: Demo cells", f"name: Demo cells\n  route: {group}")
-        path.write_text(text)
+    write_bcg_by_route(tmp_path)
     args = ("pool", "--studies-dir", str(tmp_path), "--measure", "tuberculosis", "--by", "route")
     root = ElementTree.fromstring(invoke(*args, "-f", "svg").stdout.encode())
     svg = "{http://www.w3.org/2000/svg}"
