@@ -75,7 +75,9 @@ def test_left_out_studies_are_counted_past_the_first_few(copies: list[str]) -> N
         f"Left out: {study_id}: not estimable (no events, or all events, in both arms)"
         for study_id in copies[-ZEROS:][:SHOWN]
     ]
-    assert said[SHOWN:] == [f"Left out: {ZEROS - SHOWN} more (--json lists every one)"]
+    assert said[SHOWN:] == [
+        f"Left out: {ZEROS - SHOWN} more (stemcell pool --json lists every one)"
+    ]
     every = json.loads(invoke(*args, "--json").stdout)
     assert [x["study_id"] for x in every["left_out"]] == copies[-ZEROS:]
 
@@ -114,3 +116,12 @@ def test_the_inconsistency_check_names_the_first_pair_apart_as_a_scan_of_every_p
     else:
         assert found is not None
         assert f"95% CIs of {expected[0]} and {expected[1]} do not overlap" in found.reason
+
+
+def test_the_brief_counts_left_out_studies_past_the_first_few_as_pool_does(
+    copies: list[str],
+) -> None:
+    page = invoke("report", "--measure", "insulin dose cut").stdout
+    said = [copies[-ZEROS:][i] for i in range(ZEROS) if f"Left out: {copies[-ZEROS:][i]}:" in page]
+    assert said == copies[-ZEROS:][:SHOWN]
+    assert f"Left out: {ZEROS - SHOWN} more (stemcell pool --json lists every one)" in page

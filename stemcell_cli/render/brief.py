@@ -22,6 +22,7 @@ from ..query import Filters
 from ..views.describe import citation, code_words, design, follow_up, population
 from ..views.effect_lines import TITLE as EFFECTS
 from ..views.show import Section, view_sections
+from .sof_text import left_out_lines
 
 if TYPE_CHECKING:
     from ..analysis.bodies import Analysis
@@ -210,7 +211,7 @@ def build_report(
         return report
     result = pool_outcome(chosen.records, measure, options)
     report.analyses = [result.main, *result.others]
-    report.pool_notes = [f"Left out: {x.study_id}: {x.reason}" for x in result.left_out]
+    report.pool_notes = left_out_lines(result.left_out)
     if report.findings is not None:
         rows = tuple(a for a in report.findings.rows if a.key == result.key)
         report.findings = replace(report.findings, rows=rows) if rows else None

@@ -147,7 +147,9 @@ def left_out_lines(left_out: Sequence[LeftOut]) -> list[str]:
     """``Left out: ID: why``, one line each for the first few, then how many more."""
     lines = [f"Left out: {x.study_id}: {x.reason}" for x in left_out[:SHOWN]]
     if len(left_out) > SHOWN:
-        lines.append(f"Left out: {len(left_out) - SHOWN:,} more (--json lists every one)")
+        lines.append(
+            f"Left out: {len(left_out) - SHOWN:,} more (stemcell pool --json lists every one)"
+        )
     return lines
 
 
