@@ -106,7 +106,8 @@ def test_an_sd_from_a_ci_is_converted_as_the_handbook_says_and_shown(catalog_dir
     assert any("SD = √n × (upper − lower)" in note for note in c["notes"])
 
 
-def test_published_hazard_ratios_pool_by_generic_inverse_variance(catalog_dir: Path) -> None:
+def write_hazards(folder: Path) -> None:
+    """Four studies that give only a published hazard ratio of progression (no arm sizes)."""
     for i, (hr, lower, upper) in enumerate(HAZARDS, 1):
         effect = {
             "measure": "hazard-ratio",
@@ -114,7 +115,11 @@ def test_published_hazard_ratios_pool_by_generic_inverse_variance(catalog_dir: P
             "interval": {"lower": lower, "upper": upper},
         }
         outcome = {"measure": "Progression", "group": "cells vs control", "effect": effect}
-        write_study(catalog_dir, id=f"hr-{i}", arms=ARMS, outcomes=[outcome | {"source": "paper"}])
+        write_study(folder, id=f"hr-{i}", arms=ARMS, outcomes=[outcome | {"source": "paper"}])
+
+
+def test_published_hazard_ratios_pool_by_generic_inverse_variance(catalog_dir: Path) -> None:
+    write_hazards(catalog_dir)
     data = pooled(catalog_dir, "--measure", "progression")  # the published scale by default
     p = data["pooled"]
     assert p["measure"] == "HR" and data["k"] == 4
@@ -132,6 +137,22 @@ def write_bcg_by_route(folder: Path) -> None:
         path = folder / f"bcg-{i:02d}.yaml"
         text = path.read_text().replace("name: Demo cells", f"name: Demo cells\n  route: {group}")
         path.write_text(text)
+
+
+def test_participants_are_not_given_when_no_study_gives_its_arms_sizes(catalog_dir: Path) -> None:
+    write_hazards(catalog_dir)
+    where = ("--studies-dir", str(catalog_dir))
+    result = invoke("pool", *where, "--measure", "progression")
+    assert result.exit_code == 0, result.stderr
+    plot = result.stdout
+    assert "4 randomized, human comparisons, participants not given;" in " ".join(plot.split())
+    assert "0 participants" not in plot
+    drawn = invoke("pool", *where, "--measure", "progression", "-f", "svg")  # hazard ratios
+    assert drawn.exit_code == 0 and drawn.stdout.count("<rect x=") == 4, drawn.stderr
+    summary = " ".join(invoke("pool", *where, "-f", "markdown").stdout.split())
+    assert "| not given (4 studies) |" in summary
+    (row,) = json.loads(invoke("pool", *where, "--json").stdout)["rows"]
+    assert row["participants"] is None
 
 
 @pytest.mark.parametrize("method", ["DL", "REML"])

@@ -118,9 +118,11 @@ class Analysis:
         return tuple(c for c in self.studies if c.study_id not in self.pooled.excluded)
 
     @property
-    def participants(self) -> int:
-        """People in the pooled studies (those whose arms' sizes are known)."""
-        return sum(c.participants or 0 for c in self.used)
+    def participants(self) -> int | None:
+        """People in the pooled studies whose arms' sizes are known; None when no study gives
+        them (published effects only)."""
+        known = [c.participants for c in self.used if c.participants is not None]
+        return sum(known) if known else None
 
 
 def analyse(

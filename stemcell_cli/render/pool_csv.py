@@ -84,7 +84,7 @@ def sof_csv_rows(findings: Findings) -> list[list[str]]:
         p, x = a.pooled, a.absolute
         figures = (x["comparator"], x["intervention"], x["lower"], x["upper"])
         out.append(
-            [a.outcome, a.label, str(a.participants), str(p.k)]
+            [a.outcome, a.label, "" if a.participants is None else str(a.participants), str(p.k)]
             + ["; ".join(c.study_id for c in a.used), p.measure]
             + [repr(v) for v in (p.estimate, p.lower, p.upper)]
             + [p.label if p.k >= 2 else "one study"]

@@ -174,9 +174,10 @@ def block(
     """The forest plot and the notes of one analysis."""
     p = a.pooled
     forest = forest_lines(a, width, ascii_only, limit, favours)
+    n = a.participants
+    people = "participants not given" if n is None else f"{n:,} participants"
     heading = (
-        f"{a.outcome}: {p.k} {a.label} comparison{'' if p.k == 1 else 's'}, "
-        f"{a.participants:,} participants; "
+        f"{a.outcome}: {p.k} {a.label} comparison{'' if p.k == 1 else 's'}, {people}; "
         f"{MEASURE_NAMES[p.measure]}, {p.label} (computed)"
     )
     how = "Pooled" if p.k >= 2 else "One study, not pooled:"

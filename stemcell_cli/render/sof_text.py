@@ -54,6 +54,11 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else many or word + 's'}"
 
 
+def people(participants: int | None) -> str:
+    """``1,234``, or ``not given`` when no pooled study gives its arms' sizes."""
+    return "not given" if participants is None else f"{participants:,}"
+
+
 def relative_text(a: Analysis) -> str:
     """``RR 0.49 (95% CI 0.34 to 0.70)``; an RD in percentage points."""
     p = a.pooled
@@ -119,7 +124,7 @@ def sof_table(findings: Findings) -> tuple[list[tuple[str, ...]], list[str]]:
                 "—" if x is None else f"{whole(x.comparator)} per 1,000",
                 a.absolute["text"] if x is None else difference_text(x),
                 relative_text(a),
-                f"{a.participants:,} ({plural(a.pooled.k, 'study', 'studies')})",
+                f"{people(a.participants)} ({plural(a.pooled.k, 'study', 'studies')})",
                 " ".join([a.certainty.symbols, ",".join(marks)]).strip(),
                 comments(a),
             )
