@@ -18,7 +18,7 @@ V = SE * SE
 
 def facts(n: int, randomized: bool = True, risk: str = "low") -> list[StudyFacts]:
     concerns = () if risk == "low" else ("measurement of the outcome high",)
-    return [StudyFacts(f"S{i + 1}", randomized, risk, concerns) for i in range(n)]
+    return [StudyFacts(randomized, risk, concerns)] * n
 
 
 def clean_pool(k: int = 3):
@@ -41,7 +41,7 @@ def test_clean_randomized_evidence_stays_high_and_is_labelled():
 
 def test_observational_evidence_starts_low():
     studies = facts(3)
-    studies[1] = StudyFacts("S2", randomized=False)
+    studies[1] = StudyFacts(randomized=False)
     rating = rate_certainty(clean_pool(), studies, total_events=500)
     assert rating.start == "low" and rating.final == "low"
 
@@ -50,9 +50,9 @@ def test_risk_of_bias_fires_above_half_the_weight():
     pooled = pool([math.log(0.5)] * 3, [V, V, V / 2], labels=["S1", "S2", "S3"])
     studies = facts(3)
     concern = ("missing outcome data not reported",)
-    studies[2] = StudyFacts("S3", True, "some-concerns", concern)  # weight 50 %: not more
+    studies[2] = StudyFacts(True, "some-concerns", concern)  # weight 50 %: not more
     assert "risk of bias" not in domains(rate_certainty(pooled, studies, 500))
-    studies[1] = StudyFacts("S2", True, "some-concerns", concern)  # now 75 %
+    studies[1] = StudyFacts(True, "some-concerns", concern)  # now 75 %
     rating = rate_certainty(pooled, studies, 500)
     (downgrade,) = rating.downgrades
     assert downgrade.domain == "risk of bias" and downgrade.levels == 1
@@ -64,8 +64,8 @@ def test_risk_of_bias_fires_above_half_the_weight():
 def test_high_risk_of_bias_in_most_of_the_weight_rates_down_twice():
     pooled = pool([math.log(0.5)] * 3, [V, V, V / 2], labels=["S1", "S2", "S3"])
     studies = facts(3)
-    studies[2] = StudyFacts("S3", True, "high", ("measurement of the outcome high",))
-    studies[1] = StudyFacts("S2", True, "high", ("randomization process high",))
+    studies[2] = StudyFacts(True, "high", ("measurement of the outcome high",))
+    studies[1] = StudyFacts(True, "high", ("randomization process high",))
     rating = rate_certainty(pooled, studies, 500)
     (downgrade,) = rating.downgrades
     assert (downgrade.domain, downgrade.levels) == ("risk of bias", 2)

@@ -36,8 +36,8 @@ def one_study(study_id: str):
     """The bundled study's first computed comparison as a body of evidence of one study."""
     result = invoke("show", study_id, "--json")
     assert result.exit_code == 0, result.stderr
-    found = gather([json.loads(result.stdout)]).found[0]
-    analysis = analyse(found.key, [found])
+    found = gather([json.loads(result.stdout)]).found[:1]
+    analysis = analyse(found[0].key, found)
     assert analysis is not None
     return analysis
 

@@ -46,9 +46,9 @@ def test_no_grade_note_on_a_certainty_that_does_not_apply() -> None:
 
 def test_one_study_is_not_called_pooled() -> None:
     one = pool([math.log(0.8)], [0.25], measure="RR", labels=["S1"])
-    rating = rate_certainty(one, [StudyFacts("S1", True)], total_events=500)
+    rating = rate_certainty(one, [StudyFacts(True)], total_events=500)
     (reason,) = [d.reason for d in rating.downgrades if d.domain == "imprecision"]
     assert "pooled" not in reason and reason.startswith("the study's 95% CI")
     two = pool([math.log(0.8)] * 2, [0.25] * 2, measure="RR", labels=["S1", "S2"])
-    rating = rate_certainty(two, [StudyFacts("S1", True), StudyFacts("S2", True)], 500)
+    rating = rate_certainty(two, [StudyFacts(True), StudyFacts(True)], 500)
     assert any(d.reason.startswith("the pooled 95% CI") for d in rating.downgrades)

@@ -12,7 +12,8 @@ from stemcell_cli.render.forest import (
     ForestSummary,
     forest_svg,
     forest_text,
-    from_pooled,
+    pooled_summary,
+    study_row,
 )
 from stemcell_cli.synthesis import pool_tables
 
@@ -26,7 +27,8 @@ NAMES += ["Comstock 1976"]
 def bcg_forest(measure: str = "RR"):
     pooled = pool_tables(BCG, measure=measure, labels=NAMES)  # type: ignore[arg-type]
     counts = [(f"{a}/{b}", f"{c}/{d}") for a, b, c, d in BCG]
-    return from_pooled(pooled, counts)
+    rows = [study_row(s, c) for s, c in zip(pooled.studies, counts, strict=True)]
+    return rows, pooled_summary(pooled)
 
 
 @pytest.mark.parametrize("width", [60, 61, 80, 100, 140])

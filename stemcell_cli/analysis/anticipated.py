@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,14 +38,13 @@ class Anticipated:
 def anticipated(a: Analysis) -> Anticipated | None:
     """The anticipated absolute effects of one body of evidence (see the module docstring);
     None without counts in every study (means, or published effects only)."""
-    if not all(c.counts for c in a.used):
+    risk = a.comparator_risk
+    if risk is None:
         return None
-    risks = [c.table[2] / c.table[3] for c in a.used]
-    risk = statistics.median(risks)
     basis = (
         "the study's control-group risk"
-        if len(risks) == 1
-        else f"median control-group risk of the {len(risks):,} pooled studies"
+        if a.pooled.k == 1
+        else f"median control-group risk of the {a.pooled.k:,} pooled studies"
     )
     p = a.pooled
     if risk > 0 and p.is_ratio:

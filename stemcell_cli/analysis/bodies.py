@@ -20,7 +20,7 @@ The statistics live in :mod:`stemcell_cli.synthesis`; here they are only called 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from array import array
 from dataclasses import asdict, dataclass, replace
 from typing import Any, NamedTuple
 
@@ -36,10 +36,12 @@ from ..synthesis.continuous import mixing_note
 from ..synthesis.estimable import NotEstimable
 from ..synthesis.funnel import MIN_STUDIES
 from .certainty import LEVELS, Certainty, Downgrade, rate_certainty
-from .contributions import Contribution, LeftOut, NothingToPool
+from .columns import Contribution, Contributions, LeftOut, LeftOuts, Shape
+from .contributions import NothingToPool
 from .measures import CHOICES, default_measure, effect_of
 
 METHODS = {"reml": "REML", "dl": "DL", "fixed": "FE"}
+MEANS = ("final", "change")  # kinds of value a mean difference may mix
 
 
 class PoolOptions(NamedTuple):
@@ -63,20 +65,19 @@ NOT_ESTIMABLE = "not estimable (no events, or all events, in both arms)"
 HIGH_RISK = "at high risk of bias for this outcome: left out (--exclude-high-risk)"
 
 
-def screen(
-    studies: list[Contribution], options: PoolOptions, left_out: list[LeftOut]
-) -> list[Contribution]:
+def screen(studies: Contributions, options: PoolOptions, left_out: LeftOuts) -> Contributions:
     """The studies that enter: secondary figures only when asked for, high risk of bias not
     when asked to leave it out; each one left out is said, with why."""
-    kept = []
-    for c in studies:
+
+    def why(c: Shape | Contribution) -> str | None:
         if c.secondary and not options.include_secondary:
-            left_out.append(LeftOut(c.study_id, f"{c.outcome}: {SECONDARY} (--include-secondary)"))
-        elif options.exclude_high_risk and c.facts.risk_of_bias == "high":
-            left_out.append(LeftOut(c.study_id, f"{c.outcome}: {HIGH_RISK}"))
-        else:
-            kept.append(c)
-    return kept
+            return f"{c.outcome}: {SECONDARY} (--include-secondary)"
+        if options.exclude_high_risk and c.facts.risk_of_bias == "high":
+            return f"{c.outcome}: {HIGH_RISK}"
+        return None
+
+    left_out += (LeftOut(c.study_id, why(c) or "") for c in studies.where(lambda s: bool(why(s))))
+    return studies.where(lambda s: why(s) is None)
 
 
 KINDS = ((True, True), (False, True), (True, False), (False, False))  # (randomized, human)
@@ -101,7 +102,7 @@ class Analysis:
     human: bool
     measure: str
     method: str
-    studies: tuple[Contribution, ...]
+    studies: Contributions
     pooled: Pooled
     certainty: Certainty
     funnel: RegtestResult | None
@@ -113,21 +114,21 @@ class Analysis:
         return kind_label(self.randomized, self.human)
 
     @property
-    def used(self) -> tuple[Contribution, ...]:
+    def used(self) -> Contributions:
         """The studies in the pooled estimate (not estimable ones left out)."""
-        return tuple(c for c in self.studies if c.study_id not in self.pooled.excluded)
+        return self.studies.without(self.pooled.excluded)
 
     @property
     def participants(self) -> int | None:
         """People in the pooled studies whose arms' sizes are known; None when no study gives
         them (published effects only)."""
-        known = [c.participants for c in self.used if c.participants is not None]
+        known = [n for n in (c.participants for c in self.used) if n is not None]
         return sum(known) if known else None
 
 
 def analyse(
     key: str,
-    studies: Sequence[Contribution],
+    studies: Contributions,
     measure: str | None = None,
     method: str = "REML",
     ci: str = "z",
@@ -136,22 +137,29 @@ def analyse(
     """Pool one body of evidence on ``measure`` (by default the one its studies give most
     directly: see :mod:`.measures`), fixed effect when only one study is estimable; None when
     no study gives an estimable effect."""
-    measure = measure or default_measure(list(studies))
-    used: list[Contribution] = []
-    yi: list[float] = []
-    vi: list[float] = []
+    measure = measure or default_measure(studies)
+    kept = array("i")  # the places of the studies with an estimable effect
+    yi, vi, risks = array("d"), array("d"), array("d")
     excluded: list[str] = []
-    counted = True  # every effect from counts
-    for c in studies:
+    events = participants = 0
+    counted = sized = True  # every effect from counts; every study's arms' sizes known
+    for place, c in enumerate(studies):
         if (effect := effect_of(c, measure)) is None:
             excluded.append(c.study_id)
-        else:
-            used.append(c)
-            yi.append(effect[0])
-            vi.append(effect[1])
-            counted = counted and effect[2] == "counts"
-    if not used:
+            continue
+        kept.append(place)
+        yi.append(effect[0])
+        vi.append(effect[1])
+        counted = counted and effect[2] == "counts"
+        if counted:
+            events += c.table[0] + c.table[2]
+            risks.append(c.table[2] / c.table[3])
+        people = c.participants
+        sized = sized and people is not None
+        participants += people or 0
+    if not kept:
         return None
+    used = studies.subset(kept)
     fit = method if len(used) >= 2 else "FE"
     try:
         pooled = pool(
@@ -159,14 +167,14 @@ def analyse(
             vi,
             measure=measure,
             method=fit,  # type: ignore[arg-type]
-            labels=[c.study_id for c in used],
+            labels=used.ids,
             ci=ci,  # type: ignore[arg-type]
             pi=pi,  # type: ignore[arg-type]
         )
     except ValueError:  # not estimable (the reason is in the exception)
         return None
     pooled = replace(pooled, excluded=tuple(excluded))
-    kinds = [c.measured_as for c in used if c.means and c.measured_as in ("final", "change")]
+    kinds = [s.measured_as for s in used.shapes() if s.kind == "means" and s.measured_as in MEANS]
     if measure in ("MD", "SMD") and kinds:
         try:
             mixed = mixing_note(kinds, measure)
@@ -175,19 +183,16 @@ def analyse(
         if mixed:
             pooled = replace(pooled, notes=(*pooled.notes, mixed))
     first = studies[0]
-    funnel = None
-    if pooled.k >= MIN_STUDIES:
-        funnel = regtest([s.yi for s in pooled.studies], [s.vi for s in pooled.studies])
-    events = sum(c.table[0] + c.table[2] for c in used) if counted else None
-    people = [c.participants for c in used]
-    participants = None if counted or None in people else sum(p or 0 for p in people)
+    funnel = regtest(yi, vi) if pooled.k >= MIN_STUDIES else None
     certainty = rate_certainty(
-        pooled, [c.facts for c in used], events, funnel, participants=participants
+        pooled,
+        used.facts,
+        events if counted else None,
+        funnel,
+        participants=participants if sized and not counted else None,
     )
     certainty = _adjust(certainty, pooled.k, first.human)
-    risk = None
-    if counted:
-        risk = statistics.median(c.table[2] / c.table[3] for c in used)  # as GRADE suggests
+    risk = statistics.median(risks) if counted else None  # as GRADE suggests
     return Analysis(
         key,
         first.outcome,
@@ -195,7 +200,7 @@ def analyse(
         first.human,
         measure,
         pooled.method,
-        tuple(studies),
+        studies,
         pooled,
         certainty,
         funnel,
@@ -263,19 +268,17 @@ def _difference(pooled: Pooled) -> dict[str, Any]:
     }
 
 
-def single(studies: list[Contribution], skipped: list[LeftOut]) -> list[Contribution]:
+def single(studies: Contributions, skipped: LeftOuts) -> Contributions:
     """One contribution per study; a study with several (timepoints) is left out, said why."""
-    counts: dict[str, int] = {}
-    for c in studies:
-        counts[c.study_id] = counts.get(c.study_id, 0) + 1
-    for study_id, n in counts.items():
-        if n > 1:
-            why = f"compares this outcome at {n} timepoints; one study is counted once"
-            skipped.append(LeftOut(study_id, why))
-    return [c for c in studies if counts[c.study_id] == 1]
+    once, more = studies.once_per_study()
+    skipped += (
+        LeftOut(study_id, f"compares this outcome at {n} timepoints; one study is counted once")
+        for study_id, n in more
+    )
+    return once
 
 
-def bodies(studies: list[Contribution]) -> list[list[Contribution]]:
+def bodies(studies: Contributions) -> list[Contributions]:
     """The studies split by kind (randomized or not, human or animal), in KINDS order."""
-    groups = [[c for c in studies if (c.randomized, c.human) == kind] for kind in KINDS]
-    return [g for g in groups if g]
+    groups = studies.split(lambda s: (s.randomized, s.human))
+    return [groups[kind] for kind in KINDS if kind in groups]

@@ -25,11 +25,12 @@ The rating never goes below "very low".
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..synthesis.funnel import MIN_STUDIES, RegtestResult
-from ..synthesis.pooling import Pooled
+from ..synthesis.pooling import Pooled, StudyRow
 from ..words import listed
 
 LEVELS = ("very low", "low", "moderate", "high")
@@ -42,14 +43,15 @@ OIS_PARTICIPANTS = 400
 BENEFIT, HARM = 0.75, 1.25  # appreciable benefit and harm, as ratios
 WIDE = 10.0  # an interval whose upper bound is more than this times its lower is very wide
 FUNNEL_P = 0.10
+HIGH, SOME = ("high",), ("some-concerns", "high")  # the judgements each downgrade counts
 
 
 @dataclass(frozen=True, slots=True)
 class StudyFacts:
     """What the rating needs to know about one study (same order as the pooled studies):
-    its RoB 2 overall judgement for the outcome and the domains behind it."""
+    whether it is randomized, its RoB 2 overall judgement for the outcome and the domains
+    behind it. Studies judged alike share one object."""
 
-    label: str
     randomized: bool
     risk_of_bias: str = "low"  # low, some-concerns or high
     concerns: tuple[str, ...] = ()  # the domains that are not low
@@ -117,19 +119,20 @@ def rate_certainty(
 
 
 def _risk_of_bias(pooled: Pooled, studies: Sequence[StudyFacts]) -> Downgrade | None:
-    rows = list(zip(studies, pooled.studies, strict=True))
-    high = [(facts, row.weight) for facts, row in rows if facts.risk_of_bias == "high"]
-    some = [(facts, row.weight) for facts, row in rows if facts.risk_of_bias != "low"]
-    for found, levels, what in ((high, 2, "at high risk of bias"), (some, 1, "at some risk")):
-        share = sum(weight for _, weight in found)
+    rows = pooled.studies
+    for counted, levels, what in ((HIGH, 2, "at high risk of bias"), (SOME, 1, "at some risk")):
+        share = sum(
+            row.weight
+            for facts, row in zip(studies, rows, strict=True)
+            if facts.risk_of_bias in counted
+        )
         if share > ROB_SHARE:
-            alike: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-            for facts, _ in found:  # studies with the same concerns named together
-                alike.setdefault((facts.risk_of_bias, facts.concerns), []).append(facts.label)
-            names = "; ".join(
-                f"{listed(labels)} ({level.replace('-', ' ')}: {', '.join(concerns)})"
-                for (level, concerns), labels in alike.items()
-            )
+            alike = {  # studies with the same concerns named together
+                (facts.risk_of_bias, facts.concerns): None
+                for facts in studies
+                if facts.risk_of_bias in counted
+            }
+            names = "; ".join(_named(studies, rows, group) for group in alike)
             return Downgrade(
                 "risk of bias",
                 f"studies {what} hold {share:.0f}% of the weight (more than half): {names}",
@@ -138,20 +141,34 @@ def _risk_of_bias(pooled: Pooled, studies: Sequence[StudyFacts]) -> Downgrade | 
     return None
 
 
+def _named(
+    studies: Sequence[StudyFacts], rows: Sequence[StudyRow], group: tuple[str, tuple[str, ...]]
+) -> str:
+    """``S1, S2 (some concerns: ...)``: the studies judged ``group`` (judgement, concerns)."""
+    labels = (
+        row.label
+        for facts, row in zip(studies, rows, strict=True)
+        if (facts.risk_of_bias, facts.concerns) == group
+    )
+    return f"{listed(labels)} ({group[0].replace('-', ' ')}: {', '.join(group[1])})"
+
+
 def _inconsistency(pooled: Pooled) -> Downgrade | None:
     if pooled.i2 <= I2_LIMIT:
         return None
     rows = pooled.studies
-    lows, highs = [r.lower for r in rows], [r.upper for r in rows]
+    lows, highs = array("d", (r.lower for r in rows)), array("d", (r.upper for r in rows))
     # the first pair (i < j) whose CIs do not overlap: i is the first row that some later row
     # lies wholly above or below (suffix extremes), j the first such later row
+    tops, bottoms = array("d"), array("d")  # largest lower, smallest upper of the rows after i
     top, bottom = -math.inf, math.inf
-    later: list[tuple[float, float]] = []  # (largest lower, smallest upper) of rows after i
     for low, high in zip(reversed(lows), reversed(highs), strict=True):
-        later.append((top, bottom))
+        tops.append(top)
+        bottoms.append(bottom)
         top, bottom = max(top, low), min(bottom, high)
-    later.reverse()
-    for i, (top, bottom) in enumerate(later):
+    tops.reverse()
+    bottoms.reverse()
+    for i, (top, bottom) in enumerate(zip(tops, bottoms, strict=True)):
         if highs[i] < top or bottom < lows[i]:
             j = next(j for j in range(i + 1, len(rows)) if highs[i] < lows[j] or highs[j] < lows[i])
             return Downgrade(

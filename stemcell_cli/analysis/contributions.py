@@ -4,14 +4,14 @@ A *contribution* is one study's computed two-arm comparison of one outcome (the 
 ``comparisons``, see :mod:`.comparisons`) with what the rating needs to know about the study:
 randomized or not, in people or animals, and its risk-of-bias flags (from the record's
 ``evidence``). Records are plain JSON-ready dicts (the whole record, or its pooling view): the
-descriptor model is never rebuilt. What thousands of contributions repeat (outcome names,
-groups, follow-up, risk-of-bias concerns) is kept once.
+descriptor model is never rebuilt. They are kept as columns (:mod:`.columns`): what thousands
+of contributions repeat (outcome names, groups, follow-up, risk-of-bias facts) once, their
+figures in arrays.
 """
 
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -20,71 +20,20 @@ from ..errors import StemcellError
 from ..evidence.grading import randomized
 from ..evidence.risk_of_bias import DOMAINS, overall
 from .certainty import StudyFacts
+from .columns import Contributions, ContributionTable, LeftOut, LeftOuts, Shape
 
 
 class NothingToPool(StemcellError):
     """No body of evidence to show: nothing selected, one study only, no comparable arms."""
 
 
-Means = tuple[tuple[float, float, int], tuple[float, float, int]]  # (mean, SD, n) per arm
-
-
-@dataclass(slots=True)  # not frozen: thousands are made, and a frozen init is slow
-class Contribution:
-    """One study's comparison of one outcome, with what the rating needs: per-arm counts
-    (a 2×2 table), or per-arm means, or only published effects (hazard ratios ...), or an
-    effect given directly (``--data`` rows of yi, vi)."""
-
-    study_id: str
-    title: str
-    outcome: str
-    key: str
-    timepoint: str | None
-    groups: tuple[str, str]
-    randomized: bool
-    human: bool
-    facts: StudyFacts
-    published: tuple[dict[str, Any], ...] = ()
-    counts: tuple[int, int, int, int] | None = None
-    means: Means | None = None
-    direct: tuple[str, float, float] | None = None  # (measure, yi, vi)
-    measured_as: str | None = None  # continuous: final, change or mixed
-    secondary: bool = False
-    subgroup: str | None = None
-    events_are: str | None = None  # harmful or desirable (counts): which side is "favours"
-    follow_up: str | None = None  # the study's follow-up, in words ("median 24 months")
-
-    @property
-    def table(self) -> tuple[int, int, int, int]:
-        """The 2×2 table (counts only)."""
-        if self.counts is None:
-            raise ValueError(f"{self.study_id}: no counts for {self.outcome}")
-        return self.counts
-
-    @property
-    def participants(self) -> int | None:
-        if self.counts:
-            return self.counts[1] + self.counts[3]
-        if self.means:
-            return self.means[0][2] + self.means[1][2]
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class LeftOut:
-    """A study (or one comparison of it) not in a body of evidence, and why."""
-
-    study_id: str
-    reason: str
-
-
 @dataclass
 class Gathered:
-    """The contributions of the selected studies, the comparisons that could not be computed,
-    and how many studies were selected."""
+    """The contributions of the selected studies (as columns), the comparisons that could not
+    be computed, and how many studies were selected."""
 
-    found: list[Contribution]
-    skipped: list[LeftOut]
+    found: Contributions
+    skipped: LeftOuts
     selected: int
 
 
@@ -93,27 +42,29 @@ def gather(
 ) -> Gathered:
     """Every computed comparison of the records, and every published effect (each record read
     once, then let go); ``by`` names each record's subgroup."""
-    gathered = Gathered([], [], 0)
+    table = ContributionTable()
+    skipped = LeftOuts()
+    selected = 0
     for record in records:
-        gathered.selected += 1
+        selected += 1
         every = record["comparisons"]
-        gathered.skipped += [
+        skipped += (
             LeftOut(record["id"], _not_computed(c["outcome"], c["reason"]))
             for c in every
             if c["reason"]
-        ]
+        )
         usable = [c for c in every if c["computed"] or c["published"]]
         if usable:
             study = _study(record, by(record) if by else None)
-            gathered.found += [_contribution(study, c) for c in usable]
-    return gathered
+            number = table.add_study(record["id"], record["title"])
+            for c in usable:
+                _add(table, number, study, c)
+    return Gathered(table.every(), skipped, selected)
 
 
 class _Study(NamedTuple):
     """What a study's contributions share, read once per record."""
 
-    id: str
-    title: str
     randomized: bool
     human: bool
     follow_up: str | None
@@ -123,12 +74,10 @@ class _Study(NamedTuple):
 def _study(record: Mapping[str, Any], subgroup: str | None) -> _Study:
     design = record["design"]
     return _Study(
-        record["id"],
-        record["title"],
         randomized(design["allocation"], design["type"]),
         record["kind"] == "clinical",
-        _shared(follow_up_text(design.get("follow_up") or {})),
-        _shared(subgroup),
+        follow_up_text(design.get("follow_up") or {}),
+        subgroup,
     )
 
 
@@ -138,45 +87,32 @@ def _not_computed(outcome: str, reason: str) -> str:
     return f"{outcome}: {reason}"
 
 
-@functools.lru_cache(maxsize=1024)
-def _pair(experimental: str, comparator: str) -> tuple[str, str]:
-    """One (experimental, comparator) pair of group names for all the studies that share it."""
-    return experimental, comparator
-
-
-def _shared(text: str | None) -> str | None:
-    """One copy of a text many contributions repeat (outcomes, groups, follow-up)."""
-    return None if text is None else sys.intern(text)
-
-
-def _contribution(study: _Study, c: Mapping[str, Any]) -> Contribution:
+def _add(table: ContributionTable, number: int, study: _Study, c: Mapping[str, Any]) -> None:
+    """One comparison of a record, added to the table."""
     e, k = c["experimental"] or {}, c["comparator"] or {}
-    counts = means = measured_as = None
+    counts = means = measured_as = kind = None
     if c["computed"] and c["kind"] == "counts":
-        counts = (e["events"], e["total"], k["events"], k["total"])
+        counts, kind = (e["events"], e["total"], k["events"], k["total"]), "counts"
     elif c["computed"] and c["kind"] == "continuous":
-        means = ((e["mean"], e["sd"], e["n"]), (k["mean"], k["sd"], k["n"]))
+        means, kind = ((e["mean"], e["sd"], e["n"]), (k["mean"], k["sd"], k["n"])), "means"
         kinds = {e["measured_as"], k["measured_as"]}
         measured_as = kinds.pop() if len(kinds) == 1 else "mixed"
-    return Contribution(
-        study.id,
-        study.title,
-        sys.intern(c["outcome"]),
-        sys.intern(c["key"]),
-        _shared(c["timepoint"]),
-        _pair(e.get("group") or "", k.get("group") or ""),
+    shape = Shape(
+        c["outcome"],
+        c["key"],
+        c["timepoint"],
+        (e.get("group") or "", k.get("group") or ""),
         study.randomized,
         study.human,
-        study_facts(study.id, study.randomized, c["risk_of_bias"]),
-        tuple(c["published"]),
-        counts,
-        means,
-        measured_as=measured_as,
-        secondary=bool(c.get("secondary")),
-        subgroup=study.subgroup,
-        events_are=c["events_are"],
-        follow_up=study.follow_up,
+        study_facts(study.randomized, c["risk_of_bias"]),
+        kind,
+        measured_as,
+        bool(c.get("secondary")),
+        c["events_are"],
+        study.follow_up,
+        study.subgroup,
     )
+    table.add(number, shape, counts=counts, means=means, published=tuple(c["published"]))
 
 
 def follow_up_text(follow_up: Mapping[str, Any]) -> str | None:
@@ -188,7 +124,7 @@ def follow_up_text(follow_up: Mapping[str, Any]) -> str | None:
     return f"{statistic + ' ' if statistic else ''}{months:g} months"
 
 
-def study_facts(study_id: str, is_randomized: bool, judged: Mapping[str, Any]) -> StudyFacts:
+def study_facts(is_randomized: bool, judged: Mapping[str, Any]) -> StudyFacts:
     """What the rating needs from a comparison's RoB 2 judgements: the overall judgement and
     the domains behind it. A non-randomized study's randomization domain is not counted again
     (its body of evidence already starts at low)."""
@@ -197,29 +133,20 @@ def study_facts(study_id: str, is_randomized: bool, judged: Mapping[str, Any]) -
         for name, d in judged["domains"].items()
         if is_randomized or name != "randomization"
     )
-    return _facts(study_id, is_randomized, judgements)
-
-
-@functools.lru_cache(maxsize=16)
-def _facts(
-    study_id: str, is_randomized: bool, judgements: tuple[tuple[str, str], ...]
-) -> StudyFacts:
-    """One object for a study's comparisons judged alike (they come one after the other)."""
-    return StudyFacts(study_id, is_randomized, *_rated(judgements))
+    return _facts(is_randomized, judgements)
 
 
 @functools.lru_cache(maxsize=1024)
-def _rated(
-    judgements: tuple[tuple[str, str], ...],
-) -> tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """The overall judgement, the concerns (domains not at low risk) and the judgements, one
-    copy of each for every study that shares them."""
+def _facts(is_randomized: bool, judgements: tuple[tuple[str, str], ...]) -> StudyFacts:
+    """One object for every comparison judged alike: the overall judgement, the concerns
+    (domains not at low risk) and the judgements."""
     concerns = tuple(
         f"{DOMAINS[name]} {judgement.replace('-', ' ')}"
         for name, judgement in judgements
         if judgement != "low"
     )
-    return overall(judgement for _, judgement in judgements), concerns, judgements
+    overall_judgement = overall(judgement for _, judgement in judgements)
+    return StudyFacts(is_randomized, overall_judgement, concerns, judgements)
 
 
 def nothing(gathered: Gathered) -> NothingToPool:

@@ -3,7 +3,7 @@ kind of evidence with a two-arm comparison in the selected studies."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,8 @@ from .bodies import (
     screen,
     single,
 )
-from .contributions import LeftOut, NothingToPool, gather, nothing
+from .columns import LeftOut, LeftOuts
+from .contributions import NothingToPool, gather, nothing
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,8 @@ class Findings:
     method: str
     selected: int
     rows: tuple[Analysis, ...]
-    left_out: tuple[LeftOut, ...] = field(default=())
-    not_computed: tuple[LeftOut, ...] = field(default=())
+    left_out: Sequence[LeftOut] = field(default=())
+    not_computed: Sequence[LeftOut] = field(default=())
 
 
 def summary_of_findings(
@@ -41,15 +42,14 @@ def summary_of_findings(
     gathered = gather(records)
     if not gathered.found:
         raise nothing(gathered)
-    found = gathered.found
     rows: list[Analysis] = []
-    left_out: list[LeftOut] = []
-    for key in dict.fromkeys(c.key for c in found):
-        studies = single(screen([c for c in found if c.key == key], options, left_out), left_out)
+    left_out = LeftOuts()
+    for key, outcome in gathered.found.split(lambda s: s.key).items():
+        studies = single(screen(outcome, options, left_out), left_out)
         for body in bodies(studies):
             analysis = analyse(key, body, options.measure, fit, options.ci)
             if analysis is None:
-                left_out += [LeftOut(c.study_id, f"{c.outcome}: not estimable") for c in body]
+                left_out += (LeftOut(c.study_id, f"{c.outcome}: not estimable") for c in body)
             else:
                 rows.append(analysis)
                 left_out += [
@@ -65,6 +65,6 @@ def summary_of_findings(
         fit,
         gathered.selected,
         tuple(rows),
-        tuple(left_out),
-        tuple(gathered.skipped),
+        left_out,
+        gathered.skipped,
     )

@@ -13,6 +13,7 @@ counts, MD for means, else the published effect's own measure.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..synthesis.continuous import Arm, continuous_effect
@@ -21,7 +22,7 @@ from ..synthesis.estimable import NotEstimable
 from ..synthesis.generic import from_interval
 
 if TYPE_CHECKING:
-    from .contributions import Contribution
+    from .columns import Contribution
 
 # --effect name -> (measure, the descriptor's name of a published effect of that measure)
 CHOICES = {
@@ -37,7 +38,7 @@ FROM_COUNTS = ("RR", "OR", "RD")
 FROM_MEANS = ("MD", "SMD")
 
 
-def default_measure(studies: list[Contribution]) -> str:
+def default_measure(studies: Sequence[Contribution]) -> str:
     """RR when any study gives counts, else MD when any gives means, else the first
     published effect's own measure (RR when there is none)."""
     if any(c.counts for c in studies):

@@ -29,8 +29,9 @@ from .bodies import (
     screen,
     single,
 )
+from .columns import Contributions, LeftOut, LeftOuts
 from .comparisons import folded
-from .contributions import Contribution, LeftOut, NothingToPool, gather, nothing
+from .contributions import NothingToPool, gather, nothing
 from .sensitivity import subgroup_of
 
 DRAW_LIMIT = 40  # a forest plot of thousands of rows draws the largest weights, counts the rest
@@ -45,7 +46,7 @@ class PoolResult:
     key: str
     main: Analysis
     others: tuple[Analysis, ...]
-    left_out: tuple[LeftOut, ...]
+    left_out: Sequence[LeftOut]
     query: str
     by: str | None = None  # the field the subgroups are by
     subgroups: Subgroups | None = None
@@ -54,10 +55,10 @@ class PoolResult:
     favours: tuple[str, str] | None = None  # the plot's sides, named by the user (--favours)
 
 
-def match_outcome(query: str, found: Sequence[Contribution]) -> str:
-    """The outcome key ``query`` names: an endpoint or measure exactly (case and spacing
-    ignored), else the one outcome whose measure or endpoint contains its words in order."""
-    outcomes = {c.key: c.outcome for c in found}
+def match_outcome(query: str, outcomes: Mapping[str, str]) -> str:
+    """The outcome key ``query`` names among ``outcomes`` (key: name): an endpoint or measure
+    exactly (case and spacing ignored), else the one outcome whose measure or endpoint
+    contains its words in order."""
     wanted = folded(query)
     exact = [k for k in outcomes if k in (f"endpoint:{wanted}", f"measure:{wanted}")]
     if exact:
@@ -91,14 +92,15 @@ def pool_outcome(
     found = gathered.found
     if not found:
         raise nothing(gathered)
-    key = match_outcome(query, found)
-    outcome = next(c.outcome for c in found if c.key == key)
-    left_out = [
-        LeftOut(x.study_id, x.reason)
-        for x in gathered.skipped
-        if folded(x.reason).startswith(folded(outcome) + ":")
-    ]
-    studies = single(screen([c for c in found if c.key == key], options, left_out), left_out)
+    outcomes: dict[str, str] = {}
+    for s in found.shapes():
+        outcomes.setdefault(s.key, s.outcome)  # the name the first study gives it
+    key = match_outcome(query, outcomes)
+    outcome = outcomes[key]
+    left_out = LeftOuts(
+        x for x in gathered.skipped if folded(x.reason).startswith(folded(outcome) + ":")
+    )
+    studies = single(screen(found.where(lambda s: s.key == key), options, left_out), left_out)
     return _pooled(outcome, key, query, studies, left_out, options, leave_one_out, by)
 
 
@@ -106,8 +108,8 @@ def _pooled(
     outcome: str,
     key: str,
     query: str,
-    studies: list[Contribution],
-    left_out: list[LeftOut],
+    studies: Contributions,
+    left_out: LeftOuts,
     options: PoolOptions,
     leave_one_out: bool,
     by: str | None,
@@ -119,15 +121,15 @@ def _pooled(
         analysis = analyse(key, body, options.measure, fit, options.ci)
         if analysis is not None and analysis.pooled.k >= 2:
             pooled.append(analysis)
-            left_out += [LeftOut(x, NOT_ESTIMABLE) for x in analysis.pooled.excluded]
+            left_out += (LeftOut(x, NOT_ESTIMABLE) for x in analysis.pooled.excluded)
             continue
         if analysis is not None:
             alone.append(analysis)
         why = _alone(body, kind_label(body[0].randomized, body[0].human))
-        left_out += [LeftOut(c.study_id, why) for c in body]
+        left_out += (LeftOut(c.study_id, why) for c in body)
     if not pooled and alone:  # the study's own effect, drawn and marked not pooled
         drawn = {c.study_id for c in alone[0].used}
-        left_out = [x for x in left_out if x.study_id not in drawn]
+        left_out = LeftOuts(x for x in left_out if x.study_id not in drawn)
         pooled = alone[:1]
     if not pooled:
         ids = {c.study_id for c in studies}
@@ -138,15 +140,18 @@ def _pooled(
             else f"nothing to pool for {outcome!r}: "
             + "; ".join(f"{x.study_id}: {x.reason}" for x in left_out[:5])
         )
-    used = {c.study_id for a in pooled for c in a.used}
-    left_out = [x for x in left_out if x.study_id not in used or "not computed" not in x.reason]
+    if any("not computed" in x.reason for x in left_out):
+        used = {c.study_id for a in pooled for c in a.used}
+        left_out = LeftOuts(
+            x for x in left_out if x.study_id not in used or "not computed" not in x.reason
+        )
     main = pooled[0]
     return PoolResult(
         outcome,
         key,
         main,
         tuple(pooled[1:]),
-        tuple(left_out),
+        left_out,
         query,
         by,
         sensitivity.subgroups(main, options) if by else None,
@@ -154,7 +159,7 @@ def _pooled(
     )
 
 
-def _alone(body: Sequence[Contribution], kind: str) -> str:
+def _alone(body: Contributions, kind: str) -> str:
     if len(body) == 1:
         return (
             f"the only {kind} comparison of this outcome: one study is not pooled (its effect: "

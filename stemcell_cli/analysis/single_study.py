@@ -37,24 +37,25 @@ def certainty_dict(certainty: Certainty) -> dict[str, Any]:
 def ratings(record: Mapping[str, Any]) -> list[dict[str, Any] | None]:
     """One rating per comparison of ``record`` (in order): None where none was computed or
     the effect is not estimable."""
-    found = list(gather([record]).found)
+    found = gather([record]).found
+    left = list(range(len(found)))  # the places not matched yet
     out: list[dict[str, Any] | None] = []
     for comparison in record["comparisons"]:
-        match = next(
+        place = next(
             (
-                c
-                for c in found
+                p
+                for p in left
                 if (comparison["computed"] or comparison["published"])
-                and c.key == comparison["key"]
-                and c.timepoint == comparison["timepoint"]
+                and found[p].key == comparison["key"]
+                and found[p].timepoint == comparison["timepoint"]
             ),
             None,
         )
-        if match is None:
+        if place is None:
             out.append(None)
             continue
-        found.remove(match)
-        analysis = analyse(match.key, [match])
+        left.remove(place)
+        analysis = analyse(comparison["key"], found[place : place + 1])
         found_rating = None
         if analysis is not None:
             found_rating = certainty_dict(analysis.certainty) | {"effect": analysis.measure}

@@ -7,11 +7,12 @@ Rows carry no design or risk of bias: their certainty is not rated (said in the 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from ..errors import UsageError
 from .bodies import PoolOptions
 from .certainty import Certainty, StudyFacts
-from .contributions import Contribution, LeftOut
+from .columns import Contributions, LeftOuts, Shape
 from .data_file import ContinuousRow, CountsRow, DataTable, EffectRow, IntervalRow, Row
 from .generic_rows import interval_effect
 from .outcome import PoolResult, _pooled
@@ -24,6 +25,8 @@ NOT_RATED = Certainty(
     label="not rated: rows given directly carry no design or risk of bias",
 )
 DEFAULTS = {"counts": "rr", "continuous": "md"}
+GROUPS = ("experimental", "comparator")
+FACTS = StudyFacts(randomized=True)
 
 
 def pool_table(table: DataTable, options: PoolOptions, leave_one_out: bool = False) -> PoolResult:
@@ -36,34 +39,30 @@ def pool_table(table: DataTable, options: PoolOptions, leave_one_out: bool = Fal
         )
     options = options._replace(effect=effect)
     measure = options.measure or "RR"
-    studies = [_contribution(row, measure) for row in table.rows]
-    by = "subgroup" if any(c.subgroup for c in studies) else None
-    left_out: list[LeftOut] = []
+    studies = Contributions.of([_row(row, measure) for row in table.rows])
+    by = "subgroup" if any(row.subgroup for row in table.rows) else None
+    left_out = LeftOuts()
     result = _pooled(OUTCOME, "data", table.source, studies, left_out, options, leave_one_out, by)
     return replace(result, main=replace(result.main, certainty=NOT_RATED))
 
 
-def _contribution(row: Row, measure: str) -> Contribution:
-    base = {
-        "study_id": row.study,
-        "title": row.study,
-        "outcome": OUTCOME,
-        "key": "data",
-        "timepoint": None,
-        "groups": ("experimental", "comparator"),
-        "randomized": True,
-        "human": True,
-        "facts": StudyFacts(row.study, True),
-        "subgroup": row.subgroup,
-    }
+def _row(row: Row, measure: str) -> tuple[str, Shape, dict[str, Any]]:
+    """(study, shape, figures) of one row of the table."""
+    figures: dict[str, Any] = {}
+    kind: str | None = None
     if isinstance(row, CountsRow):
-        counts = (row.events_exp, row.total_exp, row.events_ctl, row.total_ctl)
-        return Contribution(**base, counts=counts)  # type: ignore[arg-type]
-    if isinstance(row, ContinuousRow):
-        means = ((row.mean_exp, row.sd_exp, row.n_exp), (row.mean_ctl, row.sd_ctl, row.n_ctl))
-        return Contribution(**base, means=means)  # type: ignore[arg-type]
-    if isinstance(row, IntervalRow):
-        direct = interval_effect(measure, row.estimate, row.lower, row.upper)
-        return Contribution(**base, direct=direct)  # type: ignore[arg-type]
-    assert isinstance(row, EffectRow)
-    return Contribution(**base, direct=(measure, row.yi, row.vi))  # type: ignore[arg-type]
+        kind = "counts"
+        figures["counts"] = (row.events_exp, row.total_exp, row.events_ctl, row.total_ctl)
+    elif isinstance(row, ContinuousRow):
+        kind = "means"
+        figures["means"] = (
+            (row.mean_exp, row.sd_exp, row.n_exp),
+            (row.mean_ctl, row.sd_ctl, row.n_ctl),
+        )
+    elif isinstance(row, IntervalRow):
+        figures["direct"] = interval_effect(measure, row.estimate, row.lower, row.upper)
+    else:
+        assert isinstance(row, EffectRow)
+        figures["direct"] = (measure, row.yi, row.vi)
+    shape = Shape(OUTCOME, "data", None, GROUPS, True, True, FACTS, kind, subgroup=row.subgroup)
+    return row.study, shape, figures

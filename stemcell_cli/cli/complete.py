@@ -64,7 +64,10 @@ def measure_names(ctx: typer.Context, incomplete: str) -> list[str]:
         found = gather(json.loads(e.record) for e in _entries(ctx)).found
     except Exception:
         return []
-    names = {c.key.partition(":")[2] if c.key.startswith("endpoint:") else c.outcome for c in found}
+    names = {
+        s.key.partition(":")[2] if s.key.startswith("endpoint:") else s.outcome
+        for s in found.shapes()
+    }
     return completing(names, incomplete)
 
 

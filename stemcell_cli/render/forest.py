@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..safe import xml_text
 from ..synthesis.distributions import Z95
-from ..synthesis.pooling import Pooled
+from ..synthesis.pooling import Pooled, StudyRow
 
 MIN_WIDTH = 60
 MIN_PLOT = 12
@@ -92,26 +92,20 @@ def overall_text(pooled: Pooled) -> str:
     return f"Test for overall effect: {name}{df} = {abs(pooled.z):.2f} ({p_text(pooled.p)})"
 
 
-def from_pooled(
-    pooled: Pooled, counts: Sequence[tuple[str, str]] | None = None
-) -> tuple[list[ForestRow], ForestSummary]:
-    """Forest rows and summary from a pooled result (counts: ("4/123", "11/139") per study)."""
-    if counts is not None and len(counts) != len(pooled.studies):
-        raise ValueError("one pair of counts per pooled study")
-    rows = [
-        ForestRow(
-            s.label, s.estimate, s.lower, s.upper, s.weight, None if counts is None else counts[i]
-        )
-        for i, s in enumerate(pooled.studies)
-    ]
-    summary = ForestSummary(
+def study_row(s: StudyRow, counts: tuple[str, str] | None = None) -> ForestRow:
+    """One pooled study as a forest row."""
+    return ForestRow(s.label, s.estimate, s.lower, s.upper, s.weight, counts)
+
+
+def pooled_summary(pooled: Pooled) -> ForestSummary:
+    """The pooled estimate's line: method, k, estimate with CI, heterogeneity."""
+    return ForestSummary(
         f"{pooled.label} (k = {pooled.k})",
         pooled.estimate,
         pooled.lower,
         pooled.upper,
         heterogeneity_text(pooled),
     )
-    return rows, summary
 
 
 def _fmt(value: float) -> str:
@@ -470,7 +464,8 @@ __all__ = [
     "ci_text",
     "forest_svg",
     "forest_text",
-    "from_pooled",
     "heterogeneity_text",
     "overall_text",
+    "pooled_summary",
+    "study_row",
 ]

@@ -13,7 +13,7 @@ from .forest import ROB_SYMBOLS, ForestFrame, fixed, overall_text
 
 if TYPE_CHECKING:
     from ..analysis.bodies import Analysis
-    from ..analysis.contributions import Contribution
+    from ..analysis.columns import Contribution
 
 ZERO_CELLS = '1/2 added to every cell (metafor escalc add=1/2, to="only0")'
 
@@ -31,11 +31,12 @@ def favours(a: Analysis) -> tuple[str, str]:
     """(left, right) of the line of no effect, named for the arms: "Favours HSCT" on the side
     where fewer harmful (or more desirable) events fall; "Fewer/More events with ..." when the
     descriptors do not say whether the events are harmful."""
-    groups = {c.groups for c in a.used}
+    shapes = set(a.used.shapes())
+    groups = {s.groups for s in shapes}
     treated, control = groups.pop() if len(groups) == 1 else ("intervention", "comparator")
-    if not all(c.counts for c in a.used):  # means or published effects: no events to count
+    if not all(s.kind == "counts" for s in shapes):  # means or published effects: no events
         return f"Lower with {treated}", f"Higher with {treated}"
-    kinds = {c.events_are for c in a.used}
+    kinds = {s.events_are for s in shapes}
     if kinds == {"harmful"}:
         return f"Favours {treated}", f"Favours {control}"
     if kinds == {"desirable"}:

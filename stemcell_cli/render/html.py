@@ -17,7 +17,7 @@ from ..views.show import Section, certainty_text
 from .brief import CARD_SECTIONS, NOT_GIVEN
 from .forest import ForestFrame, ci_text, forest_svg
 from .html_style import STYLE
-from .pool_text import SOF_HEADERS, block, bounded, forest_rows, sof_table
+from .pool_text import SOF_HEADERS, block, drawn, sof_table
 
 if TYPE_CHECKING:
     from ..analysis.bodies import Analysis
@@ -121,9 +121,8 @@ def forest_figure(a: Analysis, number: int, limit: int | None = DRAW_LIMIT) -> s
     """One pooled outcome: the SVG forest plot with a title and description for screen
     readers, then the same numbers as a table (the plot's text alternative). Over ``limit``
     studies, both show those of the largest weights and count the rest, as ``pool`` does."""
-    every, summary = forest_rows(a, with_counts=True)
-    rows, shown = bounded(a, every, limit)
-    hidden = len(every) - len(rows)
+    plot = drawn(a, limit, with_counts=True)
+    rows, summary, shown, hidden = plot.rows, plot.summary, plot.frame, plot.hidden
     p = a.pooled
     title = one_line(f"{a.outcome} ({a.label}); computed, {a.certainty.final} certainty") or ""
     svg = forest_svg(
@@ -155,11 +154,10 @@ def forest_figure(a: Analysis, number: int, limit: int | None = DRAW_LIMIT) -> s
             "" if r.weight is None else f"{r.weight:.1f}%",
             ci_text(r.estimate, r.lower, r.upper),
         )
-        for r in bounded(a, forest_rows(a)[0], limit)[0]
+        for r in drawn(a, limit).rows
     ]
     if hidden:
-        drawn = {id(r) for r in rows}
-        share = sum(r.weight or 0.0 for r in every if id(r) not in drawn)
+        share = plot.hidden_weight
         rest = f"{hidden:,} more {'study' if hidden == 1 else 'studies'} ({share:.1f}% of the "
         numbers.append((rest + "weight), pooled but not drawn", "", "", f"{share:.1f}%", ""))
     if summary is not None:  # one study is not pooled

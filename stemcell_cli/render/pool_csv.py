@@ -37,9 +37,7 @@ def csv_rows(result: PoolResult) -> list[list[str]]:
     out: list[list[str]] = []
     for a in (result.main, *result.others):
         p = a.pooled
-        by_id = {c.study_id: c for c in a.studies}
-        for s in p.studies:
-            found = by_id[s.label]
+        for s, found in zip(p.studies, a.used, strict=True):
             table = [str(x) for x in found.counts] if found.counts else [""] * 4
             out.append(
                 [a.label, "study", s.label, *table, p.measure]

@@ -14,7 +14,7 @@ from ..synthesis.pooling import METHOD_LABELS
 if TYPE_CHECKING:
     from ..analysis.bodies import Analysis
     from ..analysis.certainty import Certainty
-    from ..analysis.contributions import Contribution
+    from ..analysis.columns import Contribution
     from ..analysis.findings import Findings
     from ..analysis.outcome import PoolResult
     from ..synthesis import RegtestResult
@@ -43,7 +43,7 @@ def finding_row(a: Analysis) -> dict[str, Any]:
         "comparisons": a.label,
         "participants": a.participants,
         "studies": p.k,
-        "ids": [c.study_id for c in a.used],
+        "ids": list(a.used.ids),
         "relative": {
             "measure": p.measure,
             "ci_method": p.ci_label,
@@ -139,7 +139,6 @@ def pooled_figures(p: Pooled) -> dict[str, Any]:
 def analysis_json(a: Analysis) -> dict[str, Any]:
     """One body of evidence: the pooled estimate, each study, absolute effects, certainty."""
     p = a.pooled
-    by_id = {c.study_id: c for c in a.studies}
     return {
         "comparisons": a.label,
         "randomized": a.randomized,
@@ -152,7 +151,7 @@ def analysis_json(a: Analysis) -> dict[str, Any]:
             "label": "computed",
         },
         "studies": [
-            contribution_json(by_id[s.label])
+            contribution_json(c)
             | {
                 "estimate": s.estimate,
                 "lower": s.lower,
@@ -161,7 +160,7 @@ def analysis_json(a: Analysis) -> dict[str, Any]:
                 "yi": s.yi,
                 "vi": s.vi,
             }
-            for s in p.studies
+            for s, c in zip(p.studies, a.used, strict=True)
         ],
         "not_estimable": list(p.excluded),
         "absolute": a.absolute,

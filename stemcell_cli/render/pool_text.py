@@ -6,7 +6,9 @@ and the certainty is labelled a transparent first rating.
 
 from __future__ import annotations
 
+import heapq
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -16,7 +18,15 @@ from ..safe import one_line
 from ..synthesis.effects import MEASURE_NAMES
 from ..views.effect_lines import interval, num, points, whole
 from ..words import listed
-from .forest import ForestFrame, ForestRow, ForestSummary, forest_svg, forest_text, from_pooled
+from .forest import (
+    ForestFrame,
+    ForestRow,
+    ForestSummary,
+    forest_svg,
+    forest_text,
+    pooled_summary,
+    study_row,
+)
 from .forest_frame import bias_symbols, frame
 from .sof_text import (
     SOF_COLUMNS,
@@ -29,7 +39,7 @@ from .sof_text import (
 
 if TYPE_CHECKING:
     from ..analysis.bodies import Analysis
-    from ..analysis.contributions import Contribution
+    from ..analysis.columns import Contribution
     from ..analysis.outcome import PoolResult
 
 SHORT = {"FE": "Pooled (FE)", "DL": "Pooled (DL)", "REML": "Pooled (REML)"}
@@ -76,23 +86,56 @@ class Block:
     notes: list[str] = field(default_factory=list)
 
 
-def forest_rows(
-    a: Analysis, with_counts: bool = False
-) -> tuple[list[ForestRow], ForestSummary | None]:
-    """Forest rows (label = study id; events/total per arm; RoB 2 symbols) and the pooled
-    summary line (None for one study: it is not pooled)."""
-    by_id = {c.study_id: c for c in a.studies}
-    counts = [arm_cells(by_id[s.label]) for s in a.pooled.studies]
-    rows, summary = from_pooled(a.pooled, counts)
-    rows = [replace(r, bias=bias_symbols(by_id[r.label])) for r in rows]
-    if with_counts:
-        rows = [
-            replace(r, label=f"{r.label} ({e} vs {c})", counts=None)
-            for r, (e, c) in zip(rows, counts, strict=True)
-        ]
-    if a.pooled.k < 2:
-        return rows, None
-    return rows, replace(summary, label=SHORT[a.pooled.method])
+@dataclass
+class Drawn:
+    """What a forest plot draws of one analysis: its rows (at most the limit, those of the
+    largest weights, in their order), the pooled summary line (None for one study: it is not
+    pooled), its frame, and how many studies and how much weight were not drawn."""
+
+    rows: list[ForestRow]
+    ids: list[str]  # the study of each row
+    summary: ForestSummary | None
+    frame: ForestFrame
+    hidden: int = 0
+    hidden_weight: float = 0.0
+
+
+def drawn(
+    a: Analysis,
+    limit: int | None = DRAW_LIMIT,
+    favours: tuple[str, str] | None = None,
+    with_counts: bool = False,
+) -> Drawn:
+    """The rows to draw (label = study id; events/total per arm, in the label ``with_counts``;
+    RoB 2 symbols), built only for the studies drawn; the frame's sides named ``favours``
+    when given, and a line saying what was not drawn."""
+    p = a.pooled
+    shown = frame(a)
+    if favours is not None:
+        shown = replace(shown, favours=(f"Favours {favours[0]}", f"Favours {favours[1]}"))
+    places: Sequence[int] = range(p.k)
+    hidden, share = 0, 0.0
+    if limit is not None and p.k > limit:
+        chosen = heapq.nlargest(limit, enumerate(p.studies), key=lambda r: r[1].weight)
+        places = sorted(i for i, _ in chosen)
+        kept = set(places)
+        hidden = p.k - limit
+        share = sum(s.weight for i, s in enumerate(p.studies) if i not in kept)
+        note = (
+            f"{p.k} studies: the {limit} of the largest weights are drawn; {hidden:,} more "
+            f"({share:.1f}% of the weight) are pooled but not drawn (--all draws every one)."
+        )
+        shown = replace(shown, below=(note, *shown.below))
+    used, rows = a.used, []
+    for i in places:
+        c, cells = used[i], arm_cells(used[i])
+        row = replace(study_row(p.studies[i], cells), bias=bias_symbols(c))
+        if with_counts:
+            row = replace(row, label=f"{row.label} ({cells[0]} vs {cells[1]})", counts=None)
+        rows.append(row)
+    summary = replace(pooled_summary(p), label=SHORT[p.method]) if p.k >= 2 else None
+    ids = [p.studies[i].label for i in places]
+    return Drawn(rows, ids, summary, shown, hidden, share)
 
 
 def arm_cells(c: Contribution) -> tuple[str, str]:
@@ -106,30 +149,6 @@ def arm_cells(c: Contribution) -> tuple[str, str]:
     return ("published", "") if c.published else ("given", "")
 
 
-def bounded(
-    a: Analysis,
-    rows: list[ForestRow],
-    limit: int | None,
-    favours: tuple[str, str] | None = None,
-) -> tuple[list[ForestRow], ForestFrame]:
-    """At most ``limit`` rows, those of the largest weights in their order, and the plot's
-    frame saying how many more studies (and how much weight) were not drawn; its sides named
-    ``favours`` when given."""
-    shown = frame(a)
-    if favours is not None:
-        shown = replace(shown, favours=(f"Favours {favours[0]}", f"Favours {favours[1]}"))
-    if limit is None or len(rows) <= limit:
-        return rows, shown
-    kept = set(sorted(range(len(rows)), key=lambda i: -(rows[i].weight or 0.0))[:limit])
-    hidden = [r for i, r in enumerate(rows) if i not in kept]
-    share = sum(r.weight or 0.0 for r in hidden)
-    note = (
-        f"{len(rows)} studies: the {limit} of the largest weights are drawn; {len(hidden):,} more "
-        f"({share:.1f}% of the weight) are pooled but not drawn (--all draws every one)."
-    )
-    return [r for i, r in enumerate(rows) if i in kept], replace(shown, below=(note, *shown.below))
-
-
 def forest_lines(
     a: Analysis,
     width: int,
@@ -140,13 +159,13 @@ def forest_lines(
     """The forest plot, every study drawn labelled in full with its counts: when an id does
     not fit its column, rows are numbered; when ids or counts do not fit, a key under the plot
     names each study with its counts."""
-    every, summary = forest_rows(a)
-    rows, shown = bounded(a, every, limit, favours)
+    plot = drawn(a, limit, favours)
+    rows = plot.rows
 
     def draw(rows: list[ForestRow]) -> list[str]:
         log = a.pooled.is_ratio
         return forest_text(
-            rows, summary, log_scale=log, width=width, ascii_only=ascii_only, frame=shown
+            rows, plot.summary, log_scale=log, width=width, ascii_only=ascii_only, frame=plot.frame
         )
 
     lines = draw(rows)
@@ -217,7 +236,7 @@ def subgroup_forest(result: PoolResult, width: int, ascii_only: bool) -> list[st
     """One forest plot per subgroup, its studies and its own pooled diamond, then RevMan's
     test for the difference between subgroups."""
     a = result.main
-    rows = forest_rows(a)[0]
+    rows = drawn(a, None).rows
     whole_frame = frame(a)
     small = ForestFrame(whole_frame.decimals, whole_frame.axis_title, whole_frame.favours)
     lines: list[str] = []
@@ -293,19 +312,18 @@ def svg(result: PoolResult) -> str:
     """The main analysis as a standalone SVG forest plot; with subgroups, each subgroup's
     studies under its name with its subtotal's diamond, and the test for their difference."""
     a = result.main
-    every, summary = forest_rows(a, with_counts=True)
-    rows, shown = bounded(a, every, result.draw_limit, result.favours)
-    items: list[ForestRow | ForestSummary | str] = list(rows)
+    plot = drawn(a, result.draw_limit, result.favours, with_counts=True)
+    shown = plot.frame
+    items: list[ForestRow | ForestSummary | str] = list(plot.rows)
     if result.subgroups is not None:
-        study_of = {id(r): s.label for r, s in zip(every, a.pooled.studies, strict=True)}
         items = []
         for name, members, subtotal in subgroup_parts(result):
-            items += [name, *(r for r in rows if study_of[id(r)] in members)]
+            items += [name, *(r for r, i in zip(plot.rows, plot.ids, strict=True) if i in members)]
             items += [subtotal] if subtotal else []
         shown = replace(shown, below=(*subgroup_test(result), *shown.below))
     return forest_svg(
         items,
-        summary,
+        plot.summary,
         log_scale=a.pooled.is_ratio,
         title=one_line(f"{a.outcome} ({a.label}); computed, {a.certainty.final} certainty") or "",
         measure_label=a.pooled.measure,

@@ -19,7 +19,7 @@ from ..words import SHOWN, listed
 
 if TYPE_CHECKING:
     from ..analysis.bodies import Analysis
-    from ..analysis.contributions import LeftOut
+    from ..analysis.columns import LeftOut
     from ..analysis.findings import Findings
 
 SOF_HEADERS = (
@@ -75,11 +75,11 @@ def letter(n: int) -> str:
 
 def outcome_cell(a: Analysis) -> str:
     """The measure, when it was assessed, the follow-up, the kind of evidence and the studies."""
-    times = list(dict.fromkeys(c.timepoint for c in a.used if c.timepoint))
+    times = list(dict.fromkeys(s.timepoint for s in a.used.shapes() if s.timepoint))
     when = f"; assessed {', '.join(times)}" if times else ""
-    spans = list(dict.fromkeys(c.follow_up for c in a.used if c.follow_up))
+    spans = list(dict.fromkeys(s.follow_up for s in a.used.shapes() if s.follow_up))
     followed = f"; follow-up {', '.join(spans)}" if spans else ""
-    ids = listed(c.study_id for c in a.used)
+    ids = listed(a.used.ids)
     return f"{a.outcome}{when}{followed} ({a.label}; {ids})"
 
 
