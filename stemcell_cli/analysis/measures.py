@@ -13,7 +13,6 @@ counts, MD for means, else the published effect's own measure.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..synthesis.continuous import Arm, continuous_effect
@@ -22,7 +21,7 @@ from ..synthesis.estimable import NotEstimable
 from ..synthesis.generic import from_interval
 
 if TYPE_CHECKING:
-    from .columns import Contribution
+    from .columns import Contribution, Contributions
 
 # --effect name -> (measure, the descriptor's name of a published effect of that measure)
 CHOICES = {
@@ -38,12 +37,13 @@ FROM_COUNTS = ("RR", "OR", "RD")
 FROM_MEANS = ("MD", "SMD")
 
 
-def default_measure(studies: Sequence[Contribution]) -> str:
+def default_measure(studies: Contributions) -> str:
     """RR when any study gives counts, else MD when any gives means, else the first
     published effect's own measure (RR when there is none)."""
-    if any(c.counts for c in studies):
+    kinds = {s.kind for s in studies.shapes()}
+    if "counts" in kinds:
         return "RR"
-    if any(c.means for c in studies):
+    if "means" in kinds:
         return "MD"
     for c in studies:
         for p in c.published:

@@ -42,6 +42,9 @@ class Texts(Sequence[str]):
     def __getitem__(self, i: int | slice) -> str | Sequence[str]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
+        block, at = divmod(i, BLOCK)
+        if block == self._read_at and i >= 0:
+            return self._read[at]
         if i < 0:
             i += len(self)
         if not 0 <= i < len(self):
