@@ -59,6 +59,7 @@ def _times(values: Iterable[float], column: Column) -> Iterable[float]:
 
 
 def _product(a: Column, b: Column) -> Column:
+    """The column aᵢ·bᵢ (an array; the other column itself when one is the intercept)."""
     if a is None or b is None:
         return b if a is None else a
     return array("d", map(operator.mul, a, b))
@@ -89,15 +90,11 @@ class Design:
         self.columns = tuple(columns)
         self.p = len(self.columns)
         self.intercept_only = self.p == 1 and self.columns[0] is None
-        squares = {
-            (r, c): _product(a, b)
-            for r, a in enumerate(columns)
-            for c, b in enumerate(columns)
-            if r <= c
+        cols = range(self.p)
+        upper = {
+            (r, c): _product(self.columns[r], self.columns[c]) for r in cols for c in cols if r <= c
         }
-        self.products = tuple(
-            tuple(squares[min(r, c), max(r, c)] for c in range(self.p)) for r in range(self.p)
-        )
+        self.products = tuple(tuple(upper[min(r, c), max(r, c)] for c in cols) for r in cols)
 
     def gram(self, u: Sequence[float], power: int = 1) -> list[list[float]]:
         """X'UᵖX: Σᵢ uᵢᵖ·xᵢᵣ·xᵢ꜀ for each pair of columns (symmetric: each pair summed once)."""

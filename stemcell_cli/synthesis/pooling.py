@@ -18,6 +18,10 @@ Ratios (RR, OR, HR and the other names in :data:`generic.RATIO_SCALES`) are pool
 log scale and exponentiated back. A REML fit that does not converge falls back to
 DerSimonian–Laird and says so in ``notes``; fewer than 5 studies under random effects
 get a note too.
+
+Memory (issue 23): effects and variances are held as arrays, and the result's ``studies``
+are computed when read (:class:`.rows.StudyRows`), their labels fetched one at a time:
+pooling 100,000 studies builds no object per study.
 """
 
 from __future__ import annotations
