@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stemcell_cli.synthesis import NotEstimable, StudyRow, pool, regtest
+from stemcell_cli.synthesis import NotEstimable, StudyRow, pool, pool_tables, regtest
 
 K = 20_000
 KEPT_PER_STUDY = 40  # bytes a pooled result may keep per study (a list of floats alone is 32)
@@ -90,7 +90,7 @@ def test_pool_fetches_a_label_only_when_a_row_is_read(measure: str, method: str)
     yi, vi = effects(1000)
     labels = CountingLabels(1000)
     pooled = pool(yi, vi, measure=measure, method=method, labels=labels)  # type: ignore[arg-type]
-    assert len(labels.fetched) <= 3
+    assert labels.fetched == []
     labels.fetched.clear()
     assert pooled.studies[3].label == "trial 3"
     assert labels.fetched == [3]
@@ -162,3 +162,16 @@ def test_two_pooled_results_compare_by_their_rows_and_show_them() -> None:
     assert "StudyRow(label='a'" in repr(a.studies) and "3 studies" in repr(a.studies)
     with pytest.raises(IndexError):
         a.studies[3]
+
+
+def test_unnamed_studies_and_tables_left_out_keep_their_numbers() -> None:
+    yi, vi = effects(1000)
+    assert pool(yi, vi).studies[-1].label == "Study 1000"
+    tables = [(3, 20, 6, 20), (0, 15, 0, 15), (4, 30, 9, 31), (2, 12, 5, 12)]
+    unnamed = pool_tables(tables)
+    assert unnamed.excluded == ("Study 2",)
+    assert [row.label for row in unnamed.studies] == ["Study 1", "Study 3", "Study 4"]
+    labels = CountingLabels(4)
+    named = pool_tables(tables, labels=labels)  # type: ignore[arg-type]
+    assert named.excluded == ("trial 1",) and labels.fetched == [1]
+    assert [named.studies[i].label for i in range(3)] == ["trial 0", "trial 2", "trial 3"]
