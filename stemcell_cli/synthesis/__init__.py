@@ -40,8 +40,9 @@ from .estimable import NotConverged, NotEstimable
 from .funnel import RegtestResult, regtest
 from .generic import Published, from_interval, is_ratio
 from .intervals import CI_METHODS, PI_METHODS, CiMethod, PiMethod
-from .pooling import Pooled, StudyRow, pool, pool_tables
+from .pooling import Pooled, pool, pool_tables
 from .proportions import wilson
+from .rows import StudyRow, StudyRows
 from .student_t import t_quantile, t_two_sided_p
 from .subgroups import Omitted, Subgroups, SubgroupTest, leave_one_out, pool_subgroups
 
@@ -64,6 +65,7 @@ __all__ = [
     "RegtestResult",
     "SdConversion",
     "StudyRow",
+    "StudyRows",
     "SubgroupTest",
     "Subgroups",
     "Table2x2",

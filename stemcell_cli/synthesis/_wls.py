@@ -9,14 +9,20 @@ overflows nor cancels), and the intercept-only traces are sums of non-negative t
 (tr P = Σ wᵢ(S − wᵢ)/S with S − wᵢ summed directly for the largest weight). What still
 cannot be computed raises :class:`NotEstimable` with the reason; a REML fit that has not
 settled after ``REML_MAX_ITER`` steps raises :class:`NotConverged`, never a silent stop.
+
+Memory (issue 23): every per-study vector is an ``array('d')`` (8 bytes a study, not a float
+object each) or an iterator summed as it goes; the design is held by columns, the intercept
+as no column at all, so pooling 100,000 studies allocates a few arrays, never 100,000 objects.
 """
 
 from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 from .estimable import NotConverged, NotEstimable
 
@@ -27,15 +33,16 @@ REML_MAX_ITER = 1000
 Row = tuple[float, ...]
 INTERCEPT: Row = (1.0,)
 TOO_FAR_APART = "not estimable: the variances are too far apart to weigh the studies"
+Column = Sequence[float] | None  # None: the constant column of ones (the intercept)
 
 
 @dataclass(frozen=True)
 class Fit:
-    """Coefficients, their variance-covariance matrix and the weighted residuals."""
+    """Coefficients, their variance-covariance matrix and the residuals y − Xb (an array)."""
 
     beta: Row
     vcov: tuple[Row, ...]
-    residuals: Row  # y − Xb
+    residuals: Sequence[float]
 
 
 def _inverse(m: list[list[float]]) -> list[list[float]]:
@@ -46,41 +53,99 @@ def _inverse(m: list[list[float]]) -> list[list[float]]:
     return [[d / det, -b / det], [-c / det, a / det]]
 
 
-def scaled(w: Sequence[float]) -> tuple[float, list[float]]:
-    """(m, w/m) with m the largest weight: sums of w/m can neither overflow nor all vanish."""
+def _times(values: Iterable[float], column: Column) -> Iterable[float]:
+    """values · column, term by term, as an iterator (values itself for the intercept)."""
+    return values if column is None else map(operator.mul, values, column)
+
+
+def _product(a: Column, b: Column) -> Column:
+    """The column aᵢ·bᵢ (an array; the other column itself when one is the intercept)."""
+    if a is None or b is None:
+        return b if a is None else a
+    return array("d", map(operator.mul, a, b))
+
+
+def scaled(w: Sequence[float]) -> tuple[float, Sequence[float]]:
+    """(m, w/m) with m the largest weight: sums of w/m can neither overflow nor all vanish.
+    Weights already scaled (m = 1) are returned as they are, not copied."""
     m = max(w)
     if not (m > 0.0 and math.isfinite(m)):
         raise NotEstimable(f"not estimable: a weight of {m!r} (variances out of range)")
-    return m, [wi / m for wi in w]
+    if m == 1.0:
+        return m, w
+    return m, array("d", map(operator.truediv, w, repeat(m)))
 
 
 class Design:
-    """The design matrix x of one fit (rows of one or two columns), with what every step of
-    the fit reuses: whether it is the intercept alone, its columns, and the products of each
-    pair of columns (``products[r][c]`` is the column of xᵢᵣ·xᵢ꜀, so that sums over i run at
-    C speed). Build it once per fit with :func:`design`."""
+    """The design matrix x of one fit held by its (one or two) columns, ``None`` standing for
+    the intercept's column of ones, with the products of each pair of columns that every step
+    of the fit reuses (``products[r][c]`` is the column xᵢᵣ·xᵢ꜀, so sums over i run at C speed;
+    a product with the intercept is the other column itself). Build it once per fit:
+    :meth:`intercept` for pooling, :meth:`slope` for the small-study test."""
 
-    __slots__ = ("columns", "intercept_only", "p", "products", "rows")
+    __slots__ = ("columns", "intercept_only", "k", "p", "products")
 
-    def __init__(self, x: Sequence[Row]) -> None:
-        self.rows = x
-        self.p = len(x[0])
-        self.intercept_only = self.p == 1 and x.count(INTERCEPT) == len(x)
-        self.columns: list[list[float]] = []
-        self.products: list[list[list[float]]] = []
-        if not self.intercept_only:
-            self.columns = [list(column) for column in zip(*x, strict=True)]
-            self.products = [
-                [list(map(operator.mul, a, b)) for b in self.columns] for a in self.columns
-            ]
+    def __init__(self, k: int, columns: Sequence[Column]) -> None:
+        self.k = k
+        self.columns = tuple(columns)
+        self.p = len(self.columns)
+        self.intercept_only = self.p == 1 and self.columns[0] is None
+        cols = range(self.p)
+        upper = {
+            (r, c): _product(self.columns[r], self.columns[c]) for r in cols for c in cols if r <= c
+        }
+        self.products = tuple(tuple(upper[min(r, c), max(r, c)] for c in cols) for r in cols)
+
+    def gram(self, u: Sequence[float], power: int = 1) -> list[list[float]]:
+        """X'UᵖX: Σᵢ uᵢᵖ·xᵢᵣ·xᵢ꜀ for each pair of columns (symmetric: each pair summed once)."""
+
+        def total(column: Column) -> float:
+            terms = u if power == 1 else map(operator.pow, u, repeat(power))
+            return math.fsum(_times(terms, column))
+
+        cols = range(self.p)
+        sums = {(r, c): total(self.products[r][c]) for r in cols for c in cols if r <= c}
+        return [[sums[min(r, c), max(r, c)] for c in cols] for r in cols]
+
+    @classmethod
+    def intercept(cls, k: int) -> Design:
+        """The intercept alone (pooling): no per-study data at all."""
+        return cls(k, (None,))
+
+    @classmethod
+    def slope(cls, column: Sequence[float]) -> Design:
+        """An intercept and one moderator column (the small-study test's standard errors)."""
+        return cls(len(column), (None, column))
 
 
 X = Sequence[Row] | Design
 
 
 def design(x: X) -> Design:
-    """x as a :class:`Design` (itself when it is one already)."""
-    return x if isinstance(x, Design) else Design(x)
+    """x as a :class:`Design` (itself when it is one already); rows become columns."""
+    if isinstance(x, Design):
+        return x
+    if x.count(INTERCEPT) == len(x):
+        return Design.intercept(len(x))
+    columns = [array("d", column) for column in zip(*x, strict=True)]
+    return Design(len(x), [None if c.count(1.0) == len(c) else c for c in columns])
+
+
+def _gram_inverse(u: Sequence[float], x: Design) -> list[list[float]]:
+    """(X'UX)⁻¹ for scaled weights u."""
+    try:
+        return _inverse(x.gram(u))
+    except ZeroDivisionError:
+        raise NotEstimable("not estimable: the weighted design is singular") from None
+
+
+def covariance(w: Sequence[float], x: X) -> tuple[Row, ...]:
+    """The coefficients' variance-covariance matrix (X'WX)⁻¹ of a fit with weights w."""
+    x = design(x)
+    m, u = scaled(w)
+    if x.intercept_only:
+        return ((1.0 / math.fsum(u) / m,),)
+    return tuple(tuple(value / m for value in row) for row in _gram_inverse(u, x))
 
 
 def wls(y: Sequence[float], w: Sequence[float], x: X) -> Fit:
@@ -91,36 +156,30 @@ def wls(y: Sequence[float], w: Sequence[float], x: X) -> Fit:
     if x.intercept_only:  # the weighted mean, without the general matrix algebra
         total = math.fsum(u)
         mean = math.fsum(map(operator.mul, u, y)) / total
-        return Fit((mean,), ((1.0 / total / m,),), tuple(yi - mean for yi in y))
-    columns, products = x.columns, x.products
-    xtwx = [[math.fsum(map(operator.mul, u, products[r][c])) for c in range(p)] for r in range(p)]
-    uy = list(map(operator.mul, u, y))
-    xtwy = [math.fsum(map(operator.mul, uy, columns[r])) for r in range(p)]
-    try:
-        inv = _inverse(xtwx)
-    except ZeroDivisionError:
-        raise NotEstimable("not estimable: the weighted design is singular") from None
+        return Fit((mean,), ((1.0 / total / m,),), array("d", map(operator.sub, y, repeat(mean))))
+    inv = _gram_inverse(u, x)
+    xtwy = [math.fsum(_times(map(operator.mul, u, y), column)) for column in x.columns]
     beta = tuple(math.fsum(inv[r][c] * xtwy[c] for c in range(p)) for r in range(p))
-    fitted = [0.0] * len(y)
-    for b, column in zip(beta, columns, strict=True):
-        fitted = [f + b * xv for f, xv in zip(fitted, column, strict=True)]
-    resid = tuple(map(operator.sub, y, fitted))
-    vcov = tuple(tuple(value / m for value in row) for row in inv)
-    return Fit(beta, vcov, resid)
+    fitted: Iterator[float] = repeat(0.0)
+    for b, column in zip(beta, x.columns, strict=True):
+        fitted = map(operator.add, fitted, _times(repeat(b), column))
+    resid = array("d", map(operator.sub, y, fitted))
+    return Fit(beta, tuple(tuple(value / m for value in row) for row in inv), resid)
 
 
-def _weights(v: Sequence[float], tau2: float = 0.0) -> list[float]:
-    w = [1.0 / (vi + tau2) for vi in v]
-    if not all(0.0 < wi < math.inf for wi in w):
+def weights(v: Sequence[float], tau2: float = 0.0) -> Sequence[float]:
+    """The weights 1/(vᵢ + tau²), as an array."""
+    w = array("d", map(operator.truediv, repeat(1.0), map(operator.add, v, repeat(tau2))))
+    if not all(map(math.isfinite, w)) or (w and min(w) <= 0.0):
         raise NotEstimable("not estimable: a weight 1/v overflows (variances out of range)")
     return w
 
 
 def _scaled_q(y: Sequence[float], v: Sequence[float], x: X) -> tuple[float, float]:
     """(m, Q/m): Cochran's Q divided by the largest inverse-variance weight m."""
-    m, u = scaled(_weights(v))
-    fit = wls(y, u, x)
-    return m, math.fsum(ui * r * r for ui, r in zip(u, fit.residuals, strict=True))
+    m, u = scaled(weights(v))
+    r = wls(y, u, x).residuals
+    return m, math.fsum(map(operator.mul, map(operator.mul, u, r), r))
 
 
 def q_statistic(y: Sequence[float], v: Sequence[float], x: X) -> float:
@@ -132,9 +191,8 @@ def q_statistic(y: Sequence[float], v: Sequence[float], x: X) -> float:
 def trace_p(v: Sequence[float], x: X, tau2: float = 0.0) -> float:
     """tr(P) at a given tau²."""
     x = design(x)
-    m, u = scaled(_weights(v, tau2))
-    fit = wls([0.0] * len(v), u, x)
-    return _traces(u, x, fit.vcov)[0] * m
+    m, u = scaled(weights(v, tau2))
+    return _traces(u, x, covariance(u, x))[0] * m
 
 
 def tau2_dl(y: Sequence[float], v: Sequence[float], x: X) -> float:
@@ -144,8 +202,9 @@ def tau2_dl(y: Sequence[float], v: Sequence[float], x: X) -> float:
     if df <= 0:
         return 0.0
     m, q_scaled = _scaled_q(y, v, x)
-    u = [(1.0 / vi) / m for vi in v]
-    tr_scaled = _traces(u, x, wls([0.0] * len(v), u, x).vcov)[0]
+    inverse = map(operator.truediv, repeat(1.0), v)
+    u = array("d", map(operator.truediv, inverse, repeat(m)))
+    tr_scaled = _traces(u, x, covariance(u, x))[0]
     if not tr_scaled > 0.0:
         raise NotEstimable(TOO_FAR_APART)
     tau2 = max(0.0, (q_scaled - df / m) / tr_scaled)
@@ -154,39 +213,39 @@ def tau2_dl(y: Sequence[float], v: Sequence[float], x: X) -> float:
     return tau2
 
 
-def _others(values: Sequence[float], total: float) -> list[float]:
-    """total − vᵢ for each i, summed directly for the largest value (no cancellation)."""
-    top = max(range(len(values)), key=values.__getitem__)
-    out = [total - value for value in values]
-    out[top] = math.fsum(value for i, value in enumerate(values) if i != top)
-    return out
+def _sum_with(terms: Iterable[float], wrong: float, right: float) -> float:
+    """Σ terms with its term ``wrong`` counted as ``right``: exact (fsum adds exactly, so
+    ``wrong`` and ``−wrong`` cancel), at C speed over an array."""
+    return math.fsum(chain(terms, (-wrong, right)))
 
 
 def _traces(w: Sequence[float], x: X, vcov: Sequence[Row]) -> tuple[float, float]:
     """(tr P, tr PP); closed form for an intercept-only model (P = W − w wᵀ/Σw).
 
     Pᵢᵢ = wᵢ(S − wᵢ)/S and Pᵢⱼ = −wᵢwⱼ/S, so tr P = Σ wᵢ(S − wᵢ)/S and
-    tr PP = (Σ wᵢ²(S − wᵢ)² + Σ wᵢ²(S₂ − wᵢ²)) / S², every term non-negative.
+    tr PP = (Σ wᵢ²(S − wᵢ)² + Σ wᵢ²(S₂ − wᵢ²)) / S², every term non-negative; S − wᵢ is
+    the sum of the others, summed directly for the largest wᵢ (no cancellation).
     """
     x = design(x)
     if x.intercept_only:
-        s1 = math.fsum(w)
-        squares = [wi * wi for wi in w]
-        s2 = math.fsum(squares)
-        rest = _others(w, s1)
-        rest2 = _others(squares, s2)
-        tr_p = math.fsum(wi * oi for wi, oi in zip(w, rest, strict=True)) / s1
-        diag = math.fsum((wi * oi) ** 2 for wi, oi in zip(w, rest, strict=True))
-        off = math.fsum(sq * o2 for sq, o2 in zip(squares, rest2, strict=True))
+        squares = array("d", map(operator.mul, w, w))
+        s1, s2 = math.fsum(w), math.fsum(squares)
+        top = w.index(max(w))  # the first largest (squares are largest there too)
+        top2 = squares.index(squares[top])
+        wt, sq = w[top], squares[top2]
+        rest, rest2 = math.fsum(chain(w, (-wt,))), math.fsum(chain(squares, (-sq,)))
+        terms = map(operator.mul, w, map(operator.sub, repeat(s1), w))  # wᵢ(S − wᵢ)
+        tr_p = _sum_with(terms, wt * (s1 - wt), wt * rest) / s1
+        terms = map(operator.mul, w, map(operator.sub, repeat(s1), w))
+        diag = _sum_with(
+            map(operator.pow, terms, repeat(2)), (wt * (s1 - wt)) ** 2, (wt * rest) ** 2
+        )
+        terms = map(operator.mul, squares, map(operator.sub, repeat(s2), squares))
+        off = _sum_with(terms, sq * (s2 - sq), sq * rest2)
         return tr_p, (diag + off) / (s1 * s1)
     # P = W − W X A X'W with A = (X'WX)⁻¹: tr P = Σw − tr(AB), tr PP = Σw² − 2 tr(AC) +
     # tr(ABAB), with B = X'W²X and C = X'W³X (p × p: linear in k, not quadratic)
     cols = range(x.p)
-    products = x.products
-
-    def gram(power: int) -> list[list[float]]:
-        wp = [wi**power for wi in w]
-        return [[math.fsum(map(operator.mul, wp, products[r][c])) for c in cols] for r in cols]
 
     def times(a: Sequence[Sequence[float]], b: Sequence[Sequence[float]]) -> list[list[float]]:
         return [[math.fsum(a[r][i] * b[i][c] for i in cols) for c in cols] for r in cols]
@@ -194,18 +253,20 @@ def _traces(w: Sequence[float], x: X, vcov: Sequence[Row]) -> tuple[float, float
     def trace(m: Sequence[Sequence[float]]) -> float:
         return math.fsum(m[i][i] for i in cols)
 
-    ab, ac = times(vcov, gram(2)), times(vcov, gram(3))
+    ab, ac = times(vcov, x.gram(w, 2)), times(vcov, x.gram(w, 3))
     tr_p = math.fsum(w) - trace(ab)
-    tr_pp = math.fsum(wi * wi for wi in w) - 2 * trace(ac) + trace(times(ab, ab))
+    tr_pp = math.fsum(map(operator.mul, w, w)) - 2 * trace(ac) + trace(times(ab, ab))
     return tr_p, tr_pp
 
 
 def _fisher_step(y: Sequence[float], v: Sequence[float], x: Design, tau2: float) -> float:
     """The Fisher scoring step (y'PPy − tr P) / tr PP at tau², with scaled weights."""
-    m, u = scaled(_weights(v, tau2))
+    m, u = scaled(weights(v, tau2))
     fit = wls(y, u, x)
-    ypy2 = math.fsum((ui * r) ** 2 for ui, r in zip(u, fit.residuals, strict=True))
-    tr_p, tr_pp = _traces(u, x, fit.vcov)
+    ypy2 = math.fsum(map(operator.pow, map(operator.mul, u, fit.residuals), repeat(2)))
+    vcov = fit.vcov
+    del fit  # the residuals are not held while the traces are summed
+    tr_p, tr_pp = _traces(u, x, vcov)
     if not tr_pp > 0.0:
         raise NotEstimable(TOO_FAR_APART)
     step = (ypy2 - tr_p / m) / tr_pp

@@ -10,6 +10,7 @@ on 1/sei with a t-test (metafor's ``model="lm"``). Only judged with at least 10 
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,7 +39,8 @@ class RegtestResult:
 
 
 def regtest(yi: Sequence[float], vi: Sequence[float]) -> RegtestResult:
-    """The small-study test on effects ``yi`` (log scale for ratios) with sampling variances ``vi``.
+    """The small-study test on effects ``yi`` (log scale for ratios) with sampling variances ``vi``
+    (lists or arrays; the fit holds its vectors as arrays, no object per study).
 
     Fewer than 10 studies: not assessable (too little power to judge asymmetry).
     """
@@ -52,15 +54,15 @@ def regtest(yi: Sequence[float], vi: Sequence[float]) -> RegtestResult:
     for value in vi:
         if not _wls.finite(value) or value <= 0:
             raise ValueError(f"sampling variance {value!r} must be a positive finite number")
-    sei = [math.sqrt(v) for v in vi]
-    x = _wls.design([(1.0, s) for s in sei])  # built once for every step of the fit
+    sei = array("d", map(math.sqrt, vi))
     if max(sei) - min(sei) <= 1e-12 * max(sei):
         return RegtestResult(k, False, note="not assessable: all studies have the same SE")
+    x = _wls.Design.slope(sei)  # built once for every step of the fit
     try:
         tau2, _ = _wls.tau2_reml(yi, vi, x)
+        fit = _wls.wls(yi, array("d", (1.0 / (v + tau2) for v in vi)), x)
     except NotEstimable as problem:  # no convergence, or out-of-range variances
         return RegtestResult(k, False, note=f"not assessable: {problem}")
-    fit = _wls.wls(yi, [1.0 / (v + tau2) for v in vi], x)
     z = fit.beta[1] / math.sqrt(fit.vcov[1][1])
     se0 = math.sqrt(fit.vcov[0][0])
     return RegtestResult(

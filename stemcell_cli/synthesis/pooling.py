@@ -18,11 +18,16 @@ Ratios (RR, OR, HR and the other names in :data:`generic.RATIO_SCALES`) are pool
 log scale and exponentiated back. A REML fit that does not converge falls back to
 DerSimonian–Laird and says so in ``notes``; fewer than 5 studies under random effects
 get a note too.
+
+Memory (issue 23): effects and variances are held as arrays, and the result's ``studies``
+are computed when read (:class:`.rows.StudyRows`), their labels fetched one at a time:
+pooling 100,000 studies builds no object per study.
 """
 
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -33,6 +38,7 @@ from .effects import Measure, Table2x2, escalc
 from .estimable import NotConverged, NotEstimable
 from .generic import is_ratio
 from .intervals import CI_METHODS, CiMethod, PiMethod, infer, pi_label, prediction_interval
+from .rows import Names, StudyRows, as_array
 
 Method = Literal["FE", "DL", "REML"]
 METHOD_LABELS: dict[str, str] = {
@@ -40,35 +46,7 @@ METHOD_LABELS: dict[str, str] = {
     "DL": "random effects, DerSimonian–Laird",
     "REML": "random effects, REML",
 }
-INTERCEPT: tuple[float, ...] = (1.0,)
 FEW_STUDIES = 5  # fewer than this under random effects: tau² (and the CI) are imprecise
-
-
-@dataclass(slots=True)  # not frozen: thousands are made, and a frozen init is slow
-class StudyRow:
-    """One study in a pooled analysis: its effect with 95 % CI (on the reporting scale,
-    computed when asked: thousands of rows keep only yi and vi) and its weight (percent)."""
-
-    label: str
-    yi: float
-    vi: float
-    weight: float
-    ratio: bool = False  # reported exponentiated (RR, OR, HR ...)
-
-    def _reported(self, value: float) -> float:
-        return math.exp(value) if self.ratio else value
-
-    @property
-    def estimate(self) -> float:
-        return self._reported(self.yi)
-
-    @property
-    def lower(self) -> float:
-        return self._reported(self.yi - Z95 * math.sqrt(self.vi))
-
-    @property
-    def upper(self) -> float:
-        return self._reported(self.yi + Z95 * math.sqrt(self.vi))
 
 
 @dataclass(frozen=True)
@@ -97,7 +75,7 @@ class Pooled:
     tau2: float
     pi_lb: float | None
     pi_ub: float | None
-    studies: tuple[StudyRow, ...]
+    studies: StudyRows  # computed when read: see :class:`.rows.StudyRows`
     iterations: int = 0
     excluded: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -161,25 +139,30 @@ class Pooled:
 
 
 def _check(yi: Sequence[float], vi: Sequence[float], names: Sequence[str]) -> None:
-    """Bad input is a ValueError; valid but uncomputable input is :class:`NotEstimable`."""
-    for name, value in zip(names, yi, strict=True):
+    """Bad input is a ValueError; valid but uncomputable input is :class:`NotEstimable`.
+    A study's name is fetched only when a message names it."""
+    if all(map(math.isfinite, yi)) and all(map(math.isfinite, vi)):
+        smallest = min(vi)
+        if smallest > 0 and not math.isinf(1.0 / smallest):
+            return  # all valid: the loops below find the first problem, in order
+    for i, value in enumerate(yi):
         if not _wls.finite(value):
-            raise ValueError(f"{name}: effect {value!r} is not a finite number")
-    for name, value in zip(names, vi, strict=True):
+            raise ValueError(f"{names[i]}: effect {value!r} is not a finite number")
+    for i, value in enumerate(vi):
         if value < 0:
-            raise ValueError(f"{name}: sampling variance {value!r} must be positive and finite")
+            raise ValueError(f"{names[i]}: sampling variance {value!r} must be positive and finite")
         if value == 0:
             raise NotEstimable(
-                f"not estimable: {name} has zero sampling variance "
+                f"not estimable: {names[i]} has zero sampling variance "
                 "(a sampling variance must be a positive finite number)"
             )
         if not _wls.finite(value):
             raise NotEstimable(
-                f"not estimable: {name}'s sampling variance {value!r} is not a finite number"
+                f"not estimable: {names[i]}'s sampling variance {value!r} is not a finite number"
             )
         if math.isinf(1.0 / value):
             raise NotEstimable(
-                f"not estimable: {name}'s sampling variance {value!r} is so small "
+                f"not estimable: {names[i]}'s sampling variance {value!r} is so small "
                 "that its weight 1/v overflows"
             )
 
@@ -197,7 +180,10 @@ def pool(
     """Pool effects ``yi`` (log scale for ratios) with sampling variances ``vi``.
 
     ``measure`` only decides the back-transformation (ratios: exp; anything else: none);
-    ``ci`` and ``pi`` choose the interval methods (:mod:`.intervals`).
+    ``ci`` and ``pi`` choose the interval methods (:mod:`.intervals`). ``yi`` and ``vi`` may be
+    lists or arrays (an ``array('d')`` is kept as given, not copied: leave it unchanged);
+    ``labels`` may build each name on demand: a name is fetched only when an error or a row
+    read from ``studies`` needs it.
     """
     if method not in METHOD_LABELS:
         raise ValueError(f"unknown pooling method {method!r}: use FE, DL or REML")
@@ -206,9 +192,10 @@ def pool(
     if len(yi) != len(vi) or (labels is not None and len(labels) != len(yi)):
         raise ValueError("effects, variances and labels must have the same length")
     k = len(yi)
-    names = list(labels) if labels is not None else [f"Study {i + 1}" for i in range(k)]
+    names = labels if labels is not None else Names.numbered(k)
+    yi, vi = as_array(yi), as_array(vi)
     _check(yi, vi, names)
-    x = _wls.design([INTERCEPT] * k)
+    x = _wls.Design.intercept(k)
     q = _wls.q_statistic(yi, vi, x) if k > 1 else 0.0
     df = k - 1
     iterations = 0
@@ -223,14 +210,18 @@ def pool(
         except NotConverged as problem:
             tau2, method = _wls.tau2_dl(yi, vi, x), "DL"
             notes.append(f"{problem}; DerSimonian–Laird used instead")
-    w = [1.0 / (v + tau2) for v in vi]
+    w = array("d", (1.0 / (v + tau2) for v in vi))
     fit = _wls.wls(yi, w, x)
     beta = fit.beta[0]
     se = math.sqrt(fit.vcov[0][0])
+    del fit  # its residuals
     if not (se > 0.0 and math.isfinite(se) and math.isfinite(q) and math.isfinite(beta)):
         raise NotEstimable("not estimable: the pooled figures overflow (variances out of range)")
-    _, u = _wls.scaled(w)
+    scale, u = _wls.scaled(w)
+    del w
     inference = infer(beta, se, yi, u, ci)
+    total_u = math.fsum(u)
+    del u
     if inference.note:
         notes.append(inference.note)
     i2, h2 = _heterogeneity(method, q, df, vi, tau2)
@@ -244,14 +235,12 @@ def pool(
                 f"only {k} studies: with fewer than {FEW_STUDIES} a random-effects tau² "
                 "and its CI are imprecise"
             )
-    if is_ratio(measure):
+    ratio = is_ratio(measure)
+    if ratio:
         for value in (inference.ci_lb, inference.ci_ub, pi_lb or 0.0, pi_ub or 0.0):
             exp_or_refuse(value, "the pooled estimate's interval")
-    total_u = math.fsum(u)
-    rows = tuple(
-        _row(measure, name, y, v, 100.0 * ui / total_u)
-        for name, y, v, ui in zip(names, yi, vi, u, strict=True)
-    )
+        _check_rows(yi, vi, names)
+    rows = StudyRows(names, yi, vi, tau2=tau2, scale=scale, total=total_u, ratio=ratio)
     return Pooled(
         measure=measure,
         method=method,
@@ -288,7 +277,7 @@ def _heterogeneity(
     if method == "FE":
         i2 = min(100.0, max(0.0, 100.0 * (q - df) / q)) if q > 0 else 0.0
         return i2, q / df
-    typical = df / _wls.trace_p(vi, [INTERCEPT] * len(vi))  # (k−1)Σw / ((Σw)² − Σw²)
+    typical = df / _wls.trace_p(vi, _wls.Design.intercept(len(vi)))  # (k−1)Σw / ((Σw)² − Σw²)
     return min(100.0, 100.0 * tau2 / (tau2 + typical)), (tau2 + typical) / typical
 
 
@@ -300,11 +289,16 @@ def exp_or_refuse(value: float, what: str) -> float:
         raise NotEstimable(f"not estimable: {what} overflows on the ratio scale") from None
 
 
-def _row(measure: str, label: str, yi: float, vi: float, weight: float) -> StudyRow:
-    ratio = is_ratio(measure)
-    if ratio:  # refused now, not when drawn: the upper limit is the largest value
-        exp_or_refuse(max(yi, yi + Z95 * math.sqrt(vi)), f"the 95% CI of {label}")
-    return StudyRow(label, yi, vi, weight, ratio)
+def _check_rows(yi: Sequence[float], vi: Sequence[float], names: Sequence[str]) -> None:
+    """Each study's 95% CI must exist on the ratio scale: refused when pooled, not when drawn
+    (the upper limit is the largest value)."""
+    for i, (y, v) in enumerate(zip(yi, vi, strict=True)):
+        try:
+            math.exp(max(y, y + Z95 * math.sqrt(v)))
+        except OverflowError:
+            raise NotEstimable(
+                f"not estimable: the 95% CI of {names[i]} overflows on the ratio scale"
+            ) from None
 
 
 def pool_tables(
@@ -319,22 +313,21 @@ def pool_tables(
     Tables not estimable for RR/OR (no events, or only events, in both arms) are left out
     and named in ``excluded``; if none is left, ValueError.
     """
-    names = list(labels) if labels is not None else [f"Study {i + 1}" for i in range(len(tables))]
+    names = labels if labels is not None else Names.numbered(len(tables))
     if len(names) != len(tables):
         raise ValueError("tables and labels must have the same length")
-    yi: list[float] = []
-    vi: list[float] = []
-    kept: list[str] = []
+    yi, vi = array("d"), array("d")
+    kept: list[int] = []
     excluded: list[str] = []
-    for name, counts in zip(names, tables, strict=True):
+    for i, counts in enumerate(tables):
         effect = escalc(measure, Table2x2(*counts))
         if effect is None:
-            excluded.append(name)
+            excluded.append(names[i])
             continue
         yi.append(effect.yi)
         vi.append(effect.vi)
-        kept.append(name)
+        kept.append(i)
     if not yi:
         raise ValueError(f"no study has an estimable {measure} (no events, or all events)")
-    pooled = pool(yi, vi, measure=measure, method=method, labels=kept)
+    pooled = pool(yi, vi, measure=measure, method=method, labels=Names(names, kept))
     return replace(pooled, excluded=tuple(excluded))

@@ -1,0 +1,149 @@
+"""The studies of a pooled result, computed when read (issue 23).
+
+A pooled analysis of 100,000 studies keeps its effects and variances as two arrays and the
+few figures its weights need; a :class:`StudyRow` is built only for the study asked for, and
+its label fetched from the labels sequence then (which may itself build names on demand).
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import overload
+
+from .distributions import Z95
+
+SHOWN_IN_REPR = 3  # rows a repr spells out
+
+
+@dataclass(slots=True)  # not frozen: thousands are made, and a frozen init is slow
+class StudyRow:
+    """One study in a pooled analysis: its effect with 95 % CI (on the reporting scale,
+    computed when asked) and its weight (percent)."""
+
+    label: str
+    yi: float
+    vi: float
+    weight: float
+    ratio: bool = False  # reported exponentiated (RR, OR, HR ...)
+
+    def _reported(self, value: float) -> float:
+        return math.exp(value) if self.ratio else value
+
+    @property
+    def estimate(self) -> float:
+        return self._reported(self.yi)
+
+    @property
+    def lower(self) -> float:
+        return self._reported(self.yi - Z95 * math.sqrt(self.vi))
+
+    @property
+    def upper(self) -> float:
+        return self._reported(self.yi + Z95 * math.sqrt(self.vi))
+
+
+def as_array(values: Sequence[float]) -> array[float]:
+    """values as an ``array('d')``: an array of doubles is kept as it is (not copied)."""
+    if isinstance(values, array) and values.typecode == "d":
+        return values
+    return array("d", values)
+
+
+class Names(Sequence[str]):
+    """Study names fetched one at a time: ``source[i]`` for each picked position i, or
+    "Study i+1" without a source. Nothing is built until a name is asked for."""
+
+    __slots__ = ("_picked", "_source")
+
+    def __init__(self, source: Sequence[str] | None, picked: Sequence[int]) -> None:
+        self._source = source
+        self._picked = picked
+
+    @classmethod
+    def numbered(cls, k: int) -> Names:
+        """ "Study 1" … "Study k"."""
+        return cls(None, range(k))
+
+    def __len__(self) -> int:
+        return len(self._picked)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Names: ...
+    def __getitem__(self, index: int | slice) -> str | Names:
+        if isinstance(index, slice):
+            return Names(self._source, self._picked[index])
+        i = self._picked[index]
+        return f"Study {i + 1}" if self._source is None else self._source[i]
+
+
+class StudyRows(Sequence[StudyRow]):
+    """The studies of one pooled result, a :class:`StudyRow` built for each one read.
+
+    Holds the labels (any sequence, read one at a time), the effects ``yi`` and variances
+    ``vi`` as arrays (read them directly to avoid building rows), tau² and what the weights
+    need: the largest weight m of 1/(vᵢ + tau²) and the total of the scaled weights, so that a
+    weight is 100·((1/(vᵢ + tau²))/m)/total, exactly as pooling computed it. Equal to another
+    StudyRows or a tuple of rows holding the same rows.
+    """
+
+    __slots__ = ("_scale", "_total", "labels", "ratio", "tau2", "vi", "yi")
+
+    def __init__(
+        self,
+        labels: Sequence[str],
+        yi: array[float],
+        vi: array[float],
+        *,
+        tau2: float,
+        scale: float,
+        total: float,
+        ratio: bool,
+    ) -> None:
+        if not len(labels) == len(yi) == len(vi):
+            raise ValueError("effects, variances and labels must have the same length")
+        self.labels = labels
+        self.yi = yi
+        self.vi = vi
+        self.tau2 = tau2
+        self._scale = scale
+        self._total = total
+        self.ratio = ratio
+
+    def weight(self, vi: float) -> float:
+        """The weight (percent) of a study with sampling variance ``vi``."""
+        return 100.0 * ((1.0 / (vi + self.tau2)) / self._scale) / self._total
+
+    def __len__(self) -> int:
+        return len(self.yi)
+
+    @overload
+    def __getitem__(self, index: int) -> StudyRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[StudyRow, ...]: ...
+    def __getitem__(self, index: int | slice) -> StudyRow | tuple[StudyRow, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(len(self))[index])
+        i = range(len(self))[index]  # IndexError when out of range; negative from the end
+        y, v = self.yi[i], self.vi[i]
+        return StudyRow(self.labels[i], y, v, self.weight(v), self.ratio)
+
+    def __iter__(self) -> Iterator[StudyRow]:
+        for label, y, v in zip(self.labels, self.yi, self.vi, strict=True):
+            yield StudyRow(label, y, v, self.weight(v), self.ratio)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, StudyRows | tuple):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # rows compare by value, like a tuple of them
+
+    def __repr__(self) -> str:
+        shown = ", ".join(repr(row) for row in self[:SHOWN_IN_REPR])
+        more = len(self) - SHOWN_IN_REPR
+        return f"StudyRows({len(self)} studies: {shown}{f', … {more} more' if more > 0 else ''})"
