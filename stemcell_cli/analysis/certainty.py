@@ -30,7 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..synthesis.funnel import MIN_STUDIES, RegtestResult
-from ..synthesis.pooling import Pooled, StudyRow
+from ..synthesis.pooling import Pooled
+from ..synthesis.rows import StudyRow
 from ..words import listed
 
 LEVELS = ("very low", "low", "moderate", "high")

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from ..safe import xml_text
 from ..synthesis.distributions import Z95
-from ..synthesis.pooling import Pooled, StudyRow
+from ..synthesis.pooling import Pooled
+from ..synthesis.rows import StudyRow
 
 MIN_WIDTH = 60
 MIN_PLOT = 12
