@@ -4,7 +4,9 @@ and split as plain lists would, and gathering 20,000 studies holds a few dozen b
 from __future__ import annotations
 
 import json
+import statistics
 import tracemalloc
+from array import array
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +20,7 @@ from stemcell_cli.analysis.columns import Contribution, Contributions, LeftOut, 
 from stemcell_cli.analysis.contributions import gather
 from stemcell_cli.analysis.texts import Texts
 from stemcell_cli.store.catalog import load_catalog
+from stemcell_cli.synthesis.median import median
 from stemcell_cli.views.pooling import pooling_record
 
 
@@ -36,8 +39,8 @@ def test_texts_read_back_every_text_in_and_out_of_order(texts: list[str]) -> Non
 
 FACTS = [StudyFacts(True), StudyFacts(False, "high", ("randomization process high",))]
 figures = st.one_of(
-    st.tuples(st.integers(0, 50), st.integers(50, 10**9)).flatmap(
-        lambda a: st.tuples(st.integers(0, 50), st.integers(50, 10**9)).map(
+    st.tuples(st.integers(0, 50), st.integers(50, 10**10 - 1)).flatmap(
+        lambda a: st.tuples(st.integers(0, 50), st.integers(50, 10**10 - 1)).map(
             lambda c: ("counts", {"counts": (a[0], a[1], c[0], c[1])})
         )
     ),
@@ -139,3 +142,8 @@ def test_left_out_studies_read_back_as_they_were_added(found: list[tuple[str, st
     kept += expected[3:]
     assert kept == expected and list(kept) == expected and len(kept) == len(expected)
     assert kept[:2] == expected[:2]
+
+
+@given(st.lists(st.floats(0, 1) | st.sampled_from([0.0, 0.2, 0.5]), min_size=1, max_size=99))
+def test_the_comparator_risk_is_the_median_statistics_gives(risks: list[float]) -> None:
+    assert median(array("d", risks)) == statistics.median(risks)

@@ -19,7 +19,6 @@ The statistics live in :mod:`stemcell_cli.synthesis`; here they are only called 
 
 from __future__ import annotations
 
-import statistics
 from array import array
 from dataclasses import asdict, dataclass, replace
 from typing import Any, NamedTuple
@@ -35,6 +34,7 @@ from ..synthesis import (
 from ..synthesis.continuous import mixing_note
 from ..synthesis.estimable import NotEstimable
 from ..synthesis.funnel import MIN_STUDIES
+from ..synthesis.median import median
 from .certainty import LEVELS, Certainty, Downgrade, rate_certainty
 from .columns import Contribution, Contributions, LeftOut, LeftOuts, Shape
 from .contributions import NothingToPool
@@ -192,7 +192,7 @@ def analyse(
         participants=participants if sized and not counted else None,
     )
     certainty = _adjust(certainty, pooled.k, first.human)
-    risk = statistics.median(risks) if counted else None  # as GRADE suggests
+    risk = median(risks) if counted else None  # as GRADE suggests
     return Analysis(
         key,
         first.outcome,

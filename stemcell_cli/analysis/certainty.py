@@ -158,20 +158,23 @@ def _inconsistency(pooled: Pooled) -> Downgrade | None:
     if pooled.i2 <= I2_LIMIT:
         return None
     rows = pooled.studies
-    lows, highs = array("d", (r.lower for r in rows)), array("d", (r.upper for r in rows))
     # the first pair (i < j) whose CIs do not overlap: i is the first row that some later row
     # lies wholly above or below (suffix extremes), j the first such later row
     tops, bottoms = array("d"), array("d")  # largest lower, smallest upper of the rows after i
     top, bottom = -math.inf, math.inf
-    for low, high in zip(reversed(lows), reversed(highs), strict=True):
+    for later in reversed(rows):
         tops.append(top)
         bottoms.append(bottom)
-        top, bottom = max(top, low), min(bottom, high)
+        top, bottom = max(top, later.lower), min(bottom, later.upper)
     tops.reverse()
     bottoms.reverse()
-    for i, (top, bottom) in enumerate(zip(tops, bottoms, strict=True)):
-        if highs[i] < top or bottom < lows[i]:
-            j = next(j for j in range(i + 1, len(rows)) if highs[i] < lows[j] or highs[j] < lows[i])
+    for i, row in enumerate(rows):
+        if row.upper < tops[i] or bottoms[i] < row.lower:
+            j = next(
+                j
+                for j in range(i + 1, len(rows))
+                if row.upper < rows[j].lower or rows[j].upper < row.lower
+            )
             return Downgrade(
                 "inconsistency",
                 f"I² = {pooled.i2:.0f}% (above 50%) and the 95% CIs of {rows[i].label} and "

@@ -159,9 +159,9 @@ class ContributionTable:
         self.study = array("i")  # per row: the study
         self.shape = array("i")  # per row: the shape
         self.at = array("i")  # per row: its place among the rows of its kind
-        self.counts = array("q")  # four a counts row: events, total (experimental, comparator)
+        self.counts = array("i")  # four a counts row: events, total (experimental, comparator)
         self.means = array("d")  # four a means row: mean and SD per arm
-        self.sizes = array("q")  # two a means row: n per arm
+        self.sizes = array("i")  # two a means row: n per arm
         self.published: dict[int, tuple[dict[str, Any], ...]] = {}
         self.direct: dict[int, tuple[str, float, float]] = {}
 
@@ -190,12 +190,12 @@ class ContributionTable:
         self.shape.append(number)
         if counts is not None:
             self.at.append(len(self.counts) // 4)
-            self.counts.extend(counts)
+            self.counts = _extended(self.counts, counts)
         elif means is not None:
             self.at.append(len(self.sizes) // 2)
             (m1, sd1, n1), (m2, sd2, n2) = means
             self.means.extend((m1, sd1, m2, sd2))
-            self.sizes.extend((n1, n2))
+            self.sizes = _extended(self.sizes, (n1, n2))
         else:
             self.at.append(-1)
         if published:
@@ -239,7 +239,18 @@ class ContributionTable:
 
     def every(self) -> Contributions:
         """A view of every row."""
-        return Contributions(self, array("i", range(len(self.study))))
+        return Contributions(self, range(len(self.study)))
+
+
+INT32 = 2**31 - 1
+
+
+def _extended(column: array[int], values: tuple[int, ...]) -> array[int]:
+    """``column`` with ``values`` added: four bytes a value, eight once one needs them."""
+    if column.typecode == "i" and max(values) > INT32:
+        column = array("q", column)
+    column.extend(values)
+    return column
 
 
 class Contributions(Sequence[Contribution]):
@@ -247,7 +258,7 @@ class Contributions(Sequence[Contribution]):
 
     __slots__ = ("rows", "table")
 
-    def __init__(self, table: ContributionTable, rows: array[int]) -> None:
+    def __init__(self, table: ContributionTable, rows: Sequence[int]) -> None:
         self.table = table
         self.rows = rows
 
@@ -297,19 +308,23 @@ class Contributions(Sequence[Contribution]):
     def where(self, keep: Callable[[Shape], bool]) -> Contributions:
         """The rows whose shape ``keep`` accepts (decided once a shape)."""
         kept = [keep(s) for s in self.table.shapes]
+        if all(kept):
+            return self
         shape = self.table.shape
         return Contributions(self.table, array("i", (r for r in self.rows if kept[shape[r]])))
 
     def split(self, by: Callable[[Shape], K]) -> dict[K, Contributions]:
         """The rows grouped by a value of their shape, groups in order of first row."""
         value = [by(s) for s in self.table.shapes]
-        groups: dict[K, array[int]] = {}
         shape = self.table.shape
+        if len(found := {value[shape[r]] for r in self.rows}) == 1:
+            return {found.pop(): self}
+        groups: dict[K, array[int]] = {}
         for r in self.rows:
             groups.setdefault(value[shape[r]], array("i")).append(r)
         return {v: Contributions(self.table, rows) for v, rows in groups.items()}
 
-    def subset(self, places: array[int]) -> Contributions:
+    def subset(self, places: Sequence[int]) -> Contributions:
         """The rows at these places of this view (all of it when they are every place)."""
         if len(places) == len(self.rows):
             return self
@@ -331,6 +346,8 @@ class Contributions(Sequence[Contribution]):
         seen = array("i", bytes(4 * len(self.table.ids)))  # rows here, per study
         for r in self.rows:
             seen[study[r]] += 1
+        if max(seen, default=0) <= 1:
+            return self, []
         once = array("i", (r for r in self.rows if seen[study[r]] == 1))
         more = []
         for r in self.rows:
@@ -358,7 +375,7 @@ class Column(Sequence[T]):
 
     __slots__ = ("_of", "_rows")
 
-    def __init__(self, rows: array[int], of: Callable[[int], T]) -> None:
+    def __init__(self, rows: Sequence[int], of: Callable[[int], T]) -> None:
         self._rows = rows
         self._of = of
 
