@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar, overload
 
+from ..synthesis.lazy import Lazy
 from .certainty import StudyFacts
 from .texts import Texts
 
 K = TypeVar("K")
-T = TypeVar("T")
 
 Means = tuple[tuple[float, float, int], tuple[float, float, int]]  # (mean, SD, n) per arm
 
@@ -361,35 +361,10 @@ class Contributions(Sequence[Contribution]):
     def ids(self) -> Sequence[str]:
         """Each row's study id, read when asked."""
         ids, study = self.table.ids, self.table.study
-        return Column(self.rows, lambda r: ids[study[r]])
+        return Lazy(self.rows, lambda r: ids[study[r]])
 
     @property
     def facts(self) -> Sequence[StudyFacts]:
         """Each row's risk-of-bias facts (shared objects)."""
         shapes, shape = self.table.shapes, self.table.shape
-        return Column(self.rows, lambda r: shapes[shape[r]].facts)
-
-
-class Column(Sequence[T]):
-    """One value of each row of a view, computed when read."""
-
-    __slots__ = ("_of", "_rows")
-
-    def __init__(self, rows: Sequence[int], of: Callable[[int], T]) -> None:
-        self._rows = rows
-        self._of = of
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    @overload
-    def __getitem__(self, i: int) -> T: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[T]: ...
-    def __getitem__(self, i: int | slice) -> T | Sequence[T]:
-        if isinstance(i, slice):
-            return Column(self._rows[i], self._of)
-        return self._of(self._rows[i])
-
-    def __iter__(self) -> Iterator[T]:
-        return map(self._of, self._rows)
+        return Lazy(self.rows, lambda r: shapes[shape[r]].facts)

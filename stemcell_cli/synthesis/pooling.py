@@ -38,7 +38,8 @@ from .effects import Measure, Table2x2, escalc
 from .estimable import NotConverged, NotEstimable
 from .generic import is_ratio
 from .intervals import CI_METHODS, CiMethod, PiMethod, infer, pi_label, prediction_interval
-from .rows import Names, StudyRows, as_array
+from .lazy import Lazy
+from .rows import StudyRows, as_array
 
 Method = Literal["FE", "DL", "REML"]
 METHOD_LABELS: dict[str, str] = {
@@ -192,7 +193,7 @@ def pool(
     if len(yi) != len(vi) or (labels is not None and len(labels) != len(yi)):
         raise ValueError("effects, variances and labels must have the same length")
     k = len(yi)
-    names = labels if labels is not None else Names.numbered(k)
+    names = labels if labels is not None else numbered(k)
     yi, vi = as_array(yi), as_array(vi)
     _check(yi, vi, names)
     x = _wls.Design.intercept(k)
@@ -281,6 +282,11 @@ def _heterogeneity(
     return min(100.0, 100.0 * tau2 / (tau2 + typical)), (tau2 + typical) / typical
 
 
+def numbered(k: int) -> Lazy[str]:
+    """ "Study 1" … "Study k", each made when read."""
+    return Lazy(range(k), lambda i: f"Study {i + 1}")
+
+
 def exp_or_refuse(value: float, what: str) -> float:
     """exp(value), or :class:`NotEstimable` naming ``what`` when it overflows a float."""
     try:
@@ -313,7 +319,7 @@ def pool_tables(
     Tables not estimable for RR/OR (no events, or only events, in both arms) are left out
     and named in ``excluded``; if none is left, ValueError.
     """
-    names = labels if labels is not None else Names.numbered(len(tables))
+    names = labels if labels is not None else numbered(len(tables))
     if len(names) != len(tables):
         raise ValueError("tables and labels must have the same length")
     yi, vi = array("d"), array("d")
@@ -329,5 +335,5 @@ def pool_tables(
         kept.append(i)
     if not yi:
         raise ValueError(f"no study has an estimable {measure} (no events, or all events)")
-    pooled = pool(yi, vi, measure=measure, method=method, labels=Names(names, kept))
+    pooled = pool(yi, vi, measure=measure, method=method, labels=Lazy(kept, names.__getitem__))
     return replace(pooled, excluded=tuple(excluded))

@@ -52,35 +52,6 @@ def as_array(values: Sequence[float]) -> array[float]:
     return array("d", values)
 
 
-class Names(Sequence[str]):
-    """Study names fetched one at a time: ``source[i]`` for each picked position i, or
-    "Study i+1" without a source. Nothing is built until a name is asked for."""
-
-    __slots__ = ("_picked", "_source")
-
-    def __init__(self, source: Sequence[str] | None, picked: Sequence[int]) -> None:
-        self._source = source
-        self._picked = picked
-
-    @classmethod
-    def numbered(cls, k: int) -> Names:
-        """ "Study 1" … "Study k"."""
-        return cls(None, range(k))
-
-    def __len__(self) -> int:
-        return len(self._picked)
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> Names: ...
-    def __getitem__(self, index: int | slice) -> str | Names:
-        if isinstance(index, slice):
-            return Names(self._source, self._picked[index])
-        i = self._picked[index]
-        return f"Study {i + 1}" if self._source is None else self._source[i]
-
-
 class StudyRows(Sequence[StudyRow]):
     """The studies of one pooled result, a :class:`StudyRow` built for each one read.
 
