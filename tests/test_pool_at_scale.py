@@ -91,6 +91,7 @@ def test_a_list_names_at_most_shown_items_and_counts_the_others(
     assert said.startswith("|".join(items[:named]))
     rest = len(items) - named
     assert said.endswith(f" and {rest:,} more") if rest else said == "|".join(items)
+    assert listed(iter(items), sep="|", shown=shown) == said  # read through, or counted by length
 
 
 def _first_apart(rows: list[tuple[str, float, float]]) -> tuple[str, str] | None:

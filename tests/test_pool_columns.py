@@ -147,3 +147,18 @@ def test_left_out_studies_read_back_as_they_were_added(found: list[tuple[str, st
 @given(st.lists(st.floats(0, 1) | st.sampled_from([0.0, 0.2, 0.5]), min_size=1, max_size=99))
 def test_the_comparator_risk_is_the_median_statistics_gives(risks: list[float]) -> None:
     assert median(array("d", risks)) == statistics.median(risks)
+
+
+def test_a_table_of_more_shapes_than_two_bytes_count_reads_each_one_back() -> None:
+    facts = StudyFacts(True)
+    found = [
+        (f"s{i}", Shape(f"o{i}", f"measure:o{i}", None, ("A", "B"), True, True, facts, None), {})
+        for i in range(70_000)
+    ]
+    view = Contributions.of(found)
+    assert [view[i].outcome for i in (0, 65_535, 65_536, 69_999)] == [
+        "o0",
+        "o65535",
+        "o65536",
+        "o69999",
+    ]

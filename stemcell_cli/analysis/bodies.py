@@ -108,6 +108,7 @@ class Analysis:
     funnel: RegtestResult | None
     comparator_risk: float | None  # counts only
     absolute: dict[str, Any]
+    participants: int | None  # in the pooled studies whose arms' sizes are given (None: none)
 
     @property
     def label(self) -> str:
@@ -117,13 +118,6 @@ class Analysis:
     def used(self) -> Contributions:
         """The studies in the pooled estimate (not estimable ones left out)."""
         return self.studies.without(self.pooled.excluded)
-
-    @property
-    def participants(self) -> int | None:
-        """People in the pooled studies whose arms' sizes are known; None when no study gives
-        them (published effects only)."""
-        known = [n for n in (c.participants for c in self.used) if n is not None]
-        return sum(known) if known else None
 
 
 def analyse(
@@ -138,28 +132,31 @@ def analyse(
     directly: see :mod:`.measures`), fixed effect when only one study is estimable; None when
     no study gives an estimable effect."""
     measure = measure or default_measure(studies)
-    kept = array("i")  # the places of the studies with an estimable effect
     yi, vi, risks = array("d"), array("d"), array("d")
     excluded: list[str] = []
     events = participants = 0
     counted = sized = True  # every effect from counts; every study's arms' sizes known
-    for place, c in enumerate(studies):
+    known = False  # some study's arms' sizes known
+    for place, c in enumerate(studies.figures()):  # no study's texts read
         if (effect := effect_of(c, measure)) is None:
-            excluded.append(c.study_id)
+            excluded.append(studies[place].study_id)
             continue
-        kept.append(place)
         yi.append(effect[0])
         vi.append(effect[1])
-        counted = counted and effect[2] == "counts"
-        if counted:
-            events += c.table[0] + c.table[2]
-            risks.append(c.table[2] / c.table[3])
+        counts = c.counts if effect[2] == "counts" else None
+        counted = counted and counts is not None
+        if counted and counts:
+            events += counts[0] + counts[2]
+            risks.append(counts[2] / counts[3])
         people = c.participants
         sized = sized and people is not None
+        known = known or people is not None
         participants += people or 0
-    if not kept:
+    if not yi:
         return None
-    used = studies.subset(kept)
+    risk = median(risks) if counted else None  # as GRADE suggests
+    del risks  # not held while the fits run
+    used = studies.without(excluded)
     fit = method if len(used) >= 2 else "FE"
     try:
         pooled = pool(
@@ -192,7 +189,6 @@ def analyse(
         participants=participants if sized and not counted else None,
     )
     certainty = _adjust(certainty, pooled.k, first.human)
-    risk = median(risks) if counted else None  # as GRADE suggests
     return Analysis(
         key,
         first.outcome,
@@ -206,6 +202,7 @@ def analyse(
         funnel,
         risk,
         _absolute(risk, pooled) if risk is not None else _difference(pooled),
+        participants if known else None,
     )
 
 

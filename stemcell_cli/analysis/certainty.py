@@ -28,6 +28,7 @@ import math
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from ..synthesis.funnel import MIN_STUDIES, RegtestResult
 from ..synthesis.pooling import Pooled
@@ -121,12 +122,16 @@ def rate_certainty(
 
 def _risk_of_bias(pooled: Pooled, studies: Sequence[StudyFacts]) -> Downgrade | None:
     rows = pooled.studies
-    for counted, levels, what in ((HIGH, 2, "at high risk of bias"), (SOME, 1, "at some risk")):
-        share = sum(
-            row.weight
-            for facts, row in zip(studies, rows, strict=True)
-            if facts.risk_of_bias in counted
-        )
+    high = some = 0.0  # the weight of the studies at high risk, and at some or high risk
+    for facts, vi in zip(studies, rows.vi, strict=True):
+        if facts.risk_of_bias != "low":
+            weight = rows.weight(vi)
+            some += weight
+            high += weight if facts.risk_of_bias == "high" else 0.0
+    for counted, share, levels, what in (
+        (HIGH, high, 2, "at high risk of bias"),
+        (SOME, some, 1, "at some risk"),
+    ):
         if share > ROB_SHARE:
             alike = {  # studies with the same concerns named together
                 (facts.risk_of_bias, facts.concerns): None
@@ -158,22 +163,16 @@ def _inconsistency(pooled: Pooled) -> Downgrade | None:
     if pooled.i2 <= I2_LIMIT:
         return None
     rows = pooled.studies
+    k = len(rows)
     # the first pair (i < j) whose CIs do not overlap: i is the first row that some later row
-    # lies wholly above or below (suffix extremes), j the first such later row
-    tops, bottoms = array("d"), array("d")  # largest lower, smallest upper of the rows after i
-    top, bottom = -math.inf, math.inf
-    for later in reversed(rows):
-        tops.append(top)
-        bottoms.append(bottom)
-        top, bottom = max(top, later.lower), min(bottom, later.upper)
-    tops.reverse()
-    bottoms.reverse()
-    for i, row in enumerate(rows):
-        if row.upper < tops[i] or bottoms[i] < row.lower:
+    # lies wholly above or below (suffix extremes, at C speed), j the first such later row
+    lowers, uppers = rows.bounds(backwards=True)
+    tops = array("d", accumulate(lowers, max, initial=-math.inf))  # largest lower of the last m
+    bottoms = array("d", accumulate(uppers, min, initial=math.inf))  # smallest upper of them
+    for i, (low, high) in enumerate(zip(*rows.bounds(), strict=True)):
+        if high < tops[k - 1 - i] or bottoms[k - 1 - i] < low:
             j = next(
-                j
-                for j in range(i + 1, len(rows))
-                if row.upper < rows[j].lower or rows[j].upper < row.lower
+                j for j in range(i + 1, k) if high < rows.limits(j)[0] or rows.limits(j)[1] < low
             )
             return Downgrade(
                 "inconsistency",

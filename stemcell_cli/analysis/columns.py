@@ -60,11 +60,29 @@ class Contribution:
 
     @property
     def participants(self) -> int | None:
-        if self.counts:
-            return self.counts[1] + self.counts[3]
-        if self.means:
-            return self.means[0][2] + self.means[1][2]
-        return None
+        return participants(self.counts, self.means)
+
+
+class Figures(NamedTuple):
+    """What a comparison's effect is computed from (read without its study's texts)."""
+
+    counts: tuple[int, int, int, int] | None
+    means: Means | None
+    direct: tuple[str, float, float] | None
+    published: tuple[dict[str, Any], ...]
+
+    @property
+    def participants(self) -> int | None:
+        return participants(self.counts, self.means)
+
+
+def participants(counts: tuple[int, int, int, int] | None, means: Means | None) -> int | None:
+    """People in both arms (None when the arms' sizes are not given)."""
+    if counts:
+        return counts[1] + counts[3]
+    if means:
+        return means[0][2] + means[1][2]
+    return None
 
 
 class Shape(NamedTuple):
@@ -157,11 +175,12 @@ class ContributionTable:
         self.shapes: list[Shape] = []
         self._shape_at: dict[Shape, int] = {}
         self.study = array("i")  # per row: the study
-        self.shape = array("i")  # per row: the shape
+        self.shape = array("H")  # per row: the shape (2 bytes while there are few)
         self.at = array("i")  # per row: its place among the rows of its kind
-        self.counts = array("i")  # four a counts row: events, total (experimental, comparator)
+        # figures: 2 bytes a value while every one fits (most trials' arms), else 4, else 8
+        self.counts = array("H")  # four a counts row: events, total (experimental, comparator)
         self.means = array("d")  # four a means row: mean and SD per arm
-        self.sizes = array("i")  # two a means row: n per arm
+        self.sizes = array("H")  # two a means row: n per arm
         self.published: dict[int, tuple[dict[str, Any], ...]] = {}
         self.direct: dict[int, tuple[str, float, float]] = {}
 
@@ -187,6 +206,7 @@ class ContributionTable:
         if number is None:
             number = self._shape_at[shape] = len(self.shapes)
             self.shapes.append(shape)
+            self.shape = _extended(self.shape, (), room=number)
         self.shape.append(number)
         if counts is not None:
             self.at.append(len(self.counts) // 4)
@@ -203,19 +223,25 @@ class ContributionTable:
         if direct is not None:
             self.direct[row] = direct
 
-    def contribution(self, row: int) -> Contribution:
-        """The comparison of ``row`` as one object."""
-        s = self.shapes[self.shape[row]]
-        study, at = self.study[row], self.at[row]
+    def figures(self, row: int) -> Figures:
+        """The figures of ``row``."""
+        kind, at = self.shapes[self.shape[row]].kind, self.at[row]
         counts: tuple[int, int, int, int] | None = None
         means: Means | None = None
-        if s.kind == "counts":
+        if kind == "counts":
             a, n1, c, n2 = self.counts[4 * at : 4 * at + 4]
             counts = (a, n1, c, n2)
-        elif s.kind == "means":
+        elif kind == "means":
             m1, sd1, m2, sd2 = self.means[4 * at : 4 * at + 4]
             n1, n2 = self.sizes[2 * at : 2 * at + 2]
             means = ((m1, sd1, n1), (m2, sd2, n2))
+        return Figures(counts, means, self.direct.get(row), self.published.get(row, ()))
+
+    def contribution(self, row: int) -> Contribution:
+        """The comparison of ``row`` as one object."""
+        s = self.shapes[self.shape[row]]
+        study = self.study[row]
+        counts, means, direct, published = self.figures(row)
         return Contribution(
             self.ids[study],
             self.titles[study],
@@ -226,10 +252,10 @@ class ContributionTable:
             s.randomized,
             s.human,
             s.facts,
-            self.published.get(row, ()),
+            published,
             counts,
             means,
-            self.direct.get(row),
+            direct,
             s.measured_as,
             s.secondary,
             s.subgroup,
@@ -242,13 +268,16 @@ class ContributionTable:
         return Contributions(self, range(len(self.study)))
 
 
-INT32 = 2**31 - 1
+LARGEST = {"H": 2**16 - 1, "i": 2**31 - 1}  # the largest value of an array type
+WIDER = {"H": "i", "i": "q"}
 
 
-def _extended(column: array[int], values: tuple[int, ...]) -> array[int]:
-    """``column`` with ``values`` added: four bytes a value, eight once one needs them."""
-    if column.typecode == "i" and max(values) > INT32:
-        column = array("q", column)
+def _extended(column: array[int], values: tuple[int, ...], room: int = 0) -> array[int]:
+    """``column`` with ``values`` added, in the narrowest integer type that holds them and
+    ``room`` (2, 4 or 8 bytes a value)."""
+    largest = max((*values, room))
+    while column.typecode in LARGEST and largest > LARGEST[column.typecode]:
+        column = array(WIDER[column.typecode], column)
     column.extend(values)
     return column
 
@@ -300,6 +329,17 @@ class Contributions(Sequence[Contribution]):
 
     __hash__ = None  # type: ignore[assignment]
 
+    def figures(self) -> Iterator[Figures]:
+        """Each row's figures, in order."""
+        return map(self.table.figures, self.rows)
+
+    def published(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(study id, published effect) of each row that gives published effects."""
+        table = self.table
+        for row in self.rows:
+            for effect in table.published.get(row, ()):
+                yield table.ids[table.study[row]], effect
+
     def shapes(self) -> Iterator[Shape]:
         """Each row's shape, in order."""
         shapes, shape = self.table.shapes, self.table.shape
@@ -323,12 +363,6 @@ class Contributions(Sequence[Contribution]):
         for r in self.rows:
             groups.setdefault(value[shape[r]], array("i")).append(r)
         return {v: Contributions(self.table, rows) for v, rows in groups.items()}
-
-    def subset(self, places: Sequence[int]) -> Contributions:
-        """The rows at these places of this view (all of it when they are every place)."""
-        if len(places) == len(self.rows):
-            return self
-        return Contributions(self.table, array("i", (self.rows[p] for p in places)))
 
     def without(self, study_ids: Sequence[str]) -> Contributions:
         """These rows but those of the named studies."""

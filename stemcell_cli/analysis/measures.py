@@ -21,7 +21,7 @@ from ..synthesis.estimable import NotEstimable
 from ..synthesis.generic import from_interval
 
 if TYPE_CHECKING:
-    from .columns import Contribution, Contributions
+    from .columns import Contribution, Contributions, Figures
 
 # --effect name -> (measure, the descriptor's name of a published effect of that measure)
 CHOICES = {
@@ -52,7 +52,7 @@ def default_measure(studies: Contributions) -> str:
     return "RR"
 
 
-def effect_of(c: Contribution, measure: str) -> tuple[float, float, str] | None:
+def effect_of(c: Contribution | Figures, measure: str) -> tuple[float, float, str] | None:
     """(yi, vi, how) of one contribution for ``measure``; None when it gives none (or the
     effect is not estimable, as a table with no events in either arm)."""
     if measure in FROM_COUNTS and c.counts:

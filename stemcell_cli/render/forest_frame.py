@@ -64,7 +64,12 @@ def frame(a: Analysis) -> ForestFrame:
     else:
         below.append("One study: not pooled.")
     excluded = set(p.excluded)
-    zero = (c.study_id for c in a.used if p.is_ratio and c.counts and 0 in c.counts)
+    used = a.used
+    zero = (
+        used.ids[place]
+        for place, f in enumerate(used.figures())
+        if p.is_ratio and f.counts and 0 in f.counts
+    )
     if zero_cells := listed(s for s in zero if s not in excluded):
         below.append(f"Zero cells in {zero_cells}: {ZERO_CELLS}.")
     if p.excluded:

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from ..analysis.outcome import PoolResult
     from ..store.entry import Entry
     from ..views.compare import Comparison, HasColumn
-from ..jsontext import dumps
+from ..jsontext import dumps, write
 
 
 def comparison_rows(comparison: Comparison) -> list[dict[str, Any]]:
@@ -60,12 +60,14 @@ class JsonRenderer:
     def findings(self, findings: Findings) -> None:
         from .pool_json import findings_json
 
-        self.out.write(dumps(findings_json(findings), indent=2) + "\n")
+        write(self.out.write, findings_json(findings), indent=2)
+        self.out.write("\n")
 
     def pooled(self, result: PoolResult) -> None:
         from .pool_json import pooled_json
 
-        self.out.write(dumps(pooled_json(result), indent=2) + "\n")
+        write(self.out.write, pooled_json(result), indent=2)
+        self.out.write("\n")
 
     def comparison(self, comparison: Comparison) -> None:
         value = {
@@ -93,9 +95,11 @@ class JsonLinesRenderer(JsonRenderer):
         from .pool_json import finding_row
 
         for row in findings.rows:
-            self.out.write(dumps(finding_row(row)) + "\n")
+            write(self.out.write, finding_row(row))
+            self.out.write("\n")
 
     def pooled(self, result: PoolResult) -> None:
         from .pool_json import pooled_json
 
-        self.out.write(dumps(pooled_json(result)) + "\n")
+        write(self.out.write, pooled_json(result))
+        self.out.write("\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,27 +33,26 @@ CSV_HEADERS = (
 )
 
 
-def csv_rows(result: PoolResult) -> list[list[str]]:
-    """One row per study and one per pooled estimate, per analysis (under CSV_HEADERS)."""
-    out: list[list[str]] = []
+def csv_rows(result: PoolResult) -> Iterator[list[str]]:
+    """One row per study and one per pooled estimate, per analysis (under CSV_HEADERS), made
+    as they are written."""
     for a in (result.main, *result.others):
         p = a.pooled
         for s, found in zip(p.studies, a.used, strict=True):
             table = [str(x) for x in found.counts] if found.counts else [""] * 4
-            out.append(
+            yield (
                 [a.label, "study", s.label, *table, p.measure]
                 + [repr(x) for x in (s.estimate, s.lower, s.upper, s.weight)]
                 + [""] * 8
             )
         pi = [p.pi_lower, p.pi_upper]
-        out.append(
+        yield (
             [a.label, "pooled", p.method, *[""] * 4, p.measure]
             + [repr(x) for x in (p.estimate, p.lower, p.upper)]
             + ["100", *(repr(x) for x in (p.tau2, p.i2, p.q, p.q_df, p.q_p))]
             + ["" if x is None else repr(x) for x in pi]
             + [a.certainty.final]
         )
-    return out
 
 
 SOF_CSV = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from ..jsontext import Streamed
 from ..synthesis.pooling import METHOD_LABELS
 
 if TYPE_CHECKING:
@@ -29,8 +30,8 @@ def findings_json(findings: Findings) -> dict[str, Any]:
         "method_label": METHOD_LABELS[findings.method],
         "studies_selected": findings.selected,
         "rows": [finding_row(a) for a in findings.rows],
-        "left_out": [asdict(x) for x in findings.left_out],
-        "not_computed": [asdict(x) for x in findings.not_computed],
+        "left_out": Streamed(asdict(x) for x in findings.left_out),
+        "not_computed": Streamed(asdict(x) for x in findings.not_computed),
     }
 
 
@@ -43,7 +44,7 @@ def finding_row(a: Analysis) -> dict[str, Any]:
         "comparisons": a.label,
         "participants": a.participants,
         "studies": p.k,
-        "ids": list(a.used.ids),
+        "ids": Streamed(a.used.ids),
         "relative": {
             "measure": p.measure,
             "ci_method": p.ci_label,
@@ -59,7 +60,7 @@ def finding_row(a: Analysis) -> dict[str, Any]:
         else None,
         "absolute": a.absolute,
         "certainty": certainty_json(a.certainty, a.funnel),
-        "published": [x for c in a.used for x in c.published],
+        "published": [x for _, x in a.used.published()],
     }
 
 
@@ -77,7 +78,7 @@ def pooled_json(result: PoolResult) -> dict[str, Any]:
         | analysis_json(result.main)
         | {
             "other_analyses": [analysis_json(a) for a in result.others],
-            "left_out": [asdict(x) for x in result.left_out],
+            "left_out": Streamed(asdict(x) for x in result.left_out),
             "subgroups": subgroups_json(result),
             "leave_one_out": None
             if result.omitted is None
@@ -95,7 +96,7 @@ def subgroups_json(result: PoolResult) -> dict[str, Any] | None:
     return {
         "by": result.by,
         "groups": [
-            {"subgroup": name, "ids": [s.label for s in p.studies]} | pooled_figures(p)
+            {"subgroup": name, "ids": Streamed(s.label for s in p.studies)} | pooled_figures(p)
             for name, p in found.groups
         ],
         "test": None
@@ -150,7 +151,7 @@ def analysis_json(a: Analysis) -> dict[str, Any]:
             "scale": "ratio (log scale pooled)" if p.is_ratio else "difference",
             "label": "computed",
         },
-        "studies": [
+        "studies": Streamed(
             contribution_json(c)
             | {
                 "estimate": s.estimate,
@@ -161,7 +162,7 @@ def analysis_json(a: Analysis) -> dict[str, Any]:
                 "vi": s.vi,
             }
             for s, c in zip(p.studies, a.used, strict=True)
-        ],
+        ),
         "not_estimable": list(p.excluded),
         "absolute": a.absolute,
         "certainty": certainty_json(a.certainty, a.funnel),

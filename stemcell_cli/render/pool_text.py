@@ -202,7 +202,7 @@ def block(
     how = "Pooled" if p.k >= 2 else "One study, not pooled:"
     notes = [f"{how} {relative_text(a)}; {p.ci_label}."]  # the prediction interval: under the plot
     notes += [f"{note[0].upper()}{note[1:]}." for note in p.notes]
-    if secondary := listed(c.study_id for c in a.used if c.secondary):
+    if secondary := listed(a.used.where(lambda s: s.secondary).ids):
         notes.append(
             f"Figures resting only on a secondary source are pooled (--include-secondary): "
             f"{secondary}."

@@ -90,9 +90,8 @@ def comments(a: Analysis) -> str:
     p = a.pooled
     parts = []
     published = (
-        f"{c.study_id}: published {published_line(p)} ({BETTER.get(p['measure'], 'published')})"
-        for c in a.used
-        for p in c.published
+        f"{study_id}: published {published_line(p)} ({BETTER.get(p['measure'], 'published')})"
+        for study_id, p in a.used.published()
     )
     if said := listed(published, sep=". ", more="more published effects"):
         parts.append(said)

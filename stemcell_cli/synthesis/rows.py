@@ -8,9 +8,11 @@ its label fetched from the labels sequence then (which may itself build names on
 from __future__ import annotations
 
 import math
+import operator
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import overload
 
 from .distributions import Z95
@@ -29,20 +31,25 @@ class StudyRow:
     weight: float
     ratio: bool = False  # reported exponentiated (RR, OR, HR ...)
 
-    def _reported(self, value: float) -> float:
-        return math.exp(value) if self.ratio else value
-
     @property
     def estimate(self) -> float:
-        return self._reported(self.yi)
+        return math.exp(self.yi) if self.ratio else self.yi
 
     @property
     def lower(self) -> float:
-        return self._reported(self.yi - Z95 * math.sqrt(self.vi))
+        return limits(self.yi, self.vi, self.ratio)[0]
 
     @property
     def upper(self) -> float:
-        return self._reported(self.yi + Z95 * math.sqrt(self.vi))
+        return limits(self.yi, self.vi, self.ratio)[1]
+
+
+def limits(yi: float, vi: float, ratio: bool) -> tuple[float, float]:
+    """The 95 % CI of an effect yi with sampling variance vi, on the reporting scale."""
+    half = Z95 * math.sqrt(vi)
+    if ratio:
+        return math.exp(yi - half), math.exp(yi + half)
+    return yi - half, yi + half
 
 
 def as_array(values: Sequence[float]) -> array[float]:
@@ -84,6 +91,21 @@ class StudyRows(Sequence[StudyRow]):
         self._scale = scale
         self._total = total
         self.ratio = ratio
+
+    def bounds(self, backwards: bool = False) -> tuple[Iterator[float], Iterator[float]]:
+        """Every study's 95 % CI limits (lowers, uppers), as :func:`limits` computes them, from
+        the first study or from the last, at C speed (no row built)."""
+
+        def side(way: Callable[[float, float], float]) -> Iterator[float]:
+            yi, vi = (reversed(self.yi), reversed(self.vi)) if backwards else (self.yi, self.vi)
+            found = map(way, yi, map(operator.mul, repeat(Z95), map(math.sqrt, vi)))
+            return map(math.exp, found) if self.ratio else found
+
+        return side(operator.sub), side(operator.add)
+
+    def limits(self, i: int) -> tuple[float, float]:
+        """The 95 % CI of study i (as its row gives it, without building the row)."""
+        return limits(self.yi[i], self.vi[i], self.ratio)
 
     def weight(self, vi: float) -> float:
         """The weight (percent) of a study with sampling variance ``vi``."""
