@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from ..synthesis.funnel import MIN_STUDIES, RegtestResult
+from ..synthesis.lazy import Lazy
 from ..synthesis.pooling import Pooled
-from ..synthesis.rows import StudyRow
+from ..synthesis.rows import StudyRows
 from ..words import listed
 
 LEVELS = ("very low", "low", "moderate", "high")
@@ -148,14 +149,12 @@ def _risk_of_bias(pooled: Pooled, studies: Sequence[StudyFacts]) -> Downgrade | 
 
 
 def _named(
-    studies: Sequence[StudyFacts], rows: Sequence[StudyRow], group: tuple[str, tuple[str, ...]]
+    studies: Sequence[StudyFacts], rows: StudyRows, group: tuple[str, tuple[str, ...]]
 ) -> str:
-    """``S1, S2 (some concerns: ...)``: the studies judged ``group`` (judgement, concerns)."""
-    labels = (
-        row.label
-        for facts, row in zip(studies, rows, strict=True)
-        if (facts.risk_of_bias, facts.concerns) == group
-    )
+    """``S1, S2 (some concerns: ...)``: the studies judged ``group`` (judgement, concerns),
+    the first few named (their labels alone are read) and the others counted."""
+    places = array("i", (i for i, f in enumerate(studies) if (f.risk_of_bias, f.concerns) == group))
+    labels = Lazy(places, rows.labels.__getitem__)
     return f"{listed(labels)} ({group[0].replace('-', ' ')}: {', '.join(group[1])})"
 
 
