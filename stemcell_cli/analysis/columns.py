@@ -275,6 +275,13 @@ WIDER = {"H": "i", "i": "q"}
 def _extended(column: array[int], values: tuple[int, ...], room: int = 0) -> array[int]:
     """``column`` with ``values`` added, in the narrowest integer type that holds them and
     ``room`` (2, 4 or 8 bytes a value)."""
+    if room <= LARGEST.get(column.typecode, room):
+        size = len(column)
+        try:
+            column.extend(values)  # the common case: they fit
+            return column
+        except OverflowError:
+            del column[size:]  # those added before the one that does not fit
     largest = max((*values, room))
     while column.typecode in LARGEST and largest > LARGEST[column.typecode]:
         column = array(WIDER[column.typecode], column)

@@ -57,8 +57,12 @@ def gather(
         if usable:
             study = _study(record, by(record) if by else None)
             number = table.add_study(record["id"], record["title"])
+            judged: Any = None
             for c in usable:
-                _add(table, number, study, c)
+                if c["risk_of_bias"] != judged:  # a study's comparisons are often judged alike
+                    judged = c["risk_of_bias"]
+                    facts = study_facts(study.randomized, judged)
+                _add(table, number, study, c, facts)
     return Gathered(table.every(), skipped, selected)
 
 
@@ -87,8 +91,14 @@ def _not_computed(outcome: str, reason: str) -> str:
     return f"{outcome}: {reason}"
 
 
-def _add(table: ContributionTable, number: int, study: _Study, c: Mapping[str, Any]) -> None:
-    """One comparison of a record, added to the table."""
+def _add(
+    table: ContributionTable,
+    number: int,
+    study: _Study,
+    c: Mapping[str, Any],
+    facts: StudyFacts,
+) -> None:
+    """One comparison of a record, judged ``facts``, added to the table."""
     e, k = c["experimental"] or {}, c["comparator"] or {}
     counts = means = measured_as = kind = None
     if c["computed"] and c["kind"] == "counts":
@@ -104,7 +114,7 @@ def _add(table: ContributionTable, number: int, study: _Study, c: Mapping[str, A
         (e.get("group") or "", k.get("group") or ""),
         study.randomized,
         study.human,
-        study_facts(study.randomized, c["risk_of_bias"]),
+        facts,
         kind,
         measured_as,
         bool(c.get("secondary")),
