@@ -109,15 +109,11 @@ class Analysis:
     comparator_risk: float | None  # counts only
     absolute: dict[str, Any]
     participants: int | None  # in the pooled studies whose arms' sizes are given (None: none)
+    used: Contributions  # the studies in the pooled estimate (not estimable ones left out)
 
     @property
     def label(self) -> str:
         return kind_label(self.randomized, self.human)
-
-    @property
-    def used(self) -> Contributions:
-        """The studies in the pooled estimate (not estimable ones left out)."""
-        return self.studies.without(self.pooled.excluded)
 
 
 def analyse(
@@ -139,7 +135,7 @@ def analyse(
     known = False  # some study's arms' sizes known
     for place, c in enumerate(studies.figures()):  # no study's texts read
         if (effect := effect_of(c, measure)) is None:
-            excluded.append(studies[place].study_id)
+            excluded.append(studies.ids[place])
             continue
         yi.append(effect[0])
         vi.append(effect[1])
@@ -203,6 +199,7 @@ def analyse(
         risk,
         _absolute(risk, pooled) if risk is not None else _difference(pooled),
         participants if known else None,
+        used,
     )
 
 
